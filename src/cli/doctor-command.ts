@@ -1,0 +1,85 @@
+import { accessSync, constants, mkdirSync } from 'node:fs'
+import { describeCause, TestbedError } from '../core/errors.ts'
+import { cacheDir, stateDir } from '../core/paths.ts'
+import { unprivilegedUser } from '../providers/run-as-user.ts'
+import { checkProviders, forcedProvider, type ProviderCheck } from '../services/resolve-provider.ts'
+import type { ServiceDefinition } from '../services/service-definition.ts'
+import { type CliContext, loadProjectServices, print } from './cli-context.ts'
+
+/** `testbed doctor`: for each service, which providers are available, which would be chosen and why, and how to fix the rest. */
+export async function doctor(context: CliContext): Promise<number> {
+  const project = await loadProjectServices(context)
+  const out = (text = '') => print(context.stdout, text)
+  out(`testbed doctor — ${project.file ?? `${project.projectDir} (no testbed.config.ts: default services)`}`)
+  out()
+  for (const line of machineLines()) out(`  ${line}`)
+  let healthy = true
+  for (const [name, declaration] of Object.entries(project.services)) {
+    const definition = declaration as ServiceDefinition
+    out()
+    out(`${definition.label} — service "${name}"`)
+    const checks = await checkProviders(name, definition)
+    for (const check of checks) out(`  ${describeCheck(check)}`)
+    const choice = chosen(definition, checks)
+    out(`  → ${choice.text}`)
+    healthy &&= choice.ok
+  }
+  return healthy ? 0 : 1
+}
+
+function machineLines(): string[] {
+  const user = safely(() => unprivilegedUser())
+  const runAs =
+    user instanceof TestbedError
+      ? `✗ ${user.message.split('\n')[0]}`
+      : user
+        ? `${user.name} (uid ${user.uid}), because testbed runs as root`
+        : 'the current user'
+  return [
+    `node        ${process.version}`,
+    `servers as  ${runAs}`,
+    `state dir   ${stateDir()} ${writable(stateDir())}`,
+    `cache dir   ${cacheDir()} ${writable(cacheDir())}`,
+  ]
+}
+
+function describeCheck({ provider, detection }: ProviderCheck): string {
+  const name = provider.name.padEnd(9)
+  if (detection.available) return `✓ ${name} ${detection.detail}`
+  return `✗ ${name} ${detection.reason} — to fix: ${detection.fix}`
+}
+
+function chosen(definition: ServiceDefinition, checks: ProviderCheck[]): { ok: boolean; text: string } {
+  const forced = forcedProvider(definition)
+  if (forced) {
+    const check = checks.find((candidate) => candidate.provider.name === forced.name)
+    if (check?.detection.available) return { ok: true, text: `would use ${forced.name}: forced by ${forced.from}` }
+    return {
+      ok: false,
+      text: `${forced.from} forces \`${forced.name}\`, which is not available here: fix it as above, or unset ${forced.from}`,
+    }
+  }
+  const first = checks.find((check) => check.detection.available)
+  const order = checks.map((check) => check.provider.name).join(' → ')
+  if (first) return { ok: true, text: `would use ${first.provider.name}: the first available in the order ${order}` }
+  return { ok: false, text: 'no provider is available: fix one of the lines above' }
+}
+
+function writable(dir: string): string {
+  try {
+    mkdirSync(dir, { recursive: true })
+    accessSync(dir, constants.W_OK)
+    return '(writable)'
+  } catch (error) {
+    return `✗ not writable (${describeCause(error)}): set ${dir === stateDir() ? 'TESTBED_STATE_DIR' : 'TESTBED_CACHE_DIR'} to a writable folder`
+  }
+}
+
+function safely<T>(compute: () => T): T | TestbedError {
+  try {
+    return compute()
+  } catch (error) {
+    if (error instanceof TestbedError) return error
+    throw error
+  }
+}

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { TestbedError } from '../core/errors.ts'
+import type { CliContext } from './cli-context.ts'
+import { doctor } from './doctor-command.ts'
+import { servicesDown, servicesEnv, servicesStatus, servicesUp } from './services-command.ts'
+
+const USAGE = `Usage: testbed <command> [options]
+
+Commands:
+  services up [--detach]   Start the configured services; in the foreground until Ctrl-C, or left running
+  services down [--all]    Stop services left running by \`services up --detach\` (this project, or all)
+  services status [--all]  Show the services running for this project (or all)
+  services env             Print \`export\` lines for the running services, for \`eval\`
+  doctor                   Show which providers can serve each service, which is chosen, and how to fix the rest
+
+Options:
+  --config <file>          Use this config instead of ./testbed.config.ts
+  -h, --help               Show this help
+  -v, --version            Show testbed's version`
+
+/** Runs one CLI invocation and returns its exit code; the process wiring lives at the bottom of this file. */
+export async function runCli(argv: readonly string[], context: Omit<CliContext, 'configFile'>): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      config: { type: 'string' },
+      detach: { type: 'boolean', short: 'd' },
+      all: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  })
+  const cli: CliContext = { ...context, configFile: values.config }
+  if (values.version) return printLine(cli.stdout, packageVersion())
+  const command = positionals.join(' ')
+  if (values.help || command === '') return printLine(cli.stdout, USAGE)
+  switch (command) {
+    case 'services up':
+      return servicesUp(cli, values.detach ?? false)
+    case 'services down':
+      return servicesDown(cli, values.all ?? false)
+    case 'services status':
+      return servicesStatus(cli, values.all ?? false)
+    case 'services env':
+      return servicesEnv(cli)
+    case 'doctor':
+      return doctor(cli)
+    default:
+      throw unknownCommand(command)
+  }
+}
+
+function printLine(stream: NodeJS.WritableStream, text: string): number {
+  stream.write(`${text}\n`)
+  return 0
+}
+
+function packageVersion(): string {
+  const manifest = new URL('../../package.json', import.meta.url)
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version
+}
+
+function unknownCommand(command: string): TestbedError {
+  return new TestbedError('TESTBED_CLI_UNKNOWN_COMMAND', {
+    what: 'Unknown command',
+    subject: `testbed ${command}`,
+    why: 'testbed knows `services up|down|status|env` and `doctor`',
+    fix: 'Run `npx testbed --help` for the list',
+  })
+}
+
+/** Turns a thrown error into the text a user reads: a TestbedError's message, or a parse error with the usage. */
+export function describeFailure(error: unknown): string {
+  if (error instanceof TestbedError) return error.message
+  const code = (error as NodeJS.ErrnoException).code
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+    return `[testbed] ${(error as Error).message}.\n\n${USAGE}`
+  }
+  return error instanceof Error ? (error.stack ?? error.message) : String(error)
+}

@@ -1,0 +1,115 @@
+import { TestbedError } from '../core/errors.ts'
+import { listRuns, type Run, type ServiceRecord } from '../core/run-registry.ts'
+import { findRunningSet, serviceEnv, startServices, stopRun } from '../services/service-set.ts'
+import { type CliContext, loadProjectServices, print, progressFor } from './cli-context.ts'
+
+/** `testbed services up [--detach]`: starts the configured services; in the foreground until Ctrl-C, or detached. */
+export async function servicesUp(context: CliContext, detach: boolean): Promise<number> {
+  const project = await loadProjectServices(context)
+  const set = await startServices(project.services, {
+    projectDir: project.projectDir,
+    detach,
+    progress: progressFor(context),
+  })
+  printTable(context, set.services)
+  if (set.attached || detach) {
+    print(
+      context.stderr,
+      `Services keep running. Use them with \`eval "$(npx testbed services env)"\`; stop them with \`npx testbed services down\`.`,
+    )
+    return 0
+  }
+  print(context.stderr, 'Services run until you press Ctrl-C.')
+  await waitForSignal()
+  await set.stop()
+  print(context.stderr, 'Stopped.')
+  return 0
+}
+
+/** `testbed services down [--all]`: stops services left running for this project (or every project). */
+export async function servicesDown(context: CliContext, all: boolean): Promise<number> {
+  const projectDir = all ? null : (await loadProjectServices(context)).projectDir
+  const runs = listRuns().filter(
+    (run) => run.record.detached && (projectDir === null || run.record.projectDir === projectDir),
+  )
+  if (runs.length === 0) {
+    print(context.stderr, `No detached services were running${projectDir ? ` for ${projectDir}` : ''}.`)
+    return 0
+  }
+  await Promise.all(runs.map(stopRun))
+  const count = runs.reduce((sum, run) => sum + run.record.services.length, 0)
+  print(context.stderr, `Stopped ${count} service${count === 1 ? '' : 's'} and removed their data.`)
+  return 0
+}
+
+/** `testbed services status [--all]`: what runs, where, since when. Exits 1 when nothing runs. */
+export async function servicesStatus(context: CliContext, all: boolean): Promise<number> {
+  const projectDir = all ? null : (await loadProjectServices(context)).projectDir
+  const runs = listRuns().filter((run) => run.isLive() && (projectDir === null || run.record.projectDir === projectDir))
+  if (runs.length === 0) {
+    print(
+      context.stderr,
+      `No services are running${projectDir ? ` for ${projectDir}` : ''}. Start them with \`npx testbed services up --detach\`.`,
+    )
+    return 1
+  }
+  for (const run of runs) printRun(context, run)
+  return 0
+}
+
+/** `testbed services env`: `export` lines a shell can `eval`, pointing clients at the running services. */
+export async function servicesEnv(context: CliContext): Promise<number> {
+  const { projectDir } = await loadProjectServices(context)
+  const run = findRunningSet(projectDir)
+  if (!run) throw notRunning(projectDir)
+  for (const [name, value] of Object.entries(serviceEnv(run.record.services))) {
+    print(context.stdout, `export ${name}=${shellQuote(value)}`)
+  }
+  return 0
+}
+
+function printRun(context: CliContext, run: Run): void {
+  const mode = run.record.detached ? 'detached' : `owned by pid ${run.record.owner.pid}`
+  print(context.stdout, `${run.record.projectDir} (run ${run.record.id}, ${mode}, since ${run.record.createdAt})`)
+  printTable(context, run.record.services, context.stdout)
+}
+
+function printTable(context: CliContext, services: readonly ServiceRecord[], stream = context.stderr): void {
+  const rows = services.map((service) => [
+    `  ${service.name}`,
+    service.kind,
+    service.version,
+    service.provider,
+    service.process ? `pid ${service.process.pid}` : 'external',
+    service.url,
+  ])
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? []
+  for (const row of rows)
+    print(
+      stream,
+      row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve())
+    process.once('SIGTERM', () => resolve())
+  })
+}
+
+function notRunning(projectDir: string): TestbedError {
+  return new TestbedError('TESTBED_SERVICES_NOT_RUNNING', {
+    what: 'No services are running for this project',
+    subject: projectDir,
+    why: '`testbed services env` prints the addresses of services started by `testbed services up`, and none are up',
+    fix: 'Run `npx testbed services up --detach` first',
+  })
+}

@@ -1,0 +1,37 @@
+/** The parts of a teaching error message: what failed, why, and what to do. */
+export interface ErrorParts {
+  /** What failed, naming the call or option as the user wrote it. */
+  what: string
+  /** The thing it failed on: a service name, a path, a URL. */
+  subject?: string
+  /** The likely cause. */
+  why: string
+  /** What to do: an option, a command, an environment variable. */
+  fix: string
+  /** Observed values, log lines, elapsed time. */
+  details?: readonly string[]
+}
+
+/** Every error testbed throws: a stable `code`, a message that teaches, the original error as `cause`. */
+export class TestbedError extends Error {
+  override readonly name = 'TestbedError'
+  readonly code: string
+
+  constructor(code: string, parts: ErrorParts, options?: { cause?: unknown }) {
+    super(formatMessage(parts), options)
+    this.code = code
+  }
+}
+
+export function formatMessage({ what, subject, why, fix, details = [] }: ErrorParts): string {
+  const head = subject === undefined ? `[testbed] ${what}.` : `[testbed] ${what}: ${subject}.`
+  const lines = [head, `${why}. ${fix}.`, ...details.map((detail) => `  • ${detail}`)]
+  return lines.join('\n')
+}
+
+/** The message of an unknown thrown value, for details lines. */
+export function describeCause(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return describeCause(error.errors[0])
+  if (error instanceof Error) return error.message || error.constructor.name
+  return String(error)
+}

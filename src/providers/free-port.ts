@@ -1,0 +1,40 @@
+import { createServer } from 'node:net'
+import { TestbedError } from '../core/errors.ts'
+
+/** A port the kernel just handed out; the server that binds it next must still handle losing a race for it. */
+export function ephemeralPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.unref()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      )
+    })
+  })
+}
+
+export function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.unref()
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+  })
+}
+
+/** Fails before starting a server on a port the user chose that something else already holds. */
+export async function assertPortFree(port: number, serviceName: string, label: string): Promise<void> {
+  if (port === 0 || (await isPortFree(port))) return
+  throw new TestbedError('TESTBED_SERVICE_PORT_TAKEN', {
+    what: `Cannot start ${label} for service "${serviceName}" on port ${port}`,
+    subject: `127.0.0.1:${port}`,
+    why: 'Another process is already listening on that port',
+    fix: 'Stop that process (`lsof -i :PORT` or `ss -ltnp` shows it), choose another `port`, or remove `port` to let testbed pick a free one'.replace(
+      'PORT',
+      String(port),
+    ),
+  })
+}

@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process'
+import { closeSync, openSync, readFileSync } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { TestbedError } from '../core/errors.ts'
+import { stopProcess } from '../core/process-control.ts'
+import { identify, type ProcessIdentity } from '../core/process-identity.ts'
+import { formatMs } from '../core/progress.ts'
+import type { Run, ServiceRecord } from '../core/run-registry.ts'
+import { type RunAsUser, spawnIdentity } from './run-as-user.ts'
+
+const POLL_MS = 15
+const LOG_TAIL_LINES = 12
+
+/** How to start one server binary and tell when it answers. */
+export interface ServerSpec {
+  /** For messages: `PostgreSQL 18.4 (embedded)`. */
+  label: string
+  /** For messages and the record: the service's name in the config. */
+  serviceName: string
+  command: string
+  args: readonly string[]
+  runAs: RunAsUser | null
+  logFile: string
+  stopSignal: NodeJS.Signals
+  startTimeoutMs: number
+  /** A real query; resolves true once the server answers it. */
+  isReady(): Promise<boolean>
+  /** What the run records about this service before it is ready, so a killed start is still reaped. */
+  record: Omit<ServiceRecord, 'process' | 'stopSignal'>
+}
+
+/** Thrown when the server could not bind its port, so the caller can retry on another. */
+export class PortTakenError extends Error {}
+
+/** Spawns the server in its own process group, records it in the run, and waits until a real query answers. */
+export async function startServer(
+  spec: ServerSpec,
+  run: Run,
+  portTaken: (log: string) => boolean,
+): Promise<ProcessIdentity> {
+  const started = Date.now()
+  const logFd = openSync(spec.logFile, 'a')
+  const child = spawn(spec.command, spec.args, {
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+    ...spawnIdentity(spec.runAs),
+  })
+  closeSync(logFd)
+  child.unref()
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null
+  let spawnError: Error | null = null
+  child.once('exit', (code, signal) => (exit = { code, signal }))
+  child.once('error', (error) => (spawnError = error))
+  await new Promise((resolve) => setImmediate(resolve))
+  if (spawnError || child.pid === undefined) throw spawnFailed(spec, spawnError)
+  const identity = identify(child.pid)
+  run.addService({ ...spec.record, process: identity, stopSignal: spec.stopSignal })
+
+  while (!(await spec.isReady())) {
+    if (exit) {
+      const log = readLog(spec.logFile)
+      if (portTaken(log)) throw new PortTakenError(log)
+      throw exitedDuringStart(spec, exit, Date.now() - started, log)
+    }
+    if (Date.now() - started > spec.startTimeoutMs) {
+      await stopProcess(identity, spec.stopSignal)
+      throw notReady(spec, Date.now() - started)
+    }
+    await sleep(POLL_MS)
+  }
+  return identity
+}
+
+export function readLog(logFile: string): string {
+  try {
+    return readFileSync(logFile, 'utf8')
+  } catch {
+    return ''
+  }
+}
+
+export function logTail(log: string): string[] {
+  const lines = log.trimEnd().split('\n').filter(Boolean)
+  return lines.slice(-LOG_TAIL_LINES).map((line) => `| ${line}`)
+}
+
+function spawnFailed(spec: ServerSpec, cause: Error | null): TestbedError {
+  return new TestbedError(
+    'TESTBED_SERVICE_SPAWN_FAILED',
+    {
+      what: `Could not run ${spec.label} for service "${spec.serviceName}"`,
+      subject: spec.command,
+      why: `The operating system refused to start it (${cause?.message ?? 'no process id'})`,
+      fix: 'Check the binary exists and is executable by the account servers run as; `npx testbed doctor` shows which binaries testbed found',
+      details: spec.runAs ? [`runs as: ${spec.runAs.name} (uid ${spec.runAs.uid})`] : [],
+    },
+    { cause },
+  )
+}
+
+function exitedDuringStart(
+  spec: ServerSpec,
+  exit: { code: number | null; signal: NodeJS.Signals | null },
+  elapsedMs: number,
+  log: string,
+): TestbedError {
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`
+  return new TestbedError('TESTBED_SERVICE_EXITED', {
+    what: `${spec.label} exited during start for service "${spec.serviceName}"`,
+    subject: spec.logFile,
+    why: `The server ${how} before it answered a query; its log below says why`,
+    fix: 'Fix the cause the log names (a bad setting, a full disk, missing permissions), then run again; `npx testbed doctor` checks the installation',
+    details: [`elapsed: ${formatMs(elapsedMs)}`, `command: ${spec.command} ${spec.args.join(' ')}`, ...logTail(log)],
+  })
+}
+
+function notReady(spec: ServerSpec, elapsedMs: number): TestbedError {
+  return new TestbedError('TESTBED_SERVICE_START_TIMEOUT', {
+    what: `${spec.label} did not answer a query in time for service "${spec.serviceName}"`,
+    subject: spec.logFile,
+    why: `The server was still not ready after ${formatMs(elapsedMs)}; the machine may be overloaded or the server stuck`,
+    fix: 'Raise `startTimeout` in the service options if the machine is slow, or read the log below',
+    details: [`elapsed: ${formatMs(elapsedMs)}`, ...logTail(readLog(spec.logFile))],
+  })
+}

@@ -1,0 +1,2 @@
+export type { PostgresOptions } from '../services/postgres/postgres-options.ts'
+export { postgres } from '../services/postgres/postgres-service.ts'

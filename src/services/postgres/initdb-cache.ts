@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { TestbedError } from '../../core/errors.ts'
+import { cacheDir } from '../../core/paths.ts'
+import { type RunAsUser, spawnIdentity } from '../../providers/run-as-user.ts'
+import type { PostgresBinaries } from './postgres-binaries.ts'
+
+const run = promisify(execFile)
+
+// Bump when the arguments or layout change, so old caches are not reused.
+const CACHE_FORMAT = 1
+export const SUPERUSER = 'postgres'
+// C locale: no dependency on the machine's locales, and the same sort order everywhere.
+// 1 MB WAL segments keep the data dir small, so a warm start copies less.
+const INITDB_ARGS = ['-U', SUPERUSER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--wal-segsize=1']
+
+/**
+ * Fills `dataDir` with a fresh cluster: copied from the cache when this server
+ * version has run initdb before (warm), otherwise initdb, then cached (cold).
+ */
+export async function prepareDataDir(
+  binaries: PostgresBinaries,
+  dataDir: string,
+  runAs: RunAsUser | null,
+): Promise<'warm' | 'cold'> {
+  const cached = cachedDataDir(binaries)
+  if (existsSync(cached)) {
+    await copyTree(cached, dataDir)
+    return 'warm'
+  }
+  await initdb(binaries, dataDir, runAs)
+  await storeInCache(dataDir, cached)
+  return 'cold'
+}
+
+export function cachedDataDir(binaries: PostgresBinaries): string {
+  const key = createHash('sha256')
+    .update(JSON.stringify([CACHE_FORMAT, binaries.version, binaries.binDir, INITDB_ARGS]))
+    .digest('hex')
+    .slice(0, 16)
+  return join(cacheDir(), 'postgres-initdb', `${binaries.version}-${key}`)
+}
+
+async function initdb(binaries: PostgresBinaries, dataDir: string, runAs: RunAsUser | null): Promise<void> {
+  try {
+    await run(binaries.initdb, ['-D', dataDir, ...INITDB_ARGS], spawnIdentity(runAs))
+  } catch (error) {
+    const output = error as { stderr?: string; stdout?: string }
+    throw new TestbedError(
+      'TESTBED_POSTGRES_INITDB_FAILED',
+      {
+        what: 'initdb failed while creating a PostgreSQL data dir',
+        subject: dataDir,
+        why: 'initdb could not create the cluster; its output below says why',
+        fix: 'Check that the account servers run as can write to the state dir (TESTBED_STATE_DIR) and that the disk has room',
+        details: [
+          `command: ${binaries.initdb} -D ${dataDir} ${INITDB_ARGS.join(' ')}`,
+          ...`${output.stderr ?? ''}${output.stdout ?? ''}`.trim().split('\n').slice(-8),
+        ],
+      },
+      { cause: error },
+    )
+  }
+}
+
+// `cp -a` keeps the owner (the unprivileged account when running as root) and is far faster than walking the tree in JS.
+async function copyTree(from: string, to: string): Promise<void> {
+  await run('cp', ['-a', from, to])
+}
+
+// Copy to a private name, then rename: a concurrent run sees either no cache or a whole one.
+async function storeInCache(dataDir: string, cached: string): Promise<void> {
+  const staging = `${cached}.${process.pid}.tmp`
+  try {
+    mkdirSync(join(cached, '..'), { recursive: true })
+    await copyTree(dataDir, staging)
+    renameSync(staging, cached)
+  } catch {
+    // Another run cached it first, or the cache is not writable: the next start runs initdb again.
+    rmSync(staging, { recursive: true, force: true })
+  }
+}

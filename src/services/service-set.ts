@@ -1,0 +1,135 @@
+import { hashServices, type ServiceDeclaration } from '../core/config.ts'
+import { TestbedError } from '../core/errors.ts'
+import { onProcessExit } from '../core/exit-hooks.ts'
+import { stopProcessSync } from '../core/process-control.ts'
+import { type Progress, silentProgress } from '../core/progress.ts'
+import { listRuns, Run, reapOrphans, type ServiceRecord } from '../core/run-registry.ts'
+import { resolveProvider } from './resolve-provider.ts'
+import { isServiceDefinition, kindEnvName, type ServiceDefinition, serviceEnvName } from './service-definition.ts'
+
+export interface StartServicesOptions {
+  /** The project the services belong to: later runs from it attach to services left running. */
+  projectDir: string
+  /** Leave the services running after this process exits (`testbed services up --detach`). */
+  detach?: boolean
+  progress?: Progress
+}
+
+/** The services of one config, running: started by this process, or attached to ones another left running. */
+export interface ServiceSet extends AsyncDisposable {
+  services: ServiceRecord[]
+  /** True when another process started them; `stop()` then leaves them running. */
+  attached: boolean
+  run: Run
+  /** `TESTBED_<NAME>_URL` for each service, and `TESTBED_<KIND>_URL` for the first of each kind. */
+  env(): Record<string, string>
+  stop(): Promise<void>
+}
+
+/** Starts every declared service (in parallel), or attaches to a matching set left running by `testbed services up`. */
+export async function startServices(
+  declarations: Record<string, ServiceDeclaration>,
+  options: StartServicesOptions,
+): Promise<ServiceSet> {
+  const definitions = asDefinitions(declarations)
+  const progress = options.progress ?? silentProgress
+  await reapOrphans()
+  const configHash = hashServices(declarations)
+  const running = findRunningSet(options.projectDir, configHash)
+  if (running) {
+    progress.done(`attached to services left running by \`testbed services up\` (run ${running.record.id})`)
+    return serviceSet(running, true)
+  }
+  const run = Run.create({ projectDir: options.projectDir, configHash, detached: false })
+  const removeExitHook = onProcessExit(() => stopRunSync(run))
+  try {
+    await Promise.all(
+      Object.entries(definitions).map(([name, definition]) => startOne(name, definition, run, progress)),
+    )
+  } catch (error) {
+    await stopRun(run)
+    removeExitHook()
+    throw error
+  }
+  if (options.detach) {
+    run.detach()
+    removeExitHook()
+  }
+  return serviceSet(run, false, removeExitHook)
+}
+
+/** The live set of services for this project, if `testbed services up` (or a running test process) has one. */
+export function findRunningSet(projectDir: string, configHash?: string): Run | null {
+  const runs = listRuns().filter(
+    (run) => run.record.projectDir === projectDir && (configHash === undefined || run.record.configHash === configHash),
+  )
+  return runs.find((run) => run.record.detached && run.isLive()) ?? runs.find((run) => run.isLive()) ?? null
+}
+
+async function startOne(name: string, definition: ServiceDefinition, run: Run, progress: Progress): Promise<void> {
+  const resolution = await resolveProvider(name, definition)
+  const started = await resolution.provider.start({ serviceName: name, run, progress })
+  if (started.process === null) {
+    run.addService({
+      name,
+      kind: definition.kind,
+      provider: 'external',
+      url: started.url,
+      version: started.version,
+      process: null,
+      stopSignal: started.stopSignal,
+    })
+  }
+}
+
+function serviceSet(run: Run, attached: boolean, removeExitHook: () => void = () => {}): ServiceSet {
+  const stop = async () => {
+    if (attached) return
+    await stopRun(run)
+    removeExitHook()
+  }
+  return {
+    run,
+    attached,
+    services: run.record.services,
+    env: () => serviceEnv(run.record.services),
+    stop,
+    [Symbol.asyncDispose]: stop,
+  }
+}
+
+export function serviceEnv(services: readonly ServiceRecord[]): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const service of services) {
+    const kindName = kindEnvName(service.kind, 'URL')
+    env[kindName] ??= service.url
+    env[serviceEnvName(service.name)] = service.url
+  }
+  return env
+}
+
+/** Stops the servers a run started and deletes its data dirs. */
+export async function stopRun(run: Run): Promise<void> {
+  await run.stopServices()
+  run.remove()
+}
+
+function stopRunSync(run: Run): void {
+  for (const service of run.record.services) {
+    if (service.process) stopProcessSync(service.process, service.stopSignal)
+  }
+  run.remove()
+}
+
+function asDefinitions(declarations: Record<string, ServiceDeclaration>): Record<string, ServiceDefinition> {
+  for (const [name, declaration] of Object.entries(declarations)) {
+    if (isServiceDefinition(declaration)) continue
+    throw new TestbedError('TESTBED_CONFIG_INVALID', {
+      what: 'Invalid service in testbed.config.ts',
+      subject: `services.${name}`,
+      why: 'A service must be declared with a service function such as `postgres()` or `redis()`',
+      fix: `Write \`services: { ${name}: postgres() }\` with \`import { postgres } from 'testbed'\``,
+    })
+  }
+  return declarations as Record<string, ServiceDefinition>
+}
