@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describeCause, TestbedError } from './errors.ts'
 import { stateDir } from './paths.ts'
@@ -54,6 +54,7 @@ export class Run {
     const dir = join(runsDir(), id)
     try {
       mkdirSync(dir, { recursive: true, mode: 0o755 })
+      allowTraversal([stateDir(), runsDir()])
     } catch (error) {
       throw stateDirNotWritable(stateDir(), 'all services', error)
     }
@@ -111,6 +112,14 @@ export class Run {
     const temporary = join(this.dir, `${RECORD_FILE}.${process.pid}.tmp`)
     writeFileSync(temporary, `${JSON.stringify(this.record, null, 2)}\n`)
     renameSync(temporary, join(this.dir, RECORD_FILE))
+  }
+}
+
+// Servers may run as another account (PostgreSQL refuses root), which must be able to reach its data dir.
+function allowTraversal(dirs: string[]): void {
+  for (const dir of dirs) {
+    const mode = statSync(dir).mode
+    if ((mode & 0o011) !== 0o011) chmodSync(dir, mode | 0o011)
   }
 }
 

@@ -1,0 +1,111 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, statSync } from 'node:fs'
+import pg from 'pg'
+import { describe, expect, test } from 'vitest'
+import { isRunning } from '../../src/core/process-identity.ts'
+import { postgres } from '../../src/services/postgres/postgres-service.ts'
+import { startServices } from '../../src/services/service-set.ts'
+import { tempDir } from '../test-utils/temp-dir.ts'
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client(url)
+  await client.connect()
+  try {
+    return (await client.query<T>(sql)).rows
+  } finally {
+    await client.end()
+  }
+}
+
+describe.concurrent('postgres() started by testbed', () => {
+  for (const provider of ['embedded', 'local'] as const) {
+    test(`${provider}: answers queries on a loopback port with durability off`, async () => {
+      await using set = await startServices({ db: postgres({ provider }) }, { projectDir: tempDir() })
+      const [service] = set.services
+      expect(service).toMatchObject({ name: 'db', kind: 'postgres', provider })
+      const rows = await query<{ fsync: string; sync: string; fpw: string }>(
+        service?.url ?? '',
+        `SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sync,
+                current_setting('full_page_writes') AS fpw`,
+      )
+      expect(rows).toEqual([{ fsync: 'off', sync: 'off', fpw: 'off' }])
+      expect(service?.url).toMatch(/^postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/)
+    })
+  }
+
+  test('embedded: the server is the npm-shipped PostgreSQL, not the machine one', async () => {
+    await using set = await startServices({ db: postgres({ provider: 'embedded' }) }, { projectDir: tempDir() })
+    const [row] = await query<{ version: string }>(set.services[0]?.url ?? '', 'SELECT version()')
+    expect(row?.version).toMatch(/^PostgreSQL 18\./)
+  })
+
+  test('runs the server as an unprivileged account when testbed runs as root', async ({ skip }) => {
+    skip(process.getuid?.() !== 0, 'only root needs another account')
+    await using set = await startServices({ db: postgres() }, { projectDir: tempDir() })
+    const pid = set.services[0]?.process?.pid
+    const owner = execFileSync('ps', ['-o', 'user=', '-p', String(pid)], { encoding: 'utf8' }).trim()
+    expect(owner).not.toBe('root')
+  })
+
+  test('listens on a unix socket in its service dir as well', async () => {
+    await using set = await startServices({ db: postgres() }, { projectDir: tempDir() })
+    const port = new URL(set.services[0]?.url ?? '').port
+    const socketDir = `${set.run.dir}/db`
+    expect(existsSync(`${socketDir}/.s.PGSQL.${port}`)).toBe(true)
+    const rows = await query<{ one: number }>(
+      `postgresql://postgres@/postgres?host=${socketDir}&port=${port}`,
+      'SELECT 1 AS one',
+    )
+    expect(rows).toEqual([{ one: 1 }])
+  })
+
+  test('applies user settings on top of the fast defaults', async () => {
+    await using set = await startServices(
+      { db: postgres({ settings: { max_connections: 42, application_name: 'from-settings' } }) },
+      { projectDir: tempDir() },
+    )
+    const rows = await query<{ max: string }>(
+      set.services[0]?.url ?? '',
+      "SELECT current_setting('max_connections') AS max",
+    )
+    expect(rows).toEqual([{ max: '42' }])
+  })
+
+  test('stop() ends the server and deletes its data dir', async () => {
+    const set = await startServices({ db: postgres() }, { projectDir: tempDir() })
+    const serverProcess = set.services[0]?.process
+    const runDir = set.run.dir
+    expect(serverProcess && isRunning(serverProcess)).toBe(true)
+    await set.stop()
+    expect(serverProcess && isRunning(serverProcess)).toBe(false)
+    expect(existsSync(runDir)).toBe(false)
+  })
+
+  test('starts two servers side by side on different ports', async () => {
+    await using set = await startServices({ a: postgres(), b: postgres() }, { projectDir: tempDir() })
+    const [a, b] = set.services
+    expect(a?.url).not.toBe(b?.url)
+    expect(set.env()).toMatchObject({ TESTBED_A_URL: a?.url, TESTBED_B_URL: b?.url })
+  })
+})
+
+describe('the initdb cache', () => {
+  test('a second start copies the cached cluster instead of running initdb', async () => {
+    process.env.TESTBED_CACHE_DIR = tempDir('testbed-cache-')
+    try {
+      const steps: string[] = []
+      const progress = { step() {}, warn() {}, done: (message: string) => steps.push(message) }
+      for (let i = 0; i < 2; i++) {
+        await using _set = await startServices(
+          { db: postgres({ provider: 'embedded' }) },
+          { projectDir: tempDir(), progress },
+        )
+      }
+      expect(steps[0]).toMatch(/\(cold start\)/)
+      expect(steps[1]).toMatch(/\(warm start\)/)
+      expect(statSync(process.env.TESTBED_CACHE_DIR).isDirectory()).toBe(true)
+    } finally {
+      delete process.env.TESTBED_CACHE_DIR
+    }
+  })
+})
