@@ -1,4 +1,5 @@
 import { TestbedError } from '../core/errors.ts'
+import { redactUrl } from '../core/redact.ts'
 import { listRuns, type Run, type ServiceRecord } from '../core/run-registry.ts'
 import { findRunningSet, serviceEnv, startServices, stopRun } from '../services/service-set.ts'
 import { type CliContext, loadProjectServices, print, progressFor } from './cli-context.ts'
@@ -81,7 +82,7 @@ function printTable(context: CliContext, services: readonly ServiceRecord[], str
     service.version,
     service.provider,
     service.process ? `pid ${service.process.pid}` : 'external',
-    service.url,
+    redactUrl(service.url),
   ])
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? []
   for (const row of rows)

@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { formatMs } from '../../core/progress.ts'
+import { redactUrl } from '../../core/redact.ts'
 import { assertPortFree, ephemeralPort } from '../../providers/free-port.ts'
 import { PortTakenError, startServer } from '../../providers/local-server.ts'
 import type { ProviderName, StartContext, StartedService } from '../../providers/provider.ts'
@@ -40,7 +41,7 @@ export async function startPostgresServer(
         label,
       })
       context.progress.done(
-        `${context.serviceName}: ${label} ready in ${formatMs(Date.now() - started)} (${cache} start) at ${service.url}`,
+        `${context.serviceName}: ${label} ready in ${formatMs(Date.now() - started)} (${cache} start) at ${redactUrl(service.url)}`,
       )
       return service
     } catch (error) {

@@ -15,8 +15,10 @@ export interface RedisBinary {
   version: string
 }
 
-/** The first `redis-server` or `valkey-server` on PATH or in the usual folders. */
+/** TESTBED_REDIS_SERVER if set, else the first `redis-server` or `valkey-server` on PATH or in the usual folders. */
 export async function findRedisServer(): Promise<RedisBinary | null> {
+  const explicit = process.env.TESTBED_REDIS_SERVER
+  if (explicit) return inspect(explicit)
   const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...USUAL_DIRS]
   for (const dir of dirs) {
     for (const name of SERVER_NAMES) {

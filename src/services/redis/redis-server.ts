@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { formatMs } from '../../core/progress.ts'
+import { redactUrl } from '../../core/redact.ts'
 import { assertPortFree, ephemeralPort } from '../../providers/free-port.ts'
 import { PortTakenError, startServer } from '../../providers/local-server.ts'
 import type { StartContext, StartedService } from '../../providers/provider.ts'
@@ -27,7 +28,7 @@ export async function startRedisServer(
     try {
       const service = await startOnPort(binary, options, context, { serviceDir, port, label })
       context.progress.done(
-        `${context.serviceName}: ${label} ready in ${formatMs(Date.now() - started)} at ${service.url}`,
+        `${context.serviceName}: ${label} ready in ${formatMs(Date.now() - started)} at ${redactUrl(service.url)}`,
       )
       return service
     } catch (error) {
@@ -42,7 +43,9 @@ async function startOnPort(
   context: StartContext,
   place: { serviceDir: string; port: number; label: string },
 ): Promise<StartedService> {
-  const url = `redis://127.0.0.1:${place.port}`
+  const password = options.settings?.requirepass
+  const credentials = password === undefined ? '' : `:${encodeURIComponent(String(password))}@`
+  const url = `redis://${credentials}127.0.0.1:${place.port}`
   const args = [
     '--port',
     String(place.port),

@@ -1,7 +1,7 @@
 import { externalProvider } from '../../providers/external-provider.ts'
 import type { Detection, Provider } from '../../providers/provider.ts'
 import { externalUrl, kindEnvName, type ServiceDefinition } from '../service-definition.ts'
-import { findRedisServer } from './redis-binaries.ts'
+import { findRedisServer, type RedisBinary } from './redis-binaries.ts'
 import { type RedisOptions, validateRedisOptions } from './redis-options.ts'
 import { probeRedis } from './redis-probe.ts'
 import { startRedisServer } from './redis-server.ts'
@@ -32,22 +32,28 @@ export function redis(options: RedisOptions = {}): ServiceDefinition<RedisOption
 }
 
 function localProvider(options: RedisOptions): Provider {
-  const binary = findRedisServer()
+  let binary: Promise<RedisBinary | null> | undefined
+  const find = () => {
+    binary ??= findRedisServer()
+    return binary
+  }
   return {
     name: 'local',
     async detect(): Promise<Detection> {
-      const found = await binary
+      const found = await find()
       if (!found) {
         return {
           available: false,
-          reason: 'no redis-server or valkey-server on PATH',
+          reason: process.env.TESTBED_REDIS_SERVER
+            ? `TESTBED_REDIS_SERVER names ${process.env.TESTBED_REDIS_SERVER}, which is not a working redis-server`
+            : 'no redis-server or valkey-server on PATH',
           fix: 'install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)',
         }
       }
       return { available: true, version: found.version, detail: `${found.flavor} ${found.version} at ${found.path}` }
     },
     async start(context) {
-      const found = await binary
+      const found = await find()
       if (!found) throw new Error('redis-server vanished after detection')
       return startRedisServer(found, options, context)
     },
