@@ -35,8 +35,9 @@ export async function startServices(
   const progress = options.progress ?? silentProgress
   await reapOrphans()
   const configHash = hashServices(declarations)
+  // Only detached sets: a set another test process owns stops when that process ends.
   const running = findRunningSet(options.projectDir, configHash)
-  if (running) {
+  if (running?.record.detached) {
     progress.done(`attached to services left running by \`testbed services up\` (run ${running.record.id})`)
     return serviceSet(running, true)
   }
