@@ -83,7 +83,8 @@ describe.concurrent('postgres() started by testbed', () => {
 
   test('starts two servers side by side on different ports', async () => {
     await using set = await startServices({ a: postgres(), b: postgres() }, { projectDir: tempDir() })
-    const [a, b] = set.services
+    const a = set.services.find((service) => service.name === 'a')
+    const b = set.services.find((service) => service.name === 'b')
     expect(a?.url).not.toBe(b?.url)
     expect(set.env()).toMatchObject({ TESTBED_A_URL: a?.url, TESTBED_B_URL: b?.url })
   })
@@ -106,6 +107,24 @@ describe('the initdb cache', () => {
       expect(statSync(process.env.TESTBED_CACHE_DIR).isDirectory()).toBe(true)
     } finally {
       delete process.env.TESTBED_CACHE_DIR
+    }
+  })
+})
+
+describe('the state dir', () => {
+  test('an account that cannot reach the state dir gets an error naming the folder and the fix', async ({ skip }) => {
+    skip(process.getuid?.() !== 0, 'only root runs servers as another account')
+    const previous = process.env.TESTBED_STATE_DIR
+    const privateDir = tempDir('testbed-private-')
+    process.env.TESTBED_STATE_DIR = `${privateDir}/state`
+    try {
+      await expect(startServices({ db: postgres() }, { projectDir: tempDir() })).rejects.toThrow(
+        `[testbed] The account "postgres" cannot reach the data dir of service "db": ${privateDir}.\n` +
+          'testbed runs as root, so the server runs as "postgres", and that folder does not let other accounts through. ' +
+          `Run \`chmod o+x ${privateDir}\`, or point TESTBED_STATE_DIR at a folder every account can reach (the default under /tmp works).`,
+      )
+    } finally {
+      process.env.TESTBED_STATE_DIR = previous
     }
   })
 })

@@ -1,0 +1,38 @@
+import type pg from 'pg'
+
+/** The isolation strategies a test can use. */
+export type IsolationName = 'transaction' | 'database' | 'reset'
+
+/** The subset of `pg.Pool` testbed's pools implement: what Drizzle, Kysely and plain `pg` code call. */
+export type PoolLike = Pick<pg.Pool, 'query' | 'connect' | 'end' | 'on' | 'once' | 'off' | 'removeListener'> & {
+  readonly totalCount: number
+  readonly idleCount: number
+  readonly waitingCount: number
+}
+
+/** What one test gets: a database only it sees, for as long as the test runs. */
+export interface IsolatedDatabase {
+  /** The strategy that made it. */
+  readonly strategy: IsolationName
+  /**
+   * A URL any driver can connect to. Under `transaction`, connections made from it do NOT see the
+   * test's uncommitted rows; use `pool` there.
+   */
+  readonly url: string
+  /** The database's name on the server. */
+  readonly name: string
+  /** A `pg.Pool`-compatible object; under `transaction`, every client maps onto the test's transaction. */
+  readonly pool: PoolLike
+  /** Shorthand for `pool.query`. */
+  query: pg.Pool['query']
+}
+
+/** Hands out isolated databases, one per test: `begin` before the test, `rollback` after it. */
+export interface IsolationStrategy extends AsyncDisposable {
+  readonly name: IsolationName
+  begin(): Promise<IsolatedDatabase>
+  /** Undoes what the test did. `failed` lets `database` keep a failed test's database when asked to. */
+  rollback(database: IsolatedDatabase, outcome?: { failed: boolean }): Promise<void>
+  /** Releases every database and connection the strategy holds. */
+  close(): Promise<void>
+}
