@@ -25,15 +25,22 @@ export function forcedProvider(definition: ServiceDefinition): { name: string; f
 }
 
 /** Every provider's detection, in resolution order: what `testbed doctor` shows. */
-export async function checkProviders(serviceName: string, definition: ServiceDefinition): Promise<ProviderCheck[]> {
+export async function checkProviders(
+  serviceName: string,
+  definition: ServiceDefinition,
+  only?: string,
+): Promise<ProviderCheck[]> {
   const providers = definition.providers(serviceName)
-  return Promise.all(providers.map(async (provider) => ({ provider, detection: await provider.detect() })))
+  const matching = providers.filter((provider) => only === undefined || provider.name === only)
+  const checked = matching.length > 0 ? matching : providers
+  return Promise.all(checked.map(async (provider) => ({ provider, detection: await provider.detect() })))
 }
 
 /** Picks the forced provider, or the first available one in resolution order. */
 export async function resolveProvider(serviceName: string, definition: ServiceDefinition): Promise<Resolution> {
-  const checks = await checkProviders(serviceName, definition)
   const forced = forcedProvider(definition)
+  // A forced provider is the only one detected: looking for the others costs a process spawn each.
+  const checks = await checkProviders(serviceName, definition, forced?.name)
   if (forced) return resolveForced(serviceName, definition, checks, forced)
   const order = checks.map((check) => check.provider.name).join(' → ')
   for (const check of checks) {
