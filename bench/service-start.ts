@@ -4,7 +4,7 @@
 // roomy tmpfs, else TMPDIR); TESTBED_BENCH_DIR=/tmp npm run bench measures a disk filesystem instead.
 import { execFile, spawn, spawnSync } from 'node:child_process'
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statfsSync } from 'node:fs'
-import { availableParallelism, tmpdir } from 'node:os'
+import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { parseArgs, promisify } from 'node:util'
 import pg from 'pg'

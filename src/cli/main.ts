@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { TestbedError } from '../core/errors.ts'
+import { isTestbedError, TestbedError } from '../core/errors.ts'
 import type { CliContext } from './cli-context.ts'
 import { doctor } from './doctor-command.ts'
 import { servicesDown, servicesEnv, servicesStatus, servicesUp } from './services-command.ts'
@@ -74,7 +74,7 @@ function unknownCommand(command: string): TestbedError {
 
 /** Turns a thrown error into the text a user reads: a TestbedError's message, or a parse error with the usage. */
 export function describeFailure(error: unknown): string {
-  if (error instanceof TestbedError) return error.message
+  if (isTestbedError(error)) return error.message
   const code = (error as NodeJS.ErrnoException).code
   if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
     return `[testbed] ${(error as Error).message}.\n\n${USAGE}`

@@ -1,6 +1,6 @@
 import { TestbedError } from '../core/errors.ts'
 import { redactUrl } from '../core/redact.ts'
-import { listRuns, type Run, type ServiceRecord } from '../core/run-registry.ts'
+import { listRuns, type Run, reapOrphans, type ServiceRecord } from '../core/run-registry.ts'
 import { findRunningSet, serviceEnv, startServices, stopRun } from '../services/service-set.ts'
 import { type CliContext, loadProjectServices, print, progressFor } from './cli-context.ts'
 
@@ -30,6 +30,7 @@ export async function servicesUp(context: CliContext, detach: boolean): Promise<
 /** `testbed services down [--all]`: stops services left running for this project (or every project). */
 export async function servicesDown(context: CliContext, all: boolean): Promise<number> {
   const projectDir = all ? null : (await loadProjectServices(context)).projectDir
+  await reapOrphans()
   const runs = listRuns().filter(
     (run) => run.record.detached && (projectDir === null || run.record.projectDir === projectDir),
   )
@@ -46,6 +47,7 @@ export async function servicesDown(context: CliContext, all: boolean): Promise<n
 /** `testbed services status [--all]`: what runs, where, since when. Exits 1 when nothing runs. */
 export async function servicesStatus(context: CliContext, all: boolean): Promise<number> {
   const projectDir = all ? null : (await loadProjectServices(context)).projectDir
+  await reapOrphans()
   const runs = listRuns().filter((run) => run.isLive() && (projectDir === null || run.record.projectDir === projectDir))
   if (runs.length === 0) {
     print(
@@ -100,9 +102,15 @@ function shellQuote(value: string): string {
 }
 
 function waitForSignal(): Promise<void> {
+  // Signal listeners do not keep the event loop alive; without this timer the process would end at once.
+  const keepAlive = setInterval(() => {}, 2 ** 30)
   return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve())
-    process.once('SIGTERM', () => resolve())
+    const stop = () => {
+      clearInterval(keepAlive)
+      resolve()
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
   })
 }
 

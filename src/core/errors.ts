@@ -35,3 +35,15 @@ export function describeCause(error: unknown): string {
   if (error instanceof Error) return error.message || error.constructor.name
   return String(error)
 }
+
+/**
+ * True for a TestbedError from any copy of testbed: a config loaded through jiti, or a second
+ * installed version, has its own class, so `instanceof` alone would miss it.
+ */
+export function isTestbedError(error: unknown): error is TestbedError {
+  if (error instanceof TestbedError) return true
+  const candidate = error as { name?: unknown; code?: unknown } | null
+  return (
+    candidate?.name === 'TestbedError' && typeof candidate.code === 'string' && candidate.code.startsWith('TESTBED_')
+  )
+}

@@ -13,7 +13,7 @@ test('rejects a port that is not an integer, naming the option, the value and it
 test('rejects an unknown provider, listing the known ones', () => {
   expect(() => redis({ provider: 'podman' as never })).toThrow(
     '[testbed] Invalid option in redis(): `provider`.\n' +
-      'Expected the `provider` option to be one of `external`, `embedded`, `local`, `docker`, got `podman` (string). ' +
+      'Expected the `provider` option to be one of `external`, `local`, got `podman` (string). ' +
       'Fix `provider` in testbed.config.ts, or remove it to use the default.',
   )
 })
@@ -34,5 +34,11 @@ test('rejects a start timeout that is not a positive number', () => {
 test('rejects settings that are not an object', () => {
   expect(() => postgres({ settings: ['fsync=on'] as never })).toThrow(
     'Expected the `settings` option to be an object of setting names to values, got `["fsync=on"]` (array).',
+  )
+})
+
+test('rejects a provider the kind does not have yet when it is declared, not at start', () => {
+  expect(() => postgres({ provider: 'docker' })).toThrow(
+    'Expected the `provider` option to be one of `external`, `embedded`, `local`, got `docker` (string).',
   )
 })

@@ -56,7 +56,7 @@ export class Run {
       mkdirSync(dir, { recursive: true, mode: 0o755 })
       allowTraversal([stateDir(), runsDir()])
     } catch (error) {
-      throw stateDirNotWritable(stateDir(), 'all services', error)
+      throw stateDirNotWritable(stateDir(), 'this run', error)
     }
     const record: RunRecord = {
       id,
@@ -164,10 +164,10 @@ export function stateDirNotWritable(dir: string, serviceName: string, cause: unk
   return new TestbedError(
     'TESTBED_SERVICE_DATA_DIR_NOT_WRITABLE',
     {
-      what: `Cannot create the data dir for ${serviceName}`,
+      what: `Cannot create a data dir for ${serviceName} under the state dir`,
       subject: dir,
-      why: `testbed keeps each server's data, socket and log under its state dir, and that is not writable (${describeCause(cause)})`,
-      fix: 'Make it writable, or point TESTBED_STATE_DIR at a writable folder',
+      why: `testbed keeps each server's data, socket and log there, and creating a folder in it failed (${describeCause(cause)})`,
+      fix: 'Point TESTBED_STATE_DIR at a writable folder, or make that one writable',
     },
     { cause },
   )

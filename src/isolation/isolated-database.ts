@@ -4,7 +4,11 @@ import type pg from 'pg'
 export type IsolationName = 'transaction' | 'database' | 'reset'
 
 /** The subset of `pg.Pool` testbed's pools implement: what Drizzle, Kysely and plain `pg` code call. */
-export type PoolLike = Pick<pg.Pool, 'query' | 'connect' | 'end' | 'on' | 'once' | 'off' | 'removeListener'> & {
+export type PoolLike = Pick<
+  pg.Pool,
+  // `options`: Kysely's PostgresDialect requires it in its pool type.
+  'query' | 'connect' | 'end' | 'on' | 'once' | 'off' | 'removeListener' | 'options'
+> & {
   readonly totalCount: number
   readonly idleCount: number
   readonly waitingCount: number

@@ -29,12 +29,9 @@ export function isPortFree(port: number): Promise<boolean> {
 export async function assertPortFree(port: number, serviceName: string, label: string): Promise<void> {
   if (port === 0 || (await isPortFree(port))) return
   throw new TestbedError('TESTBED_SERVICE_PORT_TAKEN', {
-    what: `Cannot start ${label} for service "${serviceName}" on port ${port}`,
+    what: `Cannot start ${label} for service "${serviceName}": the \`port\` it was given is taken`,
     subject: `127.0.0.1:${port}`,
     why: 'Another process is already listening on that port',
-    fix: 'Stop that process (`lsof -i :PORT` or `ss -ltnp` shows it), choose another `port`, or remove `port` to let testbed pick a free one'.replace(
-      'PORT',
-      String(port),
-    ),
+    fix: `Stop that process (\`ss -ltnp 'sport = :${port}'\` shows it), choose another \`port\`, or remove \`port\` to let testbed pick a free one`,
   })
 }

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process'
-import { closeSync, openSync, readFileSync } from 'node:fs'
+import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { TestbedError } from '../core/errors.ts'
+import { stateDir } from '../core/paths.ts'
 import { stopProcess } from '../core/process-control.ts'
 import { identify, type ProcessIdentity } from '../core/process-identity.ts'
 import { formatMs } from '../core/progress.ts'
@@ -29,6 +31,11 @@ export interface ServerSpec {
   record: Omit<ServiceRecord, 'process' | 'stopSignal'>
 }
 
+interface ServerExit {
+  code: number | null
+  signal: NodeJS.Signals | null
+}
+
 /** Thrown when the server could not bind its port, so the caller can retry on another. */
 export class PortTakenError extends Error {}
 
@@ -47,20 +54,20 @@ export async function startServer(
   })
   closeSync(logFd)
   child.unref()
-  let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null
-  let spawnError: Error | null = null
-  child.once('exit', (code, signal) => (exit = { code, signal }))
-  child.once('error', (error) => (spawnError = error))
+  // Record before yielding to the event loop: a SIGKILL after this line still leaves a record to reap.
+  const identity = child.pid === undefined ? null : identify(child.pid)
+  if (identity) run.addService({ ...spec.record, process: identity, stopSignal: spec.stopSignal })
+  const state: { exit: ServerExit | null; spawnError: Error | null } = { exit: null, spawnError: null }
+  child.once('exit', (code, signal) => (state.exit = { code, signal }))
+  child.once('error', (error) => (state.spawnError = error))
   await new Promise((resolve) => setImmediate(resolve))
-  if (spawnError || child.pid === undefined) throw spawnFailed(spec, spawnError)
-  const identity = identify(child.pid)
-  run.addService({ ...spec.record, process: identity, stopSignal: spec.stopSignal })
+  if (state.spawnError || identity === null) throw spawnFailed(spec, state.spawnError)
 
   while (!(await spec.isReady())) {
-    if (exit) {
+    if (state.exit) {
       const log = readLog(spec.logFile)
       if (portTaken(log)) throw new PortTakenError(log)
-      throw exitedDuringStart(spec, exit, Date.now() - started, log)
+      throw exitedDuringStart(spec, state.exit, Date.now() - started, log)
     }
     if (Date.now() - started > spec.startTimeoutMs) {
       await stopProcess(identity, spec.stopSignal)
@@ -98,16 +105,11 @@ function spawnFailed(spec: ServerSpec, cause: Error | null): TestbedError {
   )
 }
 
-function exitedDuringStart(
-  spec: ServerSpec,
-  exit: { code: number | null; signal: NodeJS.Signals | null },
-  elapsedMs: number,
-  log: string,
-): TestbedError {
+function exitedDuringStart(spec: ServerSpec, exit: ServerExit, elapsedMs: number, log: string): TestbedError {
   const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`
   return new TestbedError('TESTBED_SERVICE_EXITED', {
     what: `${spec.label} exited during start for service "${spec.serviceName}"`,
-    subject: spec.logFile,
+    subject: preserveLog(spec),
     why: `The server ${how} before it answered a query; its log below says why`,
     fix: 'Fix the cause the log names (a bad setting, a full disk, missing permissions), then run again; `npx testbed doctor` checks the installation',
     details: [`elapsed: ${formatMs(elapsedMs)}`, `command: ${spec.command} ${spec.args.join(' ')}`, ...logTail(log)],
@@ -117,9 +119,21 @@ function exitedDuringStart(
 function notReady(spec: ServerSpec, elapsedMs: number): TestbedError {
   return new TestbedError('TESTBED_SERVICE_START_TIMEOUT', {
     what: `${spec.label} did not answer a query in time for service "${spec.serviceName}"`,
-    subject: spec.logFile,
+    subject: preserveLog(spec),
     why: `The server was still not ready after ${formatMs(elapsedMs)}; the machine may be overloaded or the server stuck`,
     fix: 'Raise `startTimeout` in the service options if the machine is slow, or read the log below',
     details: [`elapsed: ${formatMs(elapsedMs)}`, ...logTail(readLog(spec.logFile))],
   })
+}
+
+// The run dir, log included, is deleted when a start fails; keep the log where the error can point to it.
+function preserveLog(spec: ServerSpec): string {
+  const kept = join(stateDir(), 'logs', `${basename(dirname(dirname(spec.logFile)))}-${spec.serviceName}.log`)
+  try {
+    mkdirSync(dirname(kept), { recursive: true })
+    copyFileSync(spec.logFile, kept)
+    return kept
+  } catch {
+    return spec.logFile
+  }
 }

@@ -84,7 +84,7 @@ function unknownProvider(
 ): TestbedError {
   const names = checks.map((check) => `\`${check.provider.name}\``).join(', ')
   return new TestbedError('TESTBED_CONFIG_INVALID', {
-    what: `Unknown provider in ${forced.from} for service "${serviceName}"`,
+    what: `The provider forced by ${forced.from} cannot serve ${definition.label} for service "${serviceName}"`,
     subject: `\`${forced.name}\``,
     why: `${definition.label} can be served by ${names}`,
     fix: `Use one of those, or unset ${forced.from} to let testbed choose`,

@@ -44,9 +44,12 @@ export async function startServices(
   const run = Run.create({ projectDir: options.projectDir, configHash, detached: false })
   const removeExitHook = onProcessExit(() => stopRunSync(run))
   try {
-    await Promise.all(
+    // allSettled: when one service fails, the others must finish starting (and be recorded) before the run stops.
+    const outcomes = await Promise.allSettled(
       Object.entries(definitions).map(([name, definition]) => startOne(name, definition, run, progress)),
     )
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected')
+    if (failure) throw failure.reason
   } catch (error) {
     await stopRun(run)
     removeExitHook()

@@ -64,7 +64,10 @@ describe('probeRedis', () => {
   })
 
   test('fails with the server error when the password is wrong', async () => {
-    await using set = await startServices({ cache: redis({ settings: { requirepass: 'right' } }) }, { projectDir: tempDir() })
+    await using set = await startServices(
+      { cache: redis({ settings: { requirepass: 'right' } }) },
+      { projectDir: tempDir() },
+    )
     const { port } = new URL(set.services[0]?.url ?? '')
     const result = await probeRedis(`redis://:wrong@127.0.0.1:${port}`)
     expect(result.ok).toBe(false)

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, expect } from 'vitest'
+import { removeTempDirs } from './temp-dir.ts'
 
 // Each test file gets its own state dir, so files running in parallel never see each other's runs,
 // and the check below proves a file left nothing running behind.
@@ -10,6 +11,7 @@ process.env.TESTBED_STATE_DIR = stateDir
 process.env.TESTBED_QUIET = '1'
 
 afterAll(() => {
+  removeTempDirs()
   const leftovers = safeList(join(stateDir, 'runs'))
   rmSync(stateDir, { recursive: true, force: true })
   expect(leftovers, 'runs left behind in the state dir').toEqual([])

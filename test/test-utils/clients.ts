@@ -1,0 +1,24 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import pg from 'pg'
+
+const run = promisify(execFile)
+
+/** Runs one query with a fresh `pg` client and returns its rows. */
+export async function pgQuery<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client(url)
+  // A server stopping under an idle client makes it emit 'error'; the query or connect call reports failures.
+  client.on('error', () => {})
+  await client.connect()
+  try {
+    return (await client.query<T>(sql)).rows
+  } finally {
+    await client.end()
+  }
+}
+
+/** What `redis-cli PING` answers, through the real client rather than testbed's own probe. */
+export async function redisPing(url: string): Promise<string> {
+  const { stdout } = await run('redis-cli', ['-u', url, 'ping'])
+  return stdout.trim()
+}
