@@ -1,0 +1,228 @@
+import pg from 'pg'
+import { describeCause } from '../../core/errors.ts'
+import { type ClassifiedStatement, classifySql, type StatementKind } from './classify-statement.ts'
+import type { QueryCall, QueryConfigObject } from './query-call.ts'
+import { StatementQueue } from './statement-queue.ts'
+import {
+  labelFromServerMessage,
+  notInTransactionError,
+  testEndedError,
+  transactionAbortedError,
+  transactionWaitError,
+} from './transaction-errors.ts'
+
+export type QueryOutcome = pg.QueryResult | pg.QueryResult[]
+
+export interface SharedConnectionOptions {
+  /** How long an app transaction waits for another client's, in milliseconds. */
+  readonly transactionWaitTimeout: number
+}
+
+// One name is enough: PostgreSQL does not nest BEGIN, so an app has at most one transaction open.
+const SAVEPOINT = 'testbed_app'
+const OPEN = `SAVEPOINT ${SAVEPOINT}`
+const RELEASE = `RELEASE SAVEPOINT ${SAVEPOINT}`
+const UNDO = `ROLLBACK TO SAVEPOINT ${SAVEPOINT}`
+const UNDO_AND_RELEASE = `${UNDO}; ${RELEASE}`
+// SET CONSTRAINTS ALL IMMEDIATE runs the checks PostgreSQL defers to COMMIT (DEFERRABLE foreign keys,
+// unique constraints); rolling back its own savepoint afterwards restores every constraint's mode.
+const CHECK_DEFERRED =
+  'SAVEPOINT testbed_check; SET CONSTRAINTS ALL IMMEDIATE; ROLLBACK TO SAVEPOINT testbed_check; RELEASE SAVEPOINT testbed_check'
+const COMMIT = `${CHECK_DEFERRED}; ${RELEASE}`
+const COMMIT_AND_CHAIN = `${COMMIT}; ${OPEN}`
+
+/**
+ * The test's one real connection, shared by every client of its pool: runs their statements one
+ * at a time (see StatementQueue for the concurrency rule) and turns the app's transaction control
+ * into savepoints inside the test's transaction.
+ */
+export class SharedConnection {
+  readonly #client: pg.Client
+  readonly #queue: StatementQueue
+  /**
+   * Whether the transaction is aborted. Not `client.getTransactionStatus()`: pg reports an error
+   * before the server's ReadyForQuery that updates the status, so the status is stale right then.
+   */
+  #aborted = false
+  /** The statement that aborted the test's transaction outside any app transaction. */
+  #poison: { text: string; message: string } | null = null
+  #detached = false
+  #closed = false
+  readonly #onEnd = () => {
+    this.#closed = true
+  }
+
+  constructor(client: pg.Client, options: SharedConnectionOptions) {
+    this.#client = client
+    client.on('end', this.#onEnd)
+    this.#queue = new StatementQueue({
+      waitTimeout: options.transactionWaitTimeout,
+      holderAborted: () => this.#aborted,
+      waitError: transactionWaitError,
+    })
+  }
+
+  /** Runs one `query()` call of the pool client `owner`. */
+  execute(owner: object, call: QueryCall): Promise<QueryOutcome> {
+    if (this.#detached) return Promise.reject(testEndedError(call.text))
+    const statements = classifySql(call.text)
+    for (const { text, kind } of statements) {
+      if (kind.kind === 'not-in-transaction') return Promise.reject(notInTransactionError(kind.label, text))
+    }
+    const opens = statements.some(({ kind }) => kind.kind === 'begin')
+    return this.#queue.run(owner, opens, call.text, () => this.#perform(owner, call, statements))
+  }
+
+  /** Hands a query object that drives the protocol itself (pg.Query, pg-cursor) to the connection. */
+  submit(owner: object, submittable: pg.Submittable & { text?: string }): Promise<void> {
+    const text = submittable.text ?? ''
+    if (this.#detached) return Promise.reject(testEndedError(text))
+    return this.#queue.run(owner, false, text, () => this.#drive(submittable, text))
+  }
+
+  /**
+   * Rolls back the app transaction `owner` left open when it was released, as closing its
+   * connection would: otherwise the transaction would stay open for every other client.
+   */
+  abandon(owner: object): void {
+    if (this.#queue.holder !== owner && !this.#queue.isBusy(owner)) return
+    this.#queue
+      .run(owner, false, UNDO_AND_RELEASE, () => this.#rollbackAbandoned(owner))
+      // A failure here means the connection broke or the test ended; the next statement reports it.
+      .catch(() => {})
+  }
+
+  /** Refuses new statements, fails the queued ones, and waits for the one running. */
+  async detach(): Promise<void> {
+    this.#detached = true
+    await this.#queue.drain(testEndedError)
+    this.#client.off('end', this.#onEnd)
+  }
+
+  async #perform(owner: object, call: QueryCall, statements: ClassifiedStatement[]): Promise<QueryOutcome> {
+    if (passesThrough(call, statements)) return this.#send(call.text, call.config, call.values)
+    const [only] = statements
+    if (only !== undefined && statements.length === 1) return this.#control(owner, only.kind)
+    const results: pg.QueryResult[] = []
+    for (const { text, kind } of statements) results.push(await this.#performOne(owner, call, text, kind))
+    return results
+  }
+
+  /** One statement of a multi-statement text, sent alone so each result and failure is its own. */
+  #performOne(owner: object, call: QueryCall, text: string, kind: StatementKind): Promise<pg.QueryResult> {
+    if (kind.kind !== 'other') return this.#control(owner, kind)
+    const config = typeof call.config === 'string' ? text : { ...call.config, text }
+    return this.#send(text, config) as Promise<pg.QueryResult>
+  }
+
+  #control(owner: object, kind: StatementKind): Promise<pg.QueryResult> {
+    if (kind.kind === 'begin') return this.#begin(owner)
+    if (kind.kind === 'commit') return this.#commit(owner, kind.chain)
+    if (kind.kind === 'rollback') return this.#rollback(owner, kind.chain)
+    // SET TRANSACTION: the test's transaction keeps its own isolation level and access mode.
+    return Promise.resolve(emptyResult('SET'))
+  }
+
+  // PostgreSQL ignores BEGIN inside a transaction (with a warning), and COMMIT or ROLLBACK outside one.
+  async #begin(owner: object): Promise<pg.QueryResult> {
+    if (this.#queue.holder === owner) return emptyResult('BEGIN')
+    const result = await this.#send(OPEN)
+    this.#queue.hold(owner)
+    return tagged(result, 'BEGIN')
+  }
+
+  // PostgreSQL answers COMMIT of an aborted transaction by rolling it back, tagged ROLLBACK (Kysely checks the tag).
+  #commit(owner: object, chain: boolean): Promise<pg.QueryResult> {
+    if (this.#queue.holder !== owner) return Promise.resolve(emptyResult('COMMIT'))
+    if (this.#aborted) return this.#rollback(owner, chain)
+    return this.#end(owner, chain ? COMMIT_AND_CHAIN : COMMIT, chain, 'COMMIT')
+  }
+
+  #rollback(owner: object, chain: boolean): Promise<pg.QueryResult> {
+    if (this.#queue.holder !== owner) return Promise.resolve(emptyResult('ROLLBACK'))
+    // ROLLBACK TO keeps the savepoint, which is exactly ROLLBACK AND CHAIN.
+    return this.#end(owner, chain ? UNDO : UNDO_AND_RELEASE, chain, 'ROLLBACK')
+  }
+
+  async #end(owner: object, sql: string, chain: boolean, command: string): Promise<pg.QueryResult> {
+    let stillOpen = chain
+    try {
+      return tagged(await this.#send(sql), command)
+    } catch (error) {
+      // A COMMIT that fails (a deferred constraint) ends the transaction, as on PostgreSQL.
+      stillOpen = false
+      if (this.#aborted) await this.#send(UNDO_AND_RELEASE).catch(() => {})
+      throw error
+    } finally {
+      if (!stillOpen) this.#queue.letGo(owner)
+    }
+  }
+
+  async #rollbackAbandoned(owner: object): Promise<void> {
+    if (this.#queue.holder === owner) await this.#end(owner, UNDO_AND_RELEASE, false, 'ROLLBACK')
+  }
+
+  async #send(text: string, config: string | QueryConfigObject = text, values?: unknown[]): Promise<QueryOutcome> {
+    try {
+      const result = await this.#client.query(config as pg.QueryConfig, values)
+      this.#observe(text)
+      return result
+    } catch (error) {
+      this.#observe(text, error)
+      throw this.#translate(error, text)
+    }
+  }
+
+  #drive(submittable: pg.Submittable, text: string): Promise<void> {
+    return new Promise((resolve) => {
+      // pg emits 'drain' when its queue empties; we queue one query at a time, so that is this one's end.
+      const done = () => {
+        this.#client.off('drain', done).off('end', done)
+        this.#observe(text)
+        resolve()
+      }
+      this.#client.on('drain', done).on('end', done)
+      this.#client.query(submittable)
+      // A closed client fails the query on its own and never drains.
+      if (this.#closed) done()
+    })
+  }
+
+  #observe(text: string, error?: unknown): void {
+    // Inside a transaction block, every error the server reports aborts the transaction.
+    this.#aborted = error instanceof pg.DatabaseError || this.#client.getTransactionStatus() === 'E'
+    if (!this.#aborted) {
+      this.#poison = null
+      return
+    }
+    if (this.#queue.holder !== null) return
+    this.#poison ??= { text, message: error === undefined ? 'failed' : describeCause(error) }
+  }
+
+  #translate(error: unknown, text: string): unknown {
+    const { code, message } = error as { code?: unknown; message?: string }
+    if (code === '25001') {
+      return notInTransactionError(labelFromServerMessage(message ?? '', text), text, error as Error)
+    }
+    if (code === '25P02' && this.#poison !== null) return transactionAbortedError(text, this.#poison, error as Error)
+    return error
+  }
+}
+
+// With parameters, PostgreSQL refuses a text of several statements itself: nothing to split then.
+function passesThrough(call: QueryCall, statements: ClassifiedStatement[]): boolean {
+  const values = call.values ?? (typeof call.config === 'string' ? undefined : call.config.values)
+  if (statements.length > 1 && values !== undefined && values.length > 0) return true
+  return statements.every(({ kind }) => kind.kind === 'other')
+}
+
+function emptyResult(command: string): pg.QueryResult {
+  return { command, rowCount: null, oid: null, rows: [], fields: [] } as unknown as pg.QueryResult
+}
+
+/** The result of a rewritten statement, carrying the command tag the app's own statement would get. */
+function tagged(outcome: QueryOutcome, command: string): pg.QueryResult {
+  const result = Array.isArray(outcome) ? (outcome.at(-1) ?? emptyResult(command)) : outcome
+  result.command = command
+  return result
+}

@@ -1,0 +1,162 @@
+import pg from 'pg'
+import { describeCause, TestbedError } from '../../core/errors.ts'
+import { assertString } from '../../core/options.ts'
+import { redactUrl } from '../../core/redact.ts'
+import type { IsolatedDatabase, IsolationStrategy } from '../isolated-database.ts'
+import { strategyStateError } from './transaction-errors.ts'
+import {
+  asPoolLike,
+  createTransactionPool,
+  type TransactionPool,
+  type TransactionPoolOptions,
+  validatePoolOptions,
+} from './transaction-pool.ts'
+
+/** Options of {@link transactionStrategy}. */
+export interface TransactionStrategyOptions extends TransactionPoolOptions {}
+
+interface OpenTest {
+  readonly database: IsolatedDatabase
+  readonly pool: TransactionPool
+  ending?: Promise<void>
+}
+
+// Session advisory locks survive ROLLBACK; a test that forgot to unlock would hand its lock to the next.
+const ROLLBACK = 'ROLLBACK; SELECT pg_advisory_unlock_all()'
+
+/**
+ * Isolation `transaction`: one connection to the database at `url`; `begin()` opens a transaction
+ * and hands out a pool whose clients all run inside it, `rollback()` undoes everything the test did.
+ * @example
+ * await using strategy = transactionStrategy(workerDatabaseUrl)
+ * const db = await strategy.begin()
+ * await db.query('INSERT INTO users (email) VALUES ($1)', ['a@example.com'])
+ * await strategy.rollback(db) // the row is gone
+ */
+export function transactionStrategy(url: string, options: TransactionStrategyOptions = {}): IsolationStrategy {
+  assertString('transactionStrategy()', 'url', url)
+  validatePoolOptions('transactionStrategy()', options)
+  return new TransactionStrategy(url, options)
+}
+
+class TransactionStrategy implements IsolationStrategy {
+  readonly name = 'transaction'
+  readonly #url: string
+  readonly #options: TransactionStrategyOptions
+  #client: Promise<pg.Client> | null = null
+  #current: OpenTest | null = null
+  #beginning = false
+  #closed = false
+
+  constructor(url: string, options: TransactionStrategyOptions) {
+    this.#url = url
+    this.#options = options
+  }
+
+  async begin(): Promise<IsolatedDatabase> {
+    this.#assertCanBegin()
+    this.#beginning = true
+    try {
+      const client = await this.#connection()
+      await client.query('BEGIN')
+      const pool = createTransactionPool(client, this.#options)
+      this.#current = { database: isolatedDatabase(this.#url, pool), pool }
+      return this.#current.database
+    } finally {
+      this.#beginning = false
+    }
+  }
+
+  rollback(database: IsolatedDatabase): Promise<void> {
+    const current = this.#current
+    if (current === null || current.database !== database) return Promise.resolve()
+    current.ending ??= this.#end(current)
+    return current.ending
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    // Ending the connection rolls back whatever transaction is still open.
+    await this.#current?.pool.detach()
+    this.#current = null
+    const client = this.#client
+    this.#client = null
+    await client?.then((connected) => connected.end()).catch(() => {})
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  #assertCanBegin(): void {
+    if (this.#closed) {
+      throw strategyStateError('begin()', 'The strategy was closed', 'Create a new one with transactionStrategy()')
+    }
+    if (this.#current !== null || this.#beginning) {
+      throw strategyStateError(
+        'begin()',
+        "The previous test's transaction is still open, and the strategy runs one test at a time on its one connection",
+        'Await rollback() after each test before the next begin()',
+      )
+    }
+  }
+
+  async #end(current: OpenTest): Promise<void> {
+    try {
+      await current.pool.detach()
+      const client = await this.#connection()
+      await client.query(ROLLBACK)
+    } finally {
+      this.#current = null
+    }
+  }
+
+  #connection(): Promise<pg.Client> {
+    if (this.#client === null) {
+      const connecting = connect(this.#url, () => {
+        if (this.#client === connecting) this.#client = null
+      })
+      this.#client = connecting
+    }
+    return this.#client
+  }
+}
+
+/** Connects; `onLost` runs when the connection fails or closes, so the next test opens a new one. */
+async function connect(url: string, onLost: () => void): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url })
+  client.on('error', onLost).on('end', onLost)
+  try {
+    await client.connect()
+    return client
+  } catch (error) {
+    onLost()
+    throw connectError(url, error)
+  }
+}
+
+function isolatedDatabase(url: string, pool: TransactionPool): IsolatedDatabase {
+  const poolLike = asPoolLike(pool)
+  return { strategy: 'transaction', url, name: databaseName(url), pool: poolLike, query: poolLike.query.bind(poolLike) }
+}
+
+/** The database a connection URL names; pg accepts socket URLs (`postgresql://user@/db?host=…`) that `URL` refuses. */
+export function databaseName(url: string): string {
+  const path = /^[a-z]+:\/\/[^/?#]*\/([^?#]*)/i.exec(url)?.[1] ?? ''
+  const user = /^[a-z]+:\/\/([^:@/?#]+)[^@/?#]*@/i.exec(url)?.[1]
+  return decodeURIComponent(path) || (user === undefined ? 'postgres' : decodeURIComponent(user))
+}
+
+function connectError(url: string, cause: unknown): TestbedError {
+  return new TestbedError(
+    'TESTBED_ISOLATION_CONNECT_FAILED',
+    {
+      what: "Cannot connect to the test database for isolation 'transaction'",
+      subject: redactUrl(url),
+      why: `The connection failed: ${describeCause(cause)}`,
+      fix: 'Check that the database exists and its server runs (`testbed services status`)',
+    },
+    { cause },
+  )
+}

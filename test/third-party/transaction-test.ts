@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { afterAll, beforeAll, test } from 'vitest'
+import { transactionStrategy } from '../../src/isolation/transaction/transaction-strategy.ts'
+import { postgres } from '../../src/services/postgres/postgres-service.ts'
+import { startServices } from '../../src/services/service-set.ts'
+
+let databases = 0
+let serverUrl = ''
+let stopServer = async () => {}
+
+// Hooks, not a file-scoped fixture: a fixture is torn down after the setup file's check that no
+// server is left running, hooks before it. Every file that imports this gets its own server.
+beforeAll(async () => {
+  const projectDir = mkdtempSync(join(tmpdir(), 'testbed-test-'))
+  const set = await startServices({ db: postgres() }, { projectDir })
+  serverUrl = set.services[0]?.url ?? ''
+  stopServer = async () => {
+    await set.stop()
+    rmSync(projectDir, { recursive: true, force: true })
+  }
+})
+
+afterAll(() => stopServer())
+
+/**
+ * Vitest's `test` with fixtures for code under isolation 'transaction', on a real PostgreSQL that
+ * testbed starts once per test file: `url` (a fresh database with an `items` table that exists
+ * outside the test's transaction), `strategy` (isolation 'transaction' on it) and `db` (a test
+ * begun on it, rolled back after the test).
+ */
+export const transactionTest = test
+  .extend('url', async () => freshDatabase(serverUrl))
+  .extend('strategy', async ({ url }, { onCleanup }) => {
+    const strategy = transactionStrategy(url)
+    onCleanup(() => strategy.close())
+    return strategy
+  })
+  .extend('db', async ({ strategy }, { onCleanup }) => {
+    const db = await strategy.begin()
+    onCleanup(() => strategy.rollback(db))
+    return db
+  })
+
+async function freshDatabase(serverUrl: string): Promise<string> {
+  const name = `third_party_${++databases}`
+  await withClient(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}`))
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  await withClient(url.toString(), (client) =>
+    client.query('CREATE TABLE items (id serial PRIMARY KEY, name text UNIQUE NOT NULL)'),
+  )
+  return url.toString()
+}
+
+/** Runs `work` on a connection of its own, outside any test's transaction. */
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client(url)
+  await client.connect()
+  try {
+    return await work(client)
+  } finally {
+    await client.end()
+  }
+}
