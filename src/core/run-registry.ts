@@ -78,8 +78,10 @@ export class Run {
     }
   }
 
+  /** Records a service; a restarted one replaces its old record. */
   addService(service: ServiceRecord): void {
-    this.record.services.push(service)
+    const others = this.record.services.filter((existing) => existing.name !== service.name)
+    this.record.services.splice(0, this.record.services.length, ...others, service)
     this.save()
   }
 

@@ -14,6 +14,8 @@ export interface StartContext {
   serviceName: string
   run: Run
   progress: Progress
+  /** Start from the snapshot saved under this key, when there is one (PostgreSQL templates). */
+  snapshotKey?: string
 }
 
 /** A service that answers queries, started (or found) by a provider. */

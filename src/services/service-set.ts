@@ -4,6 +4,7 @@ import { onProcessExit } from '../core/exit-hooks.ts'
 import { stopProcessSync } from '../core/process-control.ts'
 import { type Progress, silentProgress } from '../core/progress.ts'
 import { listRuns, Run, reapOrphans, type ServiceRecord } from '../core/run-registry.ts'
+import { snapshotPostgres } from './postgres/postgres-server.ts'
 import { resolveProvider } from './resolve-provider.ts'
 import { isServiceDefinition, kindEnvName, type ServiceDefinition, serviceEnvName } from './service-definition.ts'
 
@@ -12,6 +13,8 @@ export interface StartServicesOptions {
   projectDir: string
   /** Leave the services running after this process exits (`testbed services up --detach`). */
   detach?: boolean
+  /** Per service name, the key of a saved snapshot to start from when it exists (see `ServiceSet.snapshot`). */
+  snapshots?: Record<string, string>
   progress?: Progress
 }
 
@@ -23,6 +26,12 @@ export interface ServiceSet extends AsyncDisposable {
   run: Run
   /** `TESTBED_<NAME>_URL` for each service, and `TESTBED_<KIND>_URL` for the first of each kind. */
   env(): Record<string, string>
+  /**
+   * Saves the named PostgreSQL's cluster under `key`, so a later `startServices` with
+   * `snapshots: { [name]: key }` starts with what is in it now (built templates). False when the
+   * service is not a PostgreSQL this process started.
+   */
+  snapshot(name: string, key: string): Promise<boolean>
   stop(): Promise<void>
 }
 
@@ -46,7 +55,9 @@ export async function startServices(
   try {
     // allSettled: when one service fails, the others must finish starting (and be recorded) before the run stops.
     const outcomes = await Promise.allSettled(
-      Object.entries(definitions).map(([name, definition]) => startOne(name, definition, run, progress)),
+      Object.entries(definitions).map(([name, definition]) =>
+        startOne(name, definition, run, progress, options.snapshots?.[name]),
+      ),
     )
     const failure = outcomes.find((outcome) => outcome.status === 'rejected')
     if (failure) throw failure.reason
@@ -70,9 +81,15 @@ export function findRunningSet(projectDir: string, configHash?: string): Run | n
   return runs.find((run) => run.record.detached && run.isLive()) ?? runs.find((run) => run.isLive()) ?? null
 }
 
-async function startOne(name: string, definition: ServiceDefinition, run: Run, progress: Progress): Promise<void> {
+async function startOne(
+  name: string,
+  definition: ServiceDefinition,
+  run: Run,
+  progress: Progress,
+  snapshotKey: string | undefined,
+): Promise<void> {
   const resolution = await resolveProvider(name, definition)
-  const started = await resolution.provider.start({ serviceName: name, run, progress })
+  const started = await resolution.provider.start({ serviceName: name, run, progress, snapshotKey })
   if (started.process === null) {
     run.addService({
       name,
@@ -97,6 +114,7 @@ function serviceSet(run: Run, attached: boolean, removeExitHook: () => void = ()
     attached,
     services: run.record.services,
     env: () => serviceEnv(run.record.services),
+    snapshot: async (name, key) => !attached && snapshotPostgres(run, name, key),
     stop,
     [Symbol.asyncDispose]: stop,
   }

@@ -136,7 +136,7 @@ describe('leak check', () => {
           "[testbed] Rows leaked out of the test's isolation in 2 tables: signup > creates a user.\n" +
             "The database did not return to its starting rows after the test, which usually means the test committed through a connection of its own instead of the test's `db` pool. " +
             "Run every query through `db.pool` / `db.query` (or use isolation 'database' for code that must open its own connections), or turn the check off with `leakCheck: false`.\n" +
-            '  • public.audit: 1 rows before, 0 after (-1)\n' +
+            '  • public.audit: 1 row before, 0 after (-1)\n' +
             '  • public.users: 2 rows before, 4 after (+2)',
         )
       } finally {

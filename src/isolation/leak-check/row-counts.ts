@@ -43,13 +43,17 @@ export function leakError(leaks: Leak[], testName: string): TestbedError {
     why: "The database did not return to its starting rows after the test, which usually means the test committed through a connection of its own instead of the test's `db` pool",
     fix: "Run every query through `db.pool` / `db.query` (or use isolation 'database' for code that must open its own connections), or turn the check off with `leakCheck: false`",
     details: leaks.map(
-      ({ table, before, after }) => `${table}: ${before} rows before, ${after} after (${signed(after - before)})`,
+      ({ table, before, after }) => `${table}: ${rowCount(before)} before, ${after} after (${signed(after - before)})`,
     ),
   })
 }
 
 function literal(text: string): string {
   return `'${text.replaceAll("'", "''")}'`
+}
+
+function rowCount(count: number): string {
+  return `${count} row${count === 1 ? '' : 's'}`
 }
 
 function signed(delta: number): string {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { TestbedError } from '../../core/errors.ts'
 import { cacheDir } from '../../core/paths.ts'
@@ -12,20 +12,29 @@ const run = promisify(execFile)
 
 // Bump when the arguments or layout change, so old caches are not reused.
 const CACHE_FORMAT = 2
+// Snapshots are per template content; a few cover switching branches without filling the disk.
+const SNAPSHOTS_KEPT = 3
 export const SUPERUSER = 'postgres'
 // C locale: no dependency on the machine's locales, and the same sort order everywhere.
 // 1 MB WAL segments keep the data dir small, so a warm start copies less.
 const INITDB_ARGS = ['-U', SUPERUSER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--wal-segsize=1']
 
 /**
- * Fills `dataDir` with a fresh cluster: unpacked from the cache when this server version has run
- * initdb before (warm), otherwise initdb, then cached (cold).
+ * Fills `dataDir` with a cluster: a saved snapshot (templates included) when `snapshotKey` names
+ * one, else unpacked from the initdb cache (warm), else initdb, then cached (cold).
  */
 export async function prepareDataDir(
   binaries: PostgresBinaries,
   dataDir: string,
   runAs: RunAsUser | null,
-): Promise<'warm' | 'cold'> {
+  snapshotKey?: string,
+): Promise<'snapshot' | 'warm' | 'cold'> {
+  const snapshot = snapshotKey === undefined ? null : snapshotArchive(binaries, snapshotKey)
+  if (snapshot && existsSync(snapshot)) {
+    await unpack(snapshot, dataDir, runAs)
+    touch(snapshot)
+    return 'snapshot'
+  }
   const cached = cachedCluster(binaries)
   if (existsSync(cached)) {
     await unpack(cached, dataDir, runAs)
@@ -34,6 +43,32 @@ export async function prepareDataDir(
   await initdb(binaries, dataDir, runAs)
   await storeInCache(dataDir, cached)
   return 'cold'
+}
+
+/** A cluster saved after templates were built in it, so the next run starts with them. */
+export function snapshotArchive(binaries: PostgresBinaries, key: string): string {
+  return cachedCluster(binaries).replace(/\.tar$/, `-snapshot-${key.slice(0, 16)}.tar`)
+}
+
+/** Saves a stopped server's data dir as the snapshot for `key`, keeping the few most recently used. */
+export async function saveSnapshot(binaries: PostgresBinaries, dataDir: string, key: string): Promise<void> {
+  await storeInCache(dataDir, snapshotArchive(binaries, key))
+  dropOldSnapshots(binaries)
+}
+
+function dropOldSnapshots(binaries: PostgresBinaries): void {
+  const prefix = basename(cachedCluster(binaries)).replace(/\.tar$/, '-snapshot-')
+  const dir = dirname(cachedCluster(binaries))
+  const snapshots = readdirSync(dir)
+    .filter((name) => name.startsWith(prefix) && name.endsWith('.tar'))
+    .map((name) => ({ path: join(dir, name), used: statSync(join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.used - a.used)
+  for (const old of snapshots.slice(SNAPSHOTS_KEPT)) rmSync(old.path, { force: true })
+}
+
+function touch(path: string): void {
+  const now = new Date()
+  utimesSync(path, now, now)
 }
 
 /** The cached cluster of these binaries: one tar file, because writing one file is far cheaper than 1,000. */

@@ -1,12 +1,14 @@
 import { join } from 'node:path'
+import { stopProcess } from '../../core/process-control.ts'
 import { formatMs } from '../../core/progress.ts'
 import { redactUrl } from '../../core/redact.ts'
+import type { Run } from '../../core/run-registry.ts'
 import { assertPortFree, ephemeralPort } from '../../providers/free-port.ts'
-import { PortTakenError, startServer } from '../../providers/local-server.ts'
+import { PortTakenError, type ServerSpec, startServer } from '../../providers/local-server.ts'
 import type { ProviderName, StartContext, StartedService } from '../../providers/provider.ts'
 import { type RunAsUser, unprivilegedUser } from '../../providers/run-as-user.ts'
 import { makeServiceDir } from '../../providers/service-dir.ts'
-import { prepareDataDir, SUPERUSER } from './initdb-cache.ts'
+import { prepareDataDir, SUPERUSER, saveSnapshot } from './initdb-cache.ts'
 import type { PostgresBinaries } from './postgres-binaries.ts'
 import type { PostgresOptions } from './postgres-options.ts'
 import { probePostgres } from './postgres-probe.ts'
@@ -30,7 +32,7 @@ export async function startPostgresServer(
   context.progress.step(`${context.serviceName}: starting ${label}`)
   // Checked before initdb, so a taken port fails at once rather than after the slow part.
   if (options.port !== undefined) await assertPortFree(options.port, context.serviceName, label)
-  const cache = await prepareDataDir(binaries, dataDir, runAs)
+  const cache = await prepareDataDir(binaries, dataDir, runAs, context.snapshotKey)
   for (let attempt = 1; ; attempt++) {
     const port = options.port ?? (await ephemeralPort())
     try {
@@ -73,24 +75,53 @@ async function startOnPort(
     listen_addresses: '127.0.0.1',
     unix_socket_directories: place.serviceDir,
   }
-  const process = await startServer(
-    {
-      label: place.label,
-      serviceName: context.serviceName,
-      command: binaries.postgres,
-      args: ['-D', place.dataDir, '-p', String(place.port), ...settingArgs(settings)],
-      runAs: place.runAs,
-      logFile: join(place.serviceDir, 'postgres.log'),
-      // SIGINT is PostgreSQL's "fast shutdown": it ends sessions, then exits cleanly.
-      stopSignal: 'SIGINT',
-      startTimeoutMs: options.startTimeout ?? 30_000,
-      isReady: async () => (await probePostgres(url, 1000)).ok,
-      record: { name: context.serviceName, kind: 'postgres', provider, url, version: binaries.version },
-    },
-    context.run,
-    (log) => log.includes('could not bind') || log.includes('Address already in use'),
-  )
+  const spec: ServerSpec = {
+    label: place.label,
+    serviceName: context.serviceName,
+    command: binaries.postgres,
+    args: ['-D', place.dataDir, '-p', String(place.port), ...settingArgs(settings)],
+    runAs: place.runAs,
+    logFile: join(place.serviceDir, 'postgres.log'),
+    // SIGINT is PostgreSQL's "fast shutdown": it ends sessions, then exits cleanly.
+    stopSignal: 'SIGINT',
+    startTimeoutMs: options.startTimeout ?? 30_000,
+    isReady: async () => (await probePostgres(url, 1000)).ok,
+    record: { name: context.serviceName, kind: 'postgres', provider, url, version: binaries.version },
+  }
+  const process = await startServer(spec, context.run, portTaken)
+  restartable.set(restartKey(context.run, context.serviceName), { spec, binaries, dataDir: place.dataDir })
   return { url, version: binaries.version, process, stopSignal: 'SIGINT' }
+}
+
+/**
+ * Saves the cluster of a server this process started as the snapshot for `key` (stop, pack, start
+ * again on the same port), so the next run starts with the templates already built. False when the
+ * service is not a PostgreSQL this process started.
+ */
+export async function snapshotPostgres(run: Run, serviceName: string, key: string): Promise<boolean> {
+  const server = restartable.get(restartKey(run, serviceName))
+  const record = run.record.services.find((service) => service.name === serviceName)
+  if (!server || !record?.process) return false
+  await stopProcess(record.process, 'SIGINT')
+  await saveSnapshot(server.binaries, server.dataDir, key)
+  await startServer(server.spec, run, portTaken)
+  return true
+}
+
+interface RestartableServer {
+  spec: ServerSpec
+  binaries: PostgresBinaries
+  dataDir: string
+}
+
+const restartable = new Map<string, RestartableServer>()
+
+function restartKey(run: Run, serviceName: string): string {
+  return `${run.dir}\0${serviceName}`
+}
+
+function portTaken(log: string): boolean {
+  return log.includes('could not bind') || log.includes('Address already in use')
 }
 
 function settingArgs(settings: Record<string, string | number | boolean>): string[] {

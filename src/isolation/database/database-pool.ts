@@ -1,0 +1,347 @@
+import pg from 'pg'
+import { describeCause, TestbedError } from '../../core/errors.ts'
+import { assertOneOf, invalidOption } from '../../core/options.ts'
+import { createConsoleProgress, type Progress } from '../../core/progress.ts'
+import { redactUrl } from '../../core/redact.ts'
+import { advisoryLockKey } from '../templates/advisory-lock-key.ts'
+import { connectAdmin, serverInfo } from '../templates/connect-admin.ts'
+import { databaseUrl } from '../templates/database-url.ts'
+import { dropDatabase } from '../templates/drop-database.ts'
+import type { Template } from '../templates/ensure-template.ts'
+import { findTemplate, shortHash } from '../templates/template-catalog.ts'
+import { validateTemplateOptions } from '../templates/validate-template-options.ts'
+import { withoutPeriod } from '../templates/without-period.ts'
+import { cloneLockKey, cloneName, dropOrphanClones, markKept } from './clone-leases.ts'
+import { CLONE_STRATEGY_OPTIONS, type CloneStrategy, chooseCloneStrategy, cloneStatement } from './clone-strategy.ts'
+
+export interface DatabasePoolOptions {
+  /**
+   * How many clones to keep ready ahead of `acquire()`.
+   * @default 2
+   */
+  size?: number
+  /**
+   * How clones are copied from the template: `auto` picks FILE_COPY when the server runs with
+   * fsync off (as servers testbed starts do) and WAL_LOG otherwise. Ignored before PostgreSQL 15.
+   * @default 'auto'
+   */
+  strategy?: 'auto' | CloneStrategy
+  /**
+   * Keep the database of a test released with `{ failed: true }` and print how to open it with psql.
+   * @default false
+   */
+  keepOnFailure?: boolean
+  /**
+   * Where kept databases and cleanup problems are reported.
+   * @default lines on stderr
+   */
+  progress?: Progress
+}
+
+/** A database leased to one test. */
+export interface DatabaseLease {
+  name: string
+  url: string
+}
+
+/** Clones of one template, kept ready in the background and leased one per test. */
+export interface DatabasePool extends AsyncDisposable {
+  /** The clone strategy in use; null before PostgreSQL 15, which only copies files. */
+  readonly strategy: CloneStrategy | null
+  /** A clone only the caller holds: from the ready ones, or the next one made. */
+  acquire(): Promise<DatabaseLease>
+  /** Gives a clone back: it is dropped in the background, or kept when the test failed and `keepOnFailure` is on. */
+  release(name: string, outcome?: { failed: boolean }): Promise<void>
+  /** Resolves once `size` clones are ready. */
+  warm(): Promise<void>
+  /** Drops the ready and leased clones, after waiting for clones being made. */
+  close(): Promise<void>
+}
+
+type TemplateRef = Pick<Template, 'name' | 'hash'>
+
+const WHERE = 'createDatabasePool()'
+// CREATE DATABASE is I/O and a checkpoint or a WAL burst; more than two at once only slow each other
+// down on a 2-core machine (bench/isolation-database.ts).
+const MAX_CONCURRENT_CREATES = 2
+
+/**
+ * Starts a pool of clones of `template`. Each clone is leased through a session advisory lock held by
+ * this pool's control connection, so no other process can take it, and clones whose owner died are
+ * dropped when any pool starts.
+ * @example
+ * await using clones = await createDatabasePool(adminUrl, await ensureTemplate(adminUrl, source))
+ * const { url, name } = await clones.acquire()
+ * // … the test connects to url with any driver, commits for real …
+ * await clones.release(name, { failed: false })
+ */
+export async function createDatabasePool(
+  adminUrl: string,
+  template: TemplateRef,
+  options: DatabasePoolOptions = {},
+): Promise<DatabasePool> {
+  validatePoolOptions(options)
+  const control = await connectAdmin(adminUrl, WHERE, `testbed clone pool ${process.pid}`)
+  try {
+    const server = await serverInfo(control, WHERE)
+    await holdTemplate(control, template)
+    const strategy = await chooseCloneStrategy(control, options.strategy ?? 'auto', server)
+    const progress = options.progress ?? createConsoleProgress()
+    const orphans = await dropOrphanClones(control)
+    if (orphans.length > 0) progress.done(`dropped ${orphans.length} test database(s) left by processes that died`)
+    return new ClonePool({ adminUrl, template, control, strategy, options: { ...options, progress } })
+  } catch (error) {
+    await control.end().catch(() => {})
+    throw error
+  }
+}
+
+function validatePoolOptions(options: DatabasePoolOptions): void {
+  validateTemplateOptions(WHERE, options, ['size', 'strategy', 'keepOnFailure', 'progress'])
+  assertOneOf(WHERE, 'strategy', options.strategy, CLONE_STRATEGY_OPTIONS)
+  const { keepOnFailure } = options
+  if (keepOnFailure !== undefined && typeof keepOnFailure !== 'boolean') {
+    throw invalidOption(WHERE, 'keepOnFailure', 'true or false', keepOnFailure)
+  }
+}
+
+/** A shared lock on the template keeps garbage collection from dropping it while this pool clones it. */
+async function holdTemplate(control: pg.Client, template: TemplateRef): Promise<void> {
+  await control.query('SELECT pg_advisory_lock_shared($1)', [advisoryLockKey('template', shortHash(template.hash))])
+  if ((await findTemplate(control, template.name)) !== null) return
+  throw new TestbedError('TESTBED_DATABASE_TEMPLATE_MISSING', {
+    what: `${WHERE} found no template`,
+    subject: template.name,
+    why: 'It was dropped after ensureTemplate() returned it, or it was never built on this server',
+    fix: 'Call ensureTemplate() on the same server right before creating the pool',
+  })
+}
+
+interface ClonePoolSetup {
+  adminUrl: string
+  template: TemplateRef
+  control: pg.Client
+  strategy: CloneStrategy | null
+  options: DatabasePoolOptions & { progress: Progress }
+}
+
+interface Waiter<T = string> {
+  resolve(value: T): void
+  reject(error: Error): void
+}
+
+class ClonePool implements DatabasePool {
+  readonly strategy: CloneStrategy | null
+  readonly #setup: ClonePoolSetup
+  readonly #size: number
+  // CREATE and DROP DATABASE run here, off the control connection, so lease queries never wait behind them.
+  readonly #ddl: pg.Pool
+  #ready: string[] = []
+  readonly #leased = new Set<string>()
+  #waiters: Waiter[] = []
+  #warmers: Array<Waiter<void>> = []
+  #creating = 0
+  readonly #tasks = new Set<Promise<unknown>>()
+  #failure: Error | undefined
+  #lost: TestbedError | undefined
+  #closing: Promise<void> | undefined
+  #controlQueue: Promise<unknown> = Promise.resolve()
+
+  constructor(setup: ClonePoolSetup) {
+    this.#setup = setup
+    this.strategy = setup.strategy
+    this.#size = setup.options.size ?? 2
+    this.#ddl = new pg.Pool({ connectionString: setup.adminUrl, max: MAX_CONCURRENT_CREATES })
+    this.#ddl.on('error', () => {})
+    setup.control.on('end', () => this.#loseControl())
+    this.#refill()
+  }
+
+  async acquire(): Promise<DatabaseLease> {
+    this.#assertUsable()
+    const ready = this.#ready.shift()
+    if (ready === undefined) return this.#lease(await this.#waitForClone())
+    this.#leased.add(ready)
+    this.#refill()
+    return this.#lease(ready)
+  }
+
+  async release(name: string, outcome: { failed: boolean } = { failed: false }): Promise<void> {
+    if (this.#closing) return
+    if (!this.#leased.delete(name)) throw notLeased(name)
+    if (outcome.failed && this.#setup.options.keepOnFailure) return this.#keep(name)
+    this.#track(this.#drop(name))
+  }
+
+  async warm(): Promise<void> {
+    this.#assertUsable()
+    if (this.#ready.length >= this.#size) return
+    await new Promise<void>((resolve, reject) => this.#warmers.push({ resolve, reject }))
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown()
+    return this.#closing
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
+  #waitForClone(): Promise<string> {
+    // A failed clone stops the refill until someone asks again, so a missing template is not retried in a loop.
+    this.#failure = undefined
+    const clone = new Promise<string>((resolve, reject) => this.#waiters.push({ resolve, reject }))
+    this.#refill()
+    return clone
+  }
+
+  #lease(name: string): DatabaseLease {
+    return { name, url: databaseUrl(this.#setup.adminUrl, name) }
+  }
+
+  #refill(): void {
+    while (this.#wantsClone()) {
+      this.#creating++
+      const created = this.#createClone().then(
+        (name) => this.#addReady(name),
+        (error: unknown) => this.#failAll(cloneFailed(this.#setup.template.name, error)),
+      )
+      this.#track(
+        created.finally(() => {
+          this.#creating--
+          this.#refill()
+        }),
+      )
+    }
+  }
+
+  #wantsClone(): boolean {
+    if (this.#closing || this.#failure || this.#lost || this.#creating >= MAX_CONCURRENT_CREATES) return false
+    return this.#ready.length + this.#creating < this.#size + this.#waiters.length
+  }
+
+  async #createClone(): Promise<string> {
+    const name = cloneName(this.#setup.template.hash)
+    await this.#onControl('SELECT pg_advisory_lock($1)', name)
+    try {
+      await this.#ddl.query(cloneStatement(name, this.#setup.template.name, this.strategy))
+      return name
+    } catch (error) {
+      await this.#unlock(name)
+      throw error
+    }
+  }
+
+  #addReady(name: string): void {
+    const waiter = this.#waiters.shift()
+    if (waiter) {
+      this.#leased.add(name)
+      waiter.resolve(name)
+      return
+    }
+    this.#ready.push(name)
+    if (this.#ready.length < this.#size) return
+    for (const warmer of this.#warmers.splice(0)) warmer.resolve()
+  }
+
+  #failAll(error: TestbedError): void {
+    this.#failure = error
+    for (const waiter of [...this.#waiters.splice(0), ...this.#warmers.splice(0)]) waiter.reject(error)
+  }
+
+  async #keep(name: string): Promise<void> {
+    await markKept(this.#ddl, name, this.#setup.template.name)
+    await this.#unlock(name)
+    const url = redactUrl(databaseUrl(this.#setup.adminUrl, name))
+    this.#setup.options.progress.warn(`kept database ${name} for the failed test: psql ${url}`)
+  }
+
+  async #drop(name: string): Promise<void> {
+    try {
+      await dropDatabase(this.#ddl, name)
+    } catch (error) {
+      this.#setup.options.progress.warn(`could not drop test database ${name}: ${describeCause(error)}`)
+    } finally {
+      await this.#unlock(name)
+    }
+  }
+
+  async #unlock(name: string): Promise<void> {
+    await this.#onControl('SELECT pg_advisory_unlock($1)', name).catch(() => {})
+  }
+
+  /** Lock queries, one at a time: pg deprecates overlapping queries on one client. */
+  #onControl(sql: string, clone: string): Promise<unknown> {
+    const run = () => this.#setup.control.query(sql, [cloneLockKey(clone)])
+    const result = this.#controlQueue.then(run, run)
+    this.#controlQueue = result.catch(() => {})
+    return result
+  }
+
+  #track(task: Promise<unknown>): void {
+    this.#tasks.add(task)
+    task.finally(() => this.#tasks.delete(task)).catch(() => {})
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#failAll(poolClosed())
+    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks])
+    const names = [...this.#ready.splice(0), ...this.#leased]
+    this.#leased.clear()
+    await Promise.all(names.map((name) => this.#drop(name)))
+    await this.#ddl.end().catch(() => {})
+    await this.#setup.control.end().catch(() => {})
+  }
+
+  #loseControl(): void {
+    if (this.#closing) return
+    this.#lost = controlLost(this.#setup.adminUrl)
+    this.#failAll(this.#lost)
+  }
+
+  #assertUsable(): void {
+    if (this.#lost) throw this.#lost
+    if (this.#closing) throw poolClosed()
+  }
+}
+
+function cloneFailed(template: string, error: unknown): TestbedError {
+  return new TestbedError(
+    'TESTBED_DATABASE_CLONE_FAILED',
+    {
+      what: 'Could not clone a test database from the template',
+      subject: template,
+      why: withoutPeriod(describeCause(error)),
+      fix: 'If the template was dropped, call ensureTemplate() again; otherwise check the server log',
+    },
+    { cause: error },
+  )
+}
+
+function notLeased(name: string): TestbedError {
+  return new TestbedError('TESTBED_DATABASE_NOT_LEASED', {
+    what: 'release() got a database this pool did not lease',
+    subject: name,
+    why: 'It was released already, or it came from another pool',
+    fix: 'Release each database once, to the pool whose acquire() returned it',
+  })
+}
+
+function poolClosed(): TestbedError {
+  return new TestbedError('TESTBED_DATABASE_POOL_CLOSED', {
+    what: 'The database pool is closed',
+    subject: 'acquire()',
+    why: 'close() was called, and a closed pool makes no more clones',
+    fix: 'Create a new pool with createDatabasePool(), or close the pool only after the last test',
+  })
+}
+
+function controlLost(adminUrl: string): TestbedError {
+  return new TestbedError('TESTBED_DATABASE_POOL_LOST', {
+    what: 'The database pool lost its control connection',
+    subject: redactUrl(adminUrl),
+    why: 'Its clones are leased through that connection, so another pool may already have dropped them as orphans; the server may have stopped or restarted',
+    fix: 'Create a new pool; if the server stopped, start the test run again',
+  })
+}
