@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import pg from 'pg'
+import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import type { Progress } from '../../src/core/progress.ts'
 import { cloneLockKey } from '../../src/isolation/database/clone-leases.ts'
@@ -13,6 +13,7 @@ import { databaseStrategy } from '../../src/isolation/database/database-strategy
 import { ensureTemplate, type Template } from '../../src/isolation/templates/ensure-template.ts'
 import { postgres } from '../../src/services/postgres/postgres-service.ts'
 import { type ServiceSet, startServices } from '../../src/services/service-set.ts'
+import { withClient } from '../test-utils/clients.ts'
 
 const exec = promisify(execFile)
 const silent: Progress = { step() {}, done() {}, warn() {} }
@@ -45,16 +46,6 @@ async function usersTemplate(url: string, dir: string, key?: string): Promise<Te
   writeFileSync(join(dir, 'migrations', '001_users.sql'), MIGRATION)
   writeFileSync(join(dir, 'seed.sql'), SEED)
   return ensureTemplate(url, { migrations: 'migrations', seeds: ['seed.sql'], key, baseDir: dir }, { keep: 100 })
-}
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(url)
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
 }
 
 async function rows<T extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {

@@ -12,6 +12,7 @@ import { templateHash, testbedVersion } from '../../src/isolation/templates/temp
 import { resolveTemplateSource, type TemplateSource } from '../../src/isolation/templates/template-source.ts'
 import { postgres } from '../../src/services/postgres/postgres-service.ts'
 import { type ServiceSet, startServices } from '../../src/services/service-set.ts'
+import { withClient } from '../test-utils/clients.ts'
 import { tempDir } from '../test-utils/temp-dir.ts'
 
 // Tests in a suite share one server and run concurrently, so each writes files no other test has
@@ -44,16 +45,6 @@ function project(files: Record<string, string>): string {
 function write(dir: string, path: string, text: string): void {
   mkdirSync(dirname(join(dir, path)), { recursive: true })
   writeFileSync(join(dir, path), text)
-}
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(url)
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
 }
 
 /** Runs `sql` in a throwaway clone: templates accept no connections themselves. */

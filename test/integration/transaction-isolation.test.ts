@@ -7,6 +7,7 @@ import type { PoolLike } from '../../src/isolation/isolated-database.ts'
 import { transactionStrategy } from '../../src/isolation/transaction/transaction-strategy.ts'
 import { postgres } from '../../src/services/postgres/postgres-service.ts'
 import { type ServiceSet, startServices } from '../../src/services/service-set.ts'
+import { withClient } from '../test-utils/clients.ts'
 
 let projectDir: string
 let services: ServiceSet
@@ -26,16 +27,6 @@ function serverUrl(database = 'postgres'): string {
   const url = new URL(services.services[0]?.url ?? '')
   url.pathname = `/${database}`
   return url.toString()
-}
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(url)
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
 }
 
 /** A database of its own for each test, with an `items` table that exists outside the test's transaction. */

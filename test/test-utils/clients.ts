@@ -17,6 +17,17 @@ export async function pgQuery<T extends pg.QueryResultRow>(url: string, sql: str
   }
 }
 
+/** Runs `work` on a connection of its own, outside any test's transaction, and closes it. */
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client(url)
+  await client.connect()
+  try {
+    return await work(client)
+  } finally {
+    await client.end()
+  }
+}
+
 /** What `redis-cli PING` answers, through the real client rather than testbed's own probe. */
 export async function redisPing(url: string): Promise<string> {
   const { stdout } = await run('redis-cli', ['-u', url, 'ping'])

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
 import { afterAll, beforeAll, test } from 'vitest'
 import { transactionStrategy } from '../../src/isolation/transaction/transaction-strategy.ts'
 import { postgres } from '../../src/services/postgres/postgres-service.ts'
 import { startServices } from '../../src/services/service-set.ts'
+import { withClient } from '../test-utils/clients.ts'
 
 let databases = 0
 let serverUrl = ''
@@ -55,13 +55,4 @@ async function freshDatabase(serverUrl: string): Promise<string> {
   return url.toString()
 }
 
-/** Runs `work` on a connection of its own, outside any test's transaction. */
-export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(url)
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
-}
+export { withClient } from '../test-utils/clients.ts'
