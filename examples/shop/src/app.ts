@@ -1,0 +1,145 @@
+import express, { type NextFunction, type Request, type Response } from 'express'
+import type { Redis } from 'ioredis'
+import type pg from 'pg'
+import { isEmail, orderTotal } from './orders.ts'
+import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts'
+import { charge, type PaymentsConfig } from './payments.ts'
+import { allow } from './rate-limit.ts'
+import { signToken, verifyToken } from './tokens.ts'
+
+/** What the shop needs from the outside: a database pool, Redis, the payment provider, a signing secret. */
+export interface ShopDeps {
+  db: Pick<pg.Pool, 'query' | 'connect'>
+  redis: Redis
+  payments: PaymentsConfig
+  tokenSecret: string
+  /** Login attempts allowed per email per minute. */
+  loginLimit?: number
+}
+
+interface UserRow {
+  id: string
+  email: string
+  name: string
+  is_active: boolean
+}
+
+type Handler = (req: Request, res: Response) => Promise<unknown>
+
+export function createApp(deps: ShopDeps): express.Express {
+  const app = express()
+  app.use(express.json({ limit: '1mb' }))
+  app.post('/users', route((req, res) => signup(deps, req, res)))
+  app.post('/users/import', route((req, res) => bulkImport(deps, req, res)))
+  app.get('/users', route((req, res) => search(deps, req, res)))
+  app.get('/users/me', route((req, res) => me(deps, req, res)))
+  app.get('/users/:id', route((req, res) => userById(deps, req, res)))
+  app.post('/sessions', route((req, res) => login(deps, req, res)))
+  app.post('/orders', route((req, res) => placeOrder(deps, req, res)))
+  app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
+    res.status(500).json({ error: error.message })
+  })
+  return app
+}
+
+function route(handler: Handler) {
+  return (req: Request, res: Response, next: NextFunction) => void handler(req, res).catch(next)
+}
+
+async function signup({ db }: ShopDeps, req: Request, res: Response) {
+  const { email, password, name = '' } = req.body ?? {}
+  if (!isEmail(email)) return res.status(400).json({ error: 'email is invalid' })
+  const problem = typeof password === 'string' ? passwordProblem(password) : 'is required'
+  if (problem) return res.status(400).json({ error: `password ${problem}` })
+  const inserted = await db.query<UserRow>(
+    `INSERT INTO users (email, name, password_hash) VALUES (lower($1), $2, $3)
+     ON CONFLICT (email) DO NOTHING RETURNING id, email, name, is_active`,
+    [email, name, await hashPassword(password)],
+  )
+  const user = inserted.rows[0]
+  return user ? res.status(201).json(user) : res.status(409).json({ error: 'email is taken' })
+}
+
+async function bulkImport({ db }: ShopDeps, req: Request, res: Response) {
+  const users = req.body
+  if (!Array.isArray(users) || !users.every((user) => isEmail(user?.email))) {
+    return res.status(400).json({ error: 'expected an array of users with valid emails' })
+  }
+  const client = await db.connect()
+  try {
+    await client.query('BEGIN')
+    for (const user of users) {
+      await client.query('INSERT INTO users (email, name, password_hash) VALUES (lower($1), $2, $3)', [
+        user.email,
+        user.name ?? '',
+        await hashPassword(user.password ?? crypto.randomUUID()),
+      ])
+    }
+    await client.query('COMMIT')
+    return res.status(201).json({ imported: users.length })
+  } catch (error) {
+    await client.query('ROLLBACK')
+    if ((error as { code?: string }).code === '23505') return res.status(409).json({ error: 'duplicate email in import' })
+    throw error
+  } finally {
+    client.release()
+  }
+}
+
+async function search({ db }: ShopDeps, req: Request, res: Response) {
+  const term = typeof req.query.search === 'string' ? req.query.search : ''
+  const found = await db.query<UserRow>(
+    `SELECT id, email, name, is_active FROM users
+     WHERE is_active AND (email ILIKE '%' || $1 || '%' OR name ILIKE '%' || $1 || '%') ORDER BY id LIMIT 100`,
+    [term],
+  )
+  return res.json(found.rows)
+}
+
+async function userById({ db }: ShopDeps, req: Request, res: Response) {
+  if (!/^\d+$/.test(String(req.params.id))) return res.status(404).json({ error: 'no such user' })
+  const found = await db.query<UserRow>('SELECT id, email, name, is_active FROM users WHERE id = $1', [req.params.id])
+  return found.rows[0] ? res.json(found.rows[0]) : res.status(404).json({ error: 'no such user' })
+}
+
+async function login(deps: ShopDeps, req: Request, res: Response) {
+  const { email, password } = req.body ?? {}
+  if (!isEmail(email) || typeof password !== 'string') return res.status(400).json({ error: 'email and password required' })
+  if (!(await allow(deps.redis, `login:${email.toLowerCase()}`, deps.loginLimit ?? 5, 60))) {
+    return res.status(429).json({ error: 'too many attempts, try again in a minute' })
+  }
+  const found = await deps.db.query<{ id: string; password_hash: string }>(
+    'SELECT id, password_hash FROM users WHERE email = lower($1) AND is_active',
+    [email],
+  )
+  const user = found.rows[0]
+  if (!user || !(await verifyPassword(password, user.password_hash))) return res.status(401).json({ error: 'wrong email or password' })
+  return res.json({ token: signToken(user.id, deps.tokenSecret) })
+}
+
+async function me(deps: ShopDeps, req: Request, res: Response) {
+  const userId = authenticatedUser(deps, req)
+  if (!userId) return res.status(401).json({ error: 'authentication required' })
+  return userById(deps, Object.assign(req, { params: { id: userId } }), res)
+}
+
+async function placeOrder(deps: ShopDeps, req: Request, res: Response) {
+  const userId = authenticatedUser(deps, req)
+  if (!userId) return res.status(401).json({ error: 'authentication required' })
+  const total = orderTotal(req.body?.lines)
+  if ('problem' in total) return res.status(400).json({ error: total.problem })
+  const currency = typeof req.body?.currency === 'string' ? req.body.currency : 'usd'
+  const payment = await charge(deps.payments, total.totalCents, currency, `user_${userId}`)
+  const stored = await deps.db.query<{ id: string }>(
+    'INSERT INTO orders (user_id, total_cents, currency, status, payment_id) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+    [userId, total.totalCents, currency, payment.status, payment.status === 'paid' ? payment.paymentId : null],
+  )
+  const order = { id: stored.rows[0]?.id, totalCents: total.totalCents, status: payment.status }
+  return payment.status === 'paid' ? res.status(201).json(order) : res.status(402).json({ ...order, reason: payment.reason })
+}
+
+function authenticatedUser(deps: ShopDeps, req: Request): string | null {
+  const header = req.get('authorization') ?? ''
+  const token = header.startsWith('Bearer ') ? header.slice(7) : ''
+  return token ? verifyToken(token, deps.tokenSecret) : null
+}
