@@ -1,0 +1,142 @@
+// One process-wide interceptor, applied while at least one mock listens, hands each outbound
+// request to the mock whose async scope sent it.
+import { AsyncLocalStorage } from 'node:async_hooks'
+import diagnostics from 'node:diagnostics_channel'
+import { HttpRequestInterceptor } from '@mswjs/interceptors/http'
+import { TestbedError } from '../../core/errors.ts'
+import { isLoopback } from './loopback.ts'
+
+/** The part of @mswjs/interceptors' request controller a mock uses. */
+export interface RequestController {
+  respondWith(response: Response): void
+  errorWith(reason?: unknown): void
+}
+
+/** What the interceptor needs from a mock (HttpMock implements it). */
+export interface InterceptingMock {
+  readonly id: string
+  /** Whether the mock takes requests to this loopback URL instead of letting them through. */
+  interceptsLoopback(url: URL): boolean
+  handle(request: Request, controller: RequestController, requestId: string): Promise<void>
+  /** A response from the real server to a request the mock let through. */
+  observe(requestId: string, response: Response): void
+}
+
+const SCOPE_HEADER = 'x-testbed-http-scope'
+/** An async scope; `mock` is unset until a mock starts listening inside it, or for good when none does. */
+interface Scope {
+  mock: InterceptingMock | undefined
+}
+const scopes = new AsyncLocalStorage<Scope>()
+const listening = new Map<string, InterceptingMock>()
+let active: { interceptor: HttpRequestInterceptor; unsubscribe: () => void } | undefined
+
+/** Mocks that let a request through and want to see its response, by request id. */
+const observers = new Map<string, InterceptingMock>()
+
+/** Lets `mock` see the real response to `requestId` once (for recording). */
+export function observeResponse(mock: InterceptingMock, requestId: string): void {
+  observers.set(requestId, mock)
+}
+
+/** Runs `fn` so that the requests it sends, however deep, are answered by `mock`. */
+export function runInScope<T>(mock: InterceptingMock, fn: () => T): T {
+  return scopes.run({ mock }, fn)
+}
+
+/**
+ * Runs `fn` in a scope of its own, for a test: the first mock that starts listening inside it
+ * answers the requests sent inside it; while none does, they are left alone, whatever other tests
+ * mock at the same time.
+ * @example aroundEach((runTest) => runInHttpScope(runTest))
+ */
+export function runInHttpScope<T>(fn: () => T): T {
+  return scopes.run({ mock: undefined }, fn)
+}
+
+/** Starts intercepting for `mock`, which takes over the enclosing `runInHttpScope` scope if that has no mock yet. */
+export function startIntercepting(mock: InterceptingMock): void {
+  const scope = scopes.getStore()
+  if (scope !== undefined && scope.mock === undefined) scope.mock = mock
+  listening.set(mock.id, mock)
+  active ??= applyInterceptor()
+}
+
+export function stopIntercepting(mock: InterceptingMock): void {
+  listening.delete(mock.id)
+  for (const [requestId, observer] of observers) if (observer === mock) observers.delete(requestId)
+  if (listening.size > 0 || active === undefined) return
+  active.unsubscribe()
+  active.interceptor.dispose()
+  active = undefined
+}
+
+function applyInterceptor() {
+  const interceptor = new HttpRequestInterceptor()
+  interceptor.apply()
+  interceptor.on('request', ({ request, controller, requestId }) => route(request, controller, requestId))
+  interceptor.on('response', ({ response, requestId, responseType }) => {
+    const observer = observers.get(requestId)
+    observers.delete(requestId)
+    if (responseType === 'original') observer?.observe(requestId, response)
+  })
+  // An undici client writes a queued request from the context of the response before it, so the
+  // request's own context is caught when undici creates it, and carried in a header the route strips.
+  const onUndiciRequest = (message: unknown) => {
+    const mock = scopes.getStore()?.mock
+    if (mock !== undefined) (message as UndiciRequestCreate).request.addHeader(SCOPE_HEADER, mock.id)
+  }
+  diagnostics.subscribe('undici:request:create', onUndiciRequest)
+  return { interceptor, unsubscribe: () => diagnostics.unsubscribe('undici:request:create', onUndiciRequest) }
+}
+
+interface UndiciRequestCreate {
+  request: { addHeader(name: string, value: string): unknown }
+}
+
+async function route(request: Request, controller: RequestController, requestId: string): Promise<void> {
+  const taggedId = request.headers.get(SCOPE_HEADER)
+  request.headers.delete(SCOPE_HEADER)
+  const url = new URL(request.url)
+  const owner = ownerOf(taggedId)
+  if (owner.kind === 'unmocked') return
+  if (isLoopback(url.hostname) && !(owner.kind === 'mock' && owner.mock.interceptsLoopback(url))) return
+  if (owner.kind === 'mock') return owner.mock.handle(request, controller, requestId)
+  controller.errorWith(owner.kind === 'ended' ? scopeEnded(request) : noScope(request))
+}
+
+type Owner = { kind: 'mock'; mock: InterceptingMock } | { kind: 'ended' | 'unmocked' | 'unknown' }
+
+/**
+ * Who answers: the mock the request was tagged with or its async scope's (`ended` once it closed;
+ * `unmocked` in a test scope no mock took), else the only listening mock.
+ */
+function ownerOf(taggedId: string | null): Owner {
+  const scope = scopes.getStore()
+  const scopedId = taggedId ?? scope?.mock?.id
+  if (scopedId !== undefined) {
+    const mock = listening.get(scopedId)
+    return mock === undefined ? { kind: 'ended' } : { kind: 'mock', mock }
+  }
+  if (scope !== undefined) return { kind: 'unmocked' }
+  const [only] = listening.values()
+  return listening.size === 1 && only !== undefined ? { kind: 'mock', mock: only } : { kind: 'unknown' }
+}
+
+function noScope(request: Request): TestbedError {
+  return new TestbedError('TESTBED_HTTP_NO_SCOPE', {
+    what: 'Outbound request outside any http mock scope',
+    subject: `${request.method} ${request.url}`,
+    why: `${listening.size} http mocks are listening (tests running at the same time), and the request was not sent inside \`http.run(...)\` of any of them, so no mock may answer it`,
+    fix: 'Send it from the test (the `http` fixture runs each test in its scope), or wrap the code in `http.run(() => …)`',
+  })
+}
+
+function scopeEnded(request: Request): TestbedError {
+  return new TestbedError('TESTBED_HTTP_SCOPE_ENDED', {
+    what: "Outbound request after its test's http mock closed",
+    subject: `${request.method} ${request.url}`,
+    why: 'It comes from work the test started and did not wait for',
+    fix: 'Await that work in the test, or stop it before the test ends',
+  })
+}
