@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Projects the e2e tests copy into a temp dir and run there.
+    exclude: [...configDefaults.exclude, 'test/fixtures/*-project/**'],
     setupFiles: ['test/test-utils/isolated-state-dir.ts'],
     // Real servers start in these tests; a cold PostgreSQL start runs initdb.
     testTimeout: 60_000,

@@ -4,10 +4,13 @@ import { isTestbedError, TestbedError } from '../core/errors.ts'
 import type { CliContext } from './cli-context.ts'
 import { doctor } from './doctor-command.ts'
 import { servicesDown, servicesEnv, servicesStatus, servicesUp } from './services-command.ts'
+import { testCommand } from './test-command.ts'
 
 const USAGE = `Usage: testbed <command> [options]
 
 Commands:
+  test [options]           Run the tests with Vitest: unit tests, or with --integration all of them; -m EXPR filters
+                           by markers; other arguments go to Vitest (\`testbed test --help\` for the options)
   services up [--detach]   Start the configured services; in the foreground until Ctrl-C, or left running
   services down [--all]    Stop services left running by \`services up --detach\` (this project, or all)
   services status [--all]  Show the services running for this project (or all)
@@ -21,6 +24,9 @@ Options:
 
 /** Runs one CLI invocation and returns its exit code; the process wiring lives at the bottom of this file. */
 export async function runCli(argv: readonly string[], context: Omit<CliContext, 'configFile'>): Promise<number> {
+  // `test` passes options it does not know on to Vitest, so it gets its arguments unparsed.
+  const test = splitTestCommand(argv)
+  if (test) return testCommand({ ...context, configFile: test.configFile }, test.args)
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -53,6 +59,19 @@ export async function runCli(argv: readonly string[], context: Omit<CliContext, 
   }
 }
 
+/** The arguments after `test`, when the command is `test`; only `--config` may come before it. */
+function splitTestCommand(argv: readonly string[]): { args: string[]; configFile?: string } | null {
+  let configFile: string | undefined
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] as string
+    if (arg === '--config') configFile = argv[++index]
+    else if (arg.startsWith('--config=')) configFile = arg.slice('--config='.length)
+    else if (arg.startsWith('-')) return null
+    else return arg === 'test' ? { args: argv.slice(index + 1), configFile } : null
+  }
+  return null
+}
+
 function printLine(stream: NodeJS.WritableStream, text: string): number {
   stream.write(`${text}\n`)
   return 0
@@ -67,7 +86,7 @@ function unknownCommand(command: string): TestbedError {
   return new TestbedError('TESTBED_CLI_UNKNOWN_COMMAND', {
     what: 'Unknown command',
     subject: `testbed ${command}`,
-    why: 'testbed knows `services up|down|status|env` and `doctor`',
+    why: 'testbed knows `test`, `services up|down|status|env` and `doctor`',
     fix: 'Run `npx testbed --help` for the list',
   })
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { Duration } from './duration.ts'
 
 /** What a service kind's factory (`postgres()`, `redis()`) returns: plain data, so configs can be hashed and compared. */
 export interface ServiceDeclaration {
@@ -14,6 +15,66 @@ export interface TestbedConfig {
    * @default { postgres: postgres(), redis: redis() }
    */
   services?: Record<string, ServiceDeclaration>
+  /**
+   * How each test that uses the `db` fixture gets clean state: `transaction` (rolled back),
+   * `database` (a clone of the template per test) or `reset` (the tables it wrote are restored).
+   * A file or a describe block picks another with `test.override({ isolation: 'database' })`.
+   * @default 'transaction'
+   */
+  isolation?: IsolationSetting
+  /**
+   * The timeout of each integration test (and of its hooks). Service start-up is not part of it.
+   * @example '45s'
+   * @default '300s'
+   */
+  timeout?: Duration
+  /**
+   * A test that takes longer is reported as slow (tag it `slow` so that `-m "not slow"` skips it).
+   * @default '1s'
+   */
+  slowThreshold?: Duration
+  /**
+   * How long the tests of each kind may take in total (the sum of their durations). Over budget,
+   * the run warns; with `testbed test --budget=strict` (or `TESTBED_BUDGET=strict`) it fails.
+   * @example { integration: '5m' }
+   * @default {} (no budget)
+   */
+  budget?: BudgetSetting
+  /**
+   * Tags besides `unit`, `integration` and `slow`: a name, or a definition with a description and
+   * options Vitest applies to every test carrying the tag.
+   * @example ['smoke', { name: 'payments', description: 'Talks to the payment sandbox', timeout: 60_000 }]
+   * @default []
+   */
+  tags?: Array<string | TagDeclaration>
+  /**
+   * The folders of the Vitest projects `unit` and `integration`. Every test in the integration
+   * folder is tagged `integration`, every test in the unit folder `unit`.
+   * @default { unit: 'tests/unit', integration: 'tests/integration' }
+   */
+  dirs?: { unit?: string; integration?: string }
+}
+
+/** The isolation strategies a suite can choose. */
+export type IsolationSetting = 'transaction' | 'database' | 'reset'
+
+/** Duration budgets, by kind of test. `total` counts every test. */
+export interface BudgetSetting {
+  unit?: Duration
+  integration?: Duration
+  total?: Duration
+}
+
+/** A tag with a description and options Vitest applies to every test that carries it. */
+export interface TagDeclaration {
+  name: string
+  /** Shown by `vitest --list-tags` and in the error for an unknown tag. */
+  description?: string
+  /** Milliseconds. */
+  timeout?: number
+  retry?: number
+  /** Lower wins when two tags of a test set the same option. */
+  priority?: number
 }
 
 /**

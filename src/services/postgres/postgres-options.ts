@@ -26,12 +26,26 @@ export interface PostgresOptions extends CommonServiceOptions {
    * @default undefined
    */
   url?: string
+  /**
+   * A folder of `.sql` migrations (applied in name order) that every test database starts from.
+   * Data for the Vitest integration, which builds the template once per run; the service itself
+   * ignores it. For a migrator function, call `createIsolation()` yourself.
+   * @example 'migrations'
+   * @default undefined (no migrations)
+   */
+  migrations?: string
+  /**
+   * SQL files run after the migrations, in this order, baked into the same template.
+   * @example ['tests/integration/fixtures/seed_data.sql']
+   * @default []
+   */
+  seeds?: string[]
 }
 
 const WHERE = 'postgres()'
 // The providers this kind has today; `docker` is a provider name other kinds may use later.
 export const PROVIDERS = ['external', 'embedded', 'local'] as const
-const KNOWN = ['provider', 'port', 'settings', 'startTimeout', 'url']
+const KNOWN = ['provider', 'port', 'settings', 'startTimeout', 'url', 'migrations', 'seeds']
 
 export function validatePostgresOptions(options: PostgresOptions): void {
   assertKnownKeys(WHERE, options, KNOWN)
@@ -39,6 +53,14 @@ export function validatePostgresOptions(options: PostgresOptions): void {
   assertPort(WHERE, 'port', options.port)
   assertPositiveNumber(WHERE, 'startTimeout', options.startTimeout)
   assertString(WHERE, 'url', options.url)
+  assertString(WHERE, 'migrations', options.migrations)
+  const seeds = options.seeds
+  if (
+    seeds !== undefined &&
+    !(Array.isArray(seeds) && seeds.every((seed) => typeof seed === 'string' && seed !== ''))
+  ) {
+    throw invalidOption(WHERE, 'seeds', 'an array of .sql file paths', seeds)
+  }
   const settings = options.settings
   if (settings !== undefined && (typeof settings !== 'object' || settings === null || Array.isArray(settings))) {
     throw invalidOption(WHERE, 'settings', 'an object of setting names to values', settings)

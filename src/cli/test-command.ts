@@ -1,0 +1,118 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { constants } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { describeCause, TestbedError } from '../core/errors.ts'
+import { integrationFromEnv, loadSettings } from '../vitest/settings.ts'
+import { assertKnownTags, parseTagExpression, selectsTag, toTagsFilter } from '../vitest/tag-expression.ts'
+import { type CliContext, print } from './cli-context.ts'
+import { parseTestArgs } from './test-args.ts'
+
+export const TEST_USAGE = `Usage: testbed test [options] [vitest arguments]
+
+Runs the project's Vitest once (\`vitest run\`) with the testbed() plugin's switches set.
+
+Options:
+  --integration          Run integration tests too (they are skipped otherwise); TESTBED_INTEGRATION=1 does the same
+  -m <expression>        Run the tests whose tags match a pytest-style marker expression:
+                         tag names with and, or, not and parentheses, as in -m "integration and not slow"
+  --budget=strict        Fail the run when a duration budget of testbed.config.ts is exceeded (default: warn)
+  --pass-with-no-tests   Succeed when no test ran (otherwise the run fails)
+  --config <file>        Use this testbed config instead of ./testbed.config.ts
+  --                     Pass everything after it to Vitest as it is
+
+Every other argument goes to Vitest: file filters, -t, --reporter, --maxWorkers, …`
+
+/** `testbed test`: translates testbed's options into Vitest's and the plugin's environment, then runs Vitest. */
+export async function testCommand(context: CliContext, args: readonly string[]): Promise<number> {
+  const parsed = parseTestArgs(args)
+  if (parsed.help) {
+    print(context.stdout, TEST_USAGE)
+    return 0
+  }
+  const configFile = parsed.configFile ?? context.configFile
+  const settings = await loadSettings(context.cwd, configFile)
+  const known = settings.tags.map((tag) => tag.name)
+  const expressions = parsed.markers.map((marker) => {
+    const expression = parseTagExpression(marker, '-m')
+    assertKnownTags(expression, known, '-m')
+    return expression
+  })
+  // `-m integration` asks for integration tests: it would select nothing while they are skipped.
+  const integration =
+    parsed.integration ||
+    integrationFromEnv() ||
+    expressions.some((expression) => selectsTag(expression, known, 'integration'))
+  const watch = parsed.vitestArgs.some((arg) => arg === '--watch' || arg === '-w')
+  const vitestArgs = [
+    ...(watch ? [] : ['run']),
+    ...expressions.map((expression) => `--tags-filter=${toTagsFilter(expression)}`),
+    ...(parsed.passWithNoTests ? ['--passWithNoTests'] : []),
+    ...parsed.vitestArgs,
+  ]
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TESTBED_INTEGRATION: integration ? '1' : '',
+    ...(parsed.budget && { TESTBED_BUDGET: parsed.budget }),
+    ...(configFile && { TESTBED_CONFIG: resolve(context.cwd, configFile) }),
+  }
+  return runVitest(context, findVitest(context.cwd), vitestArgs, env)
+}
+
+/** The project's own Vitest: its CLI script, run with the same Node as testbed. */
+function findVitest(projectDir: string): string {
+  try {
+    const manifestPath = createRequire(join(projectDir, 'package.json')).resolve('vitest/package.json')
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { bin?: string | Record<string, string> }
+    const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin?.vitest
+    if (!bin) throw new Error(`${manifestPath} names no vitest bin`)
+    return join(dirname(manifestPath), bin)
+  } catch (error) {
+    throw new TestbedError(
+      'TESTBED_CLI_VITEST_MISSING',
+      {
+        what: 'Cannot find Vitest in the project',
+        subject: projectDir,
+        why: '`testbed test` runs the project’s own Vitest, and none resolves from this folder',
+        fix: 'Install it: npm install --save-dev vitest',
+        // Node's message goes on with the require stack: the first line says it.
+        details: [describeCause(error).split('\n')[0] as string],
+      },
+      { cause: error },
+    )
+  }
+}
+
+function runVitest(context: CliContext, bin: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const inherit = context.stdout === process.stdout && context.stderr === process.stderr
+  const child = spawn(process.execPath, [bin, ...args], { cwd: context.cwd, env, stdio: inherit ? 'inherit' : 'pipe' })
+  if (!inherit) {
+    child.stdout?.pipe(context.stdout, { end: false })
+    child.stderr?.pipe(context.stderr, { end: false })
+  }
+  const stopForwarding = forwardSignals(child, inherit)
+  return new Promise((resolvePromise, reject) => {
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      stopForwarding()
+      resolvePromise(code ?? 128 + (signal ? constants.signals[signal] : 0))
+    })
+  })
+}
+
+// A signal sent to testbed alone must reach Vitest, so that its global setup stops the services it
+// started; testbed exits with Vitest's code. Ctrl-C in a terminal reaches Vitest directly (same
+// process group), so then testbed only waits.
+function forwardSignals(child: ChildProcess, sharesTerminal: boolean): () => void {
+  const forward = (signal: NodeJS.Signals) => child.kill(signal)
+  const handlers: Array<[NodeJS.Signals, (signal: NodeJS.Signals) => void]> = [
+    ['SIGTERM', forward],
+    ['SIGHUP', forward],
+    ['SIGINT', sharesTerminal ? () => {} : forward],
+  ]
+  for (const [signal, handler] of handlers) process.on(signal, handler)
+  return () => {
+    for (const [signal, handler] of handlers) process.off(signal, handler)
+  }
+}

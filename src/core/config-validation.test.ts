@@ -1,0 +1,60 @@
+import { describe, expect, test } from 'vitest'
+import type { TestbedConfig } from './config.ts'
+import { validateConfig } from './config-validation.ts'
+
+const invalid = (config: unknown) => () => validateConfig(config as TestbedConfig)
+
+describe('validateConfig', () => {
+  test('accepts every option the Vitest integration reads', () => {
+    expect(
+      invalid({
+        isolation: 'database',
+        timeout: '45s',
+        slowThreshold: 500,
+        budget: { integration: '5m', unit: '30s', total: '6m' },
+        tags: ['smoke', { name: 'payments', description: 'Talks to the sandbox', timeout: 60_000, retry: 2 }],
+        dirs: { unit: 'test/unit', integration: 'test/integration' },
+      }),
+    ).not.toThrow()
+  })
+
+  test('rejects a budget that is not a duration, naming the option and the value', () => {
+    expect(invalid({ budget: { integration: 'five minutes' } })).toThrow(
+      '[testbed] Invalid option in testbed.config.ts: `budget.integration`.\n' +
+        "Expected the `budget.integration` option to be a duration such as `'300ms'`, `'45s'` or `'5m'`, or a number of milliseconds, got `five minutes` (string). " +
+        'Fix `budget.integration` in testbed.config.ts, or remove it to use the default.',
+    )
+  })
+
+  test('rejects an unknown budget kind, listing the known ones', () => {
+    expect(invalid({ budget: { integraton: '5m' } })).toThrow(
+      '[testbed] Unknown option in testbed.config.ts `budget`: `integraton`.\n' +
+        'testbed.config.ts `budget` accepts `unit`, `integration`, `total`. Remove the option or correct its spelling.',
+    )
+  })
+
+  test('rejects an unknown isolation strategy and a zero timeout', () => {
+    expect(invalid({ isolation: 'savepoint' })).toThrow(
+      'Expected the `isolation` option to be one of `transaction`, `database`, `reset`, got `savepoint` (string).',
+    )
+    expect(invalid({ timeout: '0s' })).toThrow('Invalid option in testbed.config.ts: `timeout`.')
+  })
+
+  test('rejects a tag name that Vitest’s tag filter would read as an operator or split', () => {
+    expect(invalid({ tags: ['not'] })).toThrow(
+      '[testbed] Invalid option in testbed.config.ts: `tags[0].name`.\n' +
+        'Expected the `tags[0].name` option to be a tag name (letters, digits and `_-/.:`, not `and`, `or` or `not`), got `not` (string).',
+    )
+    expect(invalid({ tags: [{ name: 'db slow' }] })).toThrow('`tags[0].name`')
+    expect(invalid({ tags: [{ name: 'db', skip: true }] })).toThrow(
+      '[testbed] Unknown option in testbed.config.ts `tags[0]`: `skip`.',
+    )
+  })
+
+  test('rejects an unknown top-level option and the same folder for both projects', () => {
+    expect(invalid({ isolaton: 'reset' })).toThrow('[testbed] Unknown option in testbed.config.ts: `isolaton`.')
+    expect(invalid({ dirs: { unit: 'tests', integration: 'tests' } })).toThrow(
+      'Expected the `dirs.integration` option to be a folder other than `dirs.unit`, got `tests` (string).',
+    )
+  })
+})

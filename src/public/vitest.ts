@@ -1,0 +1,5 @@
+export { describe, expect } from 'vitest'
+export type { IsolationSetting } from '../core/config.ts'
+export type { IsolatedDatabase, PoolLike } from '../isolation/isolated-database.ts'
+export type { ProvidedRun, ServiceInfo } from '../vitest/provided.ts'
+export { it, type TestbedFixtures, test } from '../vitest/runtime/fixtures.ts'

@@ -1,0 +1,63 @@
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Plugin } from 'vitest/config'
+import type { Vitest } from 'vitest/node'
+import { SETTINGS_KEY } from '../provided.ts'
+import { loadSettings, type TestbedSettings } from '../settings.ts'
+import { PROJECT_NAMES, testConfig } from './test-config.ts'
+
+/** Options of the `testbed()` Vitest plugin. */
+export interface TestbedPluginOptions {
+  /**
+   * The testbed config file, relative to Vitest's root. `testbed test --config` (which sets
+   * `TESTBED_CONFIG`) takes precedence.
+   * @default 'testbed.config.ts' in Vitest's root, if there is one
+   */
+  config?: string
+}
+
+/**
+ * Makes Vitest run the suite the testbed way: tags `unit`, `integration`, `slow` (and those of
+ * testbed.config.ts), strict; projects `unit` and `integration` from their folders; integration
+ * tests skipped unless asked for; services started once for the run; a report of durations.
+ * @example
+ * // vitest.config.ts
+ * import { defineConfig } from 'vitest/config'
+ * import { testbed } from 'testbed/vitest/config'
+ * export default defineConfig({ plugins: [testbed()] })
+ */
+export function testbed(options: TestbedPluginOptions = {}): Plugin {
+  return {
+    name: 'testbed',
+    async config(config) {
+      // Vitest resolves each project's config with the same plugins: the projects are ours already.
+      if (PROJECT_NAMES.includes(config.test?.name as never)) return
+      const root = resolve(config.test?.root ?? config.root ?? process.cwd())
+      const settings = await loadSettings(root, options.config)
+      return {
+        test: testConfig(settings, { globalSetup: sibling('./global-setup'), tagFile: sibling('../runtime/tag-file') }),
+      }
+    },
+    configureVitest({ vitest, project }) {
+      addReporter(vitest, project.getProvidedContext()[SETTINGS_KEY])
+    },
+  }
+}
+
+/**
+ * The reporter joins whatever reporters the config or the command line chose (`--reporter=dot`
+ * replaces the configured list). This hook runs before Vitest creates its reporters.
+ */
+function addReporter(vitest: Vitest, settings: TestbedSettings | undefined): void {
+  if (settings === undefined) return
+  const reporter = sibling('./reporter')
+  const reporters = vitest.config.reporters as Array<[string | object, unknown]>
+  if (reporters.some(([name]) => name === reporter)) return
+  reporters.push([reporter, settings])
+}
+
+// The files Vitest loads by path sit next to this one: `.ts` in the sources, `.js` once built.
+function sibling(name: string): string {
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js'
+  return fileURLToPath(new URL(`${name}${extension}`, import.meta.url))
+}

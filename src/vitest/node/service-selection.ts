@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs'
+import type { TestbedSettings } from '../settings.ts'
+import { canSelectTag, parseTagExpression } from '../tag-expression.ts'
+
+export type Selection = { start: true } | { start: false; reason: string }
+
+// A file outside the integration folder that may tag a test `integration`: the tag as a string, or a docblock tag.
+const MENTIONS_INTEGRATION = /(['"`])integration\1|@module-tag\s+integration\b/
+
+/**
+ * Whether this run can execute an integration test, decided before any test runs (so that
+ * start-up is charged to no test): integration tests are on, the tag filter lets some through,
+ * and some file of the run is in the integration folder or tags a test `integration`.
+ */
+export function selectServices(
+  settings: TestbedSettings,
+  tagsFilter: readonly string[] | undefined,
+  files: ReadonlyArray<{ project: string; file: string }> | null,
+): Selection {
+  if (!settings.integration) {
+    return {
+      start: false,
+      reason: 'integration tests are not enabled (`testbed test --integration` or TESTBED_INTEGRATION=1)',
+    }
+  }
+  const known = settings.tags.map((tag) => tag.name)
+  const filters = (tagsFilter ?? []).map((filter) => parseTagExpression(filter, '--tags-filter'))
+  if (!canSelectTag(filters, known, 'integration')) {
+    return {
+      start: false,
+      reason: `the tag filter \`${(tagsFilter ?? []).join(' && ')}\` leaves out every integration test`,
+    }
+  }
+  if (files !== null && !files.some(mayHoldIntegrationTests)) {
+    return {
+      start: false,
+      reason: `no test file of this run is in ${settings.dirs.integration} or tags a test \`integration\``,
+    }
+  }
+  return { start: true }
+}
+
+function mayHoldIntegrationTests({ project, file }: { project: string; file: string }): boolean {
+  if (project === 'integration') return true
+  try {
+    return MENTIONS_INTEGRATION.test(readFileSync(file, 'utf8'))
+  } catch {
+    return true
+  }
+}

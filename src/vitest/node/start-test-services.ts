@@ -1,0 +1,58 @@
+import type { ServiceDeclaration } from '../../core/config.ts'
+import { loadConfig } from '../../core/config-loader.ts'
+import { createConsoleProgress, type Progress, silentProgress } from '../../core/progress.ts'
+import type { ServiceRecord } from '../../core/run-registry.ts'
+import { ensureTemplate } from '../../isolation/templates/ensure-template.ts'
+import { configuredServices } from '../../services/default-services.ts'
+import type { PostgresOptions } from '../../services/postgres/postgres-options.ts'
+import { type ServiceSet, startServices } from '../../services/service-set.ts'
+import type { ServiceInfo } from '../provided.ts'
+import type { TestbedSettings } from '../settings.ts'
+import type { ServicesReport } from './run-state.ts'
+
+export interface TestServices {
+  set: ServiceSet
+  services: Record<string, ServiceInfo>
+  report: ServicesReport
+}
+
+/** Starts (or attaches to) the configured services, then builds each PostgreSQL service's template. */
+export async function startTestServices(settings: TestbedSettings): Promise<TestServices> {
+  const loaded = await loadConfig(settings.projectDir, settings.configFile ?? undefined)
+  const declarations = configuredServices(loaded.config)
+  const progress = process.env.TESTBED_QUIET ? silentProgress : createConsoleProgress(process.stderr)
+  const servicesStart = performance.now()
+  const set = await startServices(declarations, { projectDir: loaded.projectDir, progress })
+  const servicesMs = performance.now() - servicesStart
+  try {
+    const templatesStart = performance.now()
+    const entries = await Promise.all(
+      set.services.map((record) => describeService(record, declarations[record.name], settings, progress)),
+    )
+    const templatesMs = performance.now() - templatesStart
+    const templatesBuilt = entries.filter(([, , built]) => built).length
+    return {
+      set,
+      services: Object.fromEntries(entries.map(([name, info]) => [name, info])),
+      report: { started: true, reason: null, attached: set.attached, servicesMs, templatesMs, templatesBuilt },
+    }
+  } catch (error) {
+    await set.stop()
+    throw error
+  }
+}
+
+async function describeService(
+  record: ServiceRecord,
+  declaration: ServiceDeclaration | undefined,
+  settings: TestbedSettings,
+  progress: Progress,
+): Promise<[string, ServiceInfo, boolean]> {
+  const info: ServiceInfo = { name: record.name, kind: record.kind, url: record.url }
+  if (record.kind !== 'postgres') return [record.name, info, false]
+  const { migrations, seeds } = (declaration?.options ?? {}) as PostgresOptions
+  const source = { migrations, seeds, baseDir: settings.projectDir }
+  const template = await ensureTemplate(record.url, source, { progress })
+  info.template = { name: template.name, ...(migrations && { migrations }), ...(seeds && { seeds }) }
+  return [record.name, info, template.built]
+}

@@ -1,0 +1,63 @@
+import type { TagDeclaration } from '../../core/config.ts'
+import type { TestbedSettings } from '../settings.ts'
+
+export const PROJECT_NAMES = ['unit', 'integration'] as const
+
+/** Absolute paths of the files Vitest loads by name. */
+export interface TestbedFiles {
+  globalSetup: string
+  tagFile: string
+}
+
+// Vitest's default include and exclude, per folder.
+const TEST_FILES = '**/*.{test,spec}.?(c|m)[jt]s?(x)'
+const EXCLUDE = ['**/node_modules/**', '**/.git/**']
+
+/**
+ * The `test` block the plugin adds: testbed's tags (strict), the projects `unit` and `integration`
+ * from their folders, the global setup, and the settings every process reads.
+ */
+export function testConfig(settings: TestbedSettings, files: TestbedFiles) {
+  const { dirs, timeoutMs } = settings
+  return {
+    tags: settings.tags.map((tag) => vitestTag(tag, settings)),
+    strictTags: true,
+    globalSetup: [files.globalSetup],
+    provide: { 'testbed:settings': settings, isolation: settings.isolation },
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: [`${dirs.unit}/${TEST_FILES}`],
+          exclude: [...EXCLUDE, ...(isInside(dirs.integration, dirs.unit) ? [`${dirs.integration}/**`] : [])],
+          setupFiles: [files.tagFile],
+          provide: { 'testbed:tag': 'unit' },
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: [`${dirs.integration}/${TEST_FILES}`],
+          exclude: EXCLUDE,
+          setupFiles: [files.tagFile],
+          provide: { 'testbed:tag': 'integration' },
+          testTimeout: timeoutMs,
+          hookTimeout: timeoutMs,
+        },
+      },
+    ],
+  }
+}
+
+/** Integration tests anywhere get the integration timeout, and are skipped unless integration tests are on. */
+function vitestTag(tag: TagDeclaration, settings: TestbedSettings): TagDeclaration & { skip?: boolean } {
+  if (tag.name !== 'integration') return tag
+  const integration = { ...tag, timeout: tag.timeout ?? settings.timeoutMs }
+  // Only ever `skip: true`: a `skip: false` would override `describe.skip` around the test.
+  return settings.integration ? integration : { ...integration, skip: true }
+}
+
+function isInside(dir: string, parent: string): boolean {
+  const normalize = (path: string) => path.replace(/^\.\//, '').replace(/\/+$/, '')
+  return normalize(dir).startsWith(`${normalize(parent)}/`)
+}

@@ -1,0 +1,38 @@
+import type { IsolationSetting } from '../core/config.ts'
+import type { TestbedSettings } from './settings.ts'
+
+/** A running service, as workers see it. */
+export interface ServiceInfo {
+  name: string
+  kind: string
+  /** Where to connect; for PostgreSQL, the server's admin database (use the `db` fixture for a test's own). */
+  url: string
+  /** PostgreSQL only: the template every test database is cloned from, and what it was built from. */
+  template?: { name: string; migrations?: string; seeds?: string[] }
+}
+
+/** What the global setup hands to the workers. */
+export interface ProvidedRun {
+  services: Record<string, ServiceInfo>
+  /** Why no service runs, when none does. */
+  reason: string | null
+}
+
+export const SETTINGS_KEY = 'testbed:settings'
+export const RUN_KEY = 'testbed:run'
+export const TAG_KEY = 'testbed:tag'
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    'testbed:settings': TestbedSettings
+    'testbed:run': ProvidedRun
+    /** The tag every test of the project gets: `unit` or `integration`. */
+    'testbed:tag': string
+    /** The default of the `isolation` fixture (testbed.config.ts `isolation`). */
+    isolation: IsolationSetting
+  }
+  interface TaskMeta {
+    /** Picks the isolation strategy of this test's `db`: `test('…', { meta: { isolation: 'database' } }, …)`. */
+    isolation?: IsolationSetting
+  }
+}

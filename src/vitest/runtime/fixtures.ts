@@ -1,0 +1,135 @@
+import type { Redis } from 'ioredis'
+import { type TestAPI, test as vitestTest } from 'vitest'
+import type { IsolationSetting } from '../../core/config.ts'
+import { TestbedError } from '../../core/errors.ts'
+import type { FactorySession } from '../../data/factories/factory-types.ts'
+import type { LoadFixture } from '../../data/fixtures/load-fixture.ts'
+import type { App } from '../../http/client/app-dispatch.ts'
+import type { ApiClient } from '../../http/client/create-client.ts'
+import type { HttpMock } from '../../http/mock/http-mock.ts'
+import { runInHttpScope } from '../../http/mock/http-scope.ts'
+import type { IsolatedDatabase } from '../../isolation/isolated-database.ts'
+import type { ServiceInfo } from '../provided.ts'
+import { isolationOf } from './isolation-choice.ts'
+import { WorkerResources } from './worker-resources.ts'
+
+/** The fixtures `test` from `testbed/vitest` adds. Each is made only when a test asks for it. */
+export interface TestbedFixtures {
+  /**
+   * The isolation strategy of `db`. Pick another for a file or a describe block with
+   * `test.override({ isolation: 'database' })`, for one test with `{ meta: { isolation: 'database' } }`.
+   * @default testbed.config.ts `isolation`, else 'transaction'
+   */
+  isolation: IsolationSetting
+  /** A database only this test sees, on the first PostgreSQL service: `db.pool`, `db.url`, `db.query`. Undone after the test. */
+  db: IsolatedDatabase
+  /** An ioredis client on a logical database only this worker uses, emptied after each test. */
+  redis: Redis
+  /** The running services by name: kind, URL and (PostgreSQL) template. */
+  services: Record<string, ServiceInfo>
+  /**
+   * Strict mocks for the third-party HTTP APIs the app calls (fetch, node:http, undici, axios, got):
+   * an unmatched request or an unused mock fails the test. Loopback requests pass through.
+   */
+  http: HttpMock
+  /**
+   * The app the `api` fixture calls. Provide it with `test.extend({ app: async ({ db }, use) => use(createApp(db.pool)) })`.
+   */
+  app: App
+  /** An in-process client for `app`'s own HTTP API: no port, a cookie jar, `bearer()` and `as()`. */
+  api: ApiClient
+  /** Factories writing through `db`, with faker seeded per test: `factories.factory(user).create()`. */
+  factories: FactorySession
+  /** Reads JSON or YAML from the `fixtures/` folder next to the test file. */
+  load: LoadFixture
+}
+
+// The object form with `[value, options]` tuples works the same on Vitest 4.1 and 5.
+const extended = vitestTest.extend<TestbedFixtures & { testbedWorker: WorkerResources }>({
+  testbedWorker: [
+    // biome-ignore lint/correctness/noEmptyPattern: Vitest reads a fixture's dependencies from its first parameter, which must be a destructuring pattern.
+    async ({}, use) => {
+      const resources = new WorkerResources()
+      await use(resources)
+      await resources.close()
+    },
+    { scope: 'worker' },
+  ],
+  // `injected`: the default comes from what the plugin provides (testbed.config.ts `isolation`).
+  isolation: ['transaction', { injected: true }],
+  services: async ({ testbedWorker }, use) => {
+    await use(testbedWorker.services('services'))
+  },
+  db: async ({ isolation, testbedWorker, task }, use) => {
+    const strategy = isolationOf(task.meta, isolation)
+    const isolated = await testbedWorker.isolation(strategy)
+    const database = await isolated.begin()
+    await use(database)
+    // A leak error thrown here fails the test; `failed` lets `database` keep a failed test's database.
+    await isolated.rollback(database, { failed: task.result?.state === 'fail', testName: task.fullName })
+  },
+  redis: async ({ testbedWorker }, use) => {
+    const lease = await testbedWorker.redis()
+    await use(lease.client)
+    await lease.reset()
+  },
+  // biome-ignore lint/correctness/noEmptyPattern: Vitest reads a fixture's dependencies from its first parameter.
+  http: async ({}, use) => {
+    const { createHttpMock } = await import('../../http/mock/http-mock.ts')
+    const http = createHttpMock().listen()
+    try {
+      await use(http)
+      await http.verify()
+    } finally {
+      await http.close()
+    }
+  },
+  // biome-ignore lint/correctness/noEmptyPattern: Vitest reads a fixture's dependencies from its first parameter.
+  app: async ({}, _use) => {
+    throw missingApp()
+  },
+  api: async ({ app }, use) => {
+    const { createClient } = await import('../../http/client/create-client.ts')
+    await use(createClient(app))
+  },
+  factories: async ({ db, task, onTestFinished }, use) => {
+    const { factoriesFor } = await import('../../data/factories/factory-session.ts')
+    const session = factoriesFor(db, { key: `${task.file.name} > ${task.fullName}` })
+    // Printed only when the test failed after drawing from faker: the seed that replays it.
+    onTestFinished(({ task: finished }) => void session.reportSeed(finished.result))
+    await use(session)
+  },
+  load: async ({ task }, use) => {
+    const { createLoader } = await import('../../data/fixtures/load-fixture.ts')
+    await use(createLoader(task.file.filepath))
+  },
+})
+
+// Every test runs in an HTTP scope of its own, so the `http` fixture's mocks answer only the
+// requests of the test that declared them, even among concurrent tests. Cheap: no interceptor
+// is loaded until a test asks for `http`.
+extended.aroundEach(async (runTest) => {
+  await runInHttpScope(runTest)
+})
+
+function missingApp(): TestbedError {
+  return new TestbedError('TESTBED_VITEST_NO_APP', {
+    what: 'The `api` fixture has no app to call',
+    subject: 'app',
+    why: '`api` calls your app in-process, and testbed cannot know how to build it',
+    fix: "Provide it once, e.g. `export const test = base.extend({ app: async ({ db }, use) => use(createApp({ db: db.pool })) })` with `import { test as base } from 'testbed/vitest'`",
+  })
+}
+
+/**
+ * Vitest's `test` with testbed's fixtures: `db`, `redis`, `services`, and the `isolation` option.
+ * @example
+ * import { expect, test } from 'testbed/vitest'
+ * test('stores a user', async ({ db }) => {
+ *   await db.query("INSERT INTO users (email) VALUES ('a@example.com')")
+ *   expect((await db.query('SELECT count(*)::int AS n FROM users')).rows[0].n).toBe(1)
+ * })
+ */
+export const test = extended as unknown as TestAPI<TestbedFixtures>
+/** Alias of `test`. */
+export const it = test

@@ -1,0 +1,17 @@
+import { expect, test } from 'vitest'
+import { noService } from './no-services.ts'
+
+test('says why no service runs and how to get one: a run that started none', () => {
+  expect(noService('redis', 'redis', 'integration tests are not enabled').message).toBe(
+    '[testbed] The `redis` fixture needs a redis service.\n' +
+      'testbed started no service for this run: integration tests are not enabled. ' +
+      'Tag the test `integration` (or move it to the integration folder) and run `testbed test --integration`.',
+  )
+})
+
+test('says why no service runs and how to get one: a config without that kind', () => {
+  expect(noService('db', 'postgres', null).message).toBe(
+    '[testbed] The `db` fixture needs a postgres service.\n' +
+      'The config declares no postgres service. Declare one in testbed.config.ts (`services: { postgres: postgres() }`).',
+  )
+})

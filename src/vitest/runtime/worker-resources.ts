@@ -1,0 +1,68 @@
+import { inject } from 'vitest'
+import type { IsolationSetting } from '../../core/config.ts'
+import type { Isolation } from '../../isolation/create-isolation.ts'
+import { type ProvidedRun, RUN_KEY, SETTINGS_KEY, type ServiceInfo } from '../provided.ts'
+import { noService } from './no-services.ts'
+import type { RedisLease } from './redis-lease.ts'
+
+/**
+ * What one worker holds for its tests, made on first use: an Isolation per strategy on the first
+ * PostgreSQL service (its own database, so workers never share rows) and a Redis lease.
+ * Modules are imported on first use too, so a unit test loads neither pg nor ioredis.
+ */
+export class WorkerResources {
+  readonly #isolations = new Map<IsolationSetting, Promise<Isolation>>()
+  #redis: Promise<RedisLease> | null = null
+
+  services(fixture: string): Record<string, ServiceInfo> {
+    const run = providedRun()
+    if (Object.keys(run.services).length === 0) throw noService(fixture, 'postgres or redis', run.reason)
+    return run.services
+  }
+
+  isolation(strategy: IsolationSetting): Promise<Isolation> {
+    let isolation = this.#isolations.get(strategy)
+    if (!isolation) {
+      isolation = this.#createIsolation(strategy)
+      this.#isolations.set(strategy, isolation)
+    }
+    return isolation
+  }
+
+  redis(): Promise<RedisLease> {
+    this.#redis ??= (async () => {
+      const service = firstOfKind('redis', 'redis')
+      const { leaseRedisDatabase } = await import('./redis-lease.ts')
+      return leaseRedisDatabase(service.url)
+    })()
+    return this.#redis
+  }
+
+  async close(): Promise<void> {
+    const isolations = await Promise.allSettled(this.#isolations.values())
+    const redis = this.#redis ? await Promise.allSettled([this.#redis]) : []
+    await Promise.all([
+      ...isolations.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.close() : undefined)),
+      ...redis.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.release() : undefined)),
+    ])
+  }
+
+  async #createIsolation(strategy: IsolationSetting): Promise<Isolation> {
+    const service = firstOfKind('db', 'postgres')
+    const { createIsolation } = await import('../../isolation/create-isolation.ts')
+    const { migrations, seeds } = service.template ?? {}
+    const baseDir = inject(SETTINGS_KEY).projectDir
+    return createIsolation(service.url, { strategy, template: { migrations, seeds, baseDir } })
+  }
+}
+
+function providedRun(): ProvidedRun {
+  return inject(RUN_KEY) ?? { services: {}, reason: 'the testbed() plugin is not in vitest.config.ts' }
+}
+
+function firstOfKind(fixture: string, kind: string): ServiceInfo {
+  const run = providedRun()
+  const service = Object.values(run.services).find((candidate) => candidate.kind === kind)
+  if (!service) throw noService(fixture, kind, Object.keys(run.services).length > 0 ? null : run.reason)
+  return service
+}

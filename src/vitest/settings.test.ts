@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, test, vi } from 'vitest'
+import { mergeTags, resolveSettings } from './settings.ts'
+
+afterEach(() => {
+  vi.unstubAllEnvs()
+})
+
+describe('resolveSettings', () => {
+  test('fills in the guide’s defaults: transaction isolation, 300 s integration timeout, tests/unit and tests/integration', () => {
+    vi.stubEnv('TESTBED_INTEGRATION', '')
+    vi.stubEnv('TESTBED_BUDGET', '')
+    expect(resolveSettings({}, '/project', null)).toEqual({
+      projectDir: '/project',
+      configFile: null,
+      isolation: 'transaction',
+      timeoutMs: 300_000,
+      slowThresholdMs: 1000,
+      budgetMs: {},
+      budgetMode: 'warn',
+      tags: [
+        { name: 'unit', description: 'Unit tests (fast, isolated)' },
+        { name: 'integration', description: 'Integration tests (slower, external deps)' },
+        { name: 'slow', description: 'Slow-running tests' },
+      ],
+      dirs: { unit: 'tests/unit', integration: 'tests/integration' },
+      integration: false,
+    })
+  })
+
+  test('reads durations, folders and the switches testbed test sets', () => {
+    vi.stubEnv('TESTBED_INTEGRATION', '1')
+    vi.stubEnv('TESTBED_BUDGET', 'strict')
+    const settings = resolveSettings(
+      { timeout: '45s', slowThreshold: 250, budget: { integration: '5m' }, dirs: { unit: 'test/unit' } },
+      '/project',
+      '/project/testbed.config.ts',
+    )
+    expect(settings).toMatchObject({
+      timeoutMs: 45_000,
+      slowThresholdMs: 250,
+      budgetMs: { integration: 300_000 },
+      budgetMode: 'strict',
+      dirs: { unit: 'test/unit', integration: 'tests/integration' },
+      integration: true,
+    })
+  })
+
+  test('rejects an unknown TESTBED_BUDGET', () => {
+    vi.stubEnv('TESTBED_BUDGET', 'hard')
+    expect(() => resolveSettings({}, '/project', null)).toThrow(
+      '[testbed] Invalid environment variable: TESTBED_BUDGET=hard.\n' +
+        'TESTBED_BUDGET is `warn` (over budget prints a warning) or `strict` (over budget fails the run). Set it to one of those, or unset it.',
+    )
+  })
+
+  test.for([
+    ['1', true],
+    ['true', true],
+    ['0', false],
+    ['false', false],
+    ['', false],
+  ] as const)('TESTBED_INTEGRATION=%j turns integration tests on: %s', ([value, on]) => {
+    vi.stubEnv('TESTBED_INTEGRATION', value)
+    expect(resolveSettings({}, '/project', null).integration).toBe(on)
+  })
+})
+
+describe('mergeTags', () => {
+  test('adds the user’s tags after the built-in ones, and merges a redeclared built-in', () => {
+    expect(mergeTags(['smoke', { name: 'slow', timeout: 60_000 }])).toEqual([
+      { name: 'unit', description: 'Unit tests (fast, isolated)' },
+      { name: 'integration', description: 'Integration tests (slower, external deps)' },
+      { name: 'slow', description: 'Slow-running tests', timeout: 60_000 },
+      { name: 'smoke' },
+    ])
+  })
+})

@@ -1,0 +1,82 @@
+import type { IsolationSetting, TagDeclaration, TestbedConfig } from '../core/config.ts'
+import { loadConfig } from '../core/config-loader.ts'
+import { validateConfig } from '../core/config-validation.ts'
+import { parseDuration } from '../core/duration.ts'
+import { TestbedError } from '../core/errors.ts'
+
+/** The tags testbed declares, after the markers of the guide's pytest.ini. */
+export const BUILTIN_TAGS: readonly TagDeclaration[] = [
+  { name: 'unit', description: 'Unit tests (fast, isolated)' },
+  { name: 'integration', description: 'Integration tests (slower, external deps)' },
+  { name: 'slow', description: 'Slow-running tests' },
+]
+
+export const DEFAULT_DIRS = { unit: 'tests/unit', integration: 'tests/integration' }
+const DEFAULT_TIMEOUT_MS = 300_000
+const DEFAULT_SLOW_MS = 1000
+
+/** What the plugin, global setup, reporter and workers need from the config: plain data, so Vitest can pass it on. */
+export interface TestbedSettings {
+  projectDir: string
+  /** Null when the project has no testbed.config.ts. */
+  configFile: string | null
+  isolation: IsolationSetting
+  timeoutMs: number
+  slowThresholdMs: number
+  budgetMs: { unit?: number; integration?: number; total?: number }
+  budgetMode: 'warn' | 'strict'
+  tags: TagDeclaration[]
+  dirs: { unit: string; integration: string }
+  /** Integration tests run (`testbed test --integration`, `TESTBED_INTEGRATION=1`); otherwise they are skipped. */
+  integration: boolean
+}
+
+/** Loads and checks testbed.config.ts (`TESTBED_CONFIG` or `configFile` names another) and resolves the defaults. */
+export async function loadSettings(root: string, configFile?: string): Promise<TestbedSettings> {
+  const loaded = await loadConfig(root, process.env.TESTBED_CONFIG || configFile)
+  validateConfig(loaded.config)
+  return resolveSettings(loaded.config, loaded.projectDir, loaded.file)
+}
+
+export function resolveSettings(config: TestbedConfig, projectDir: string, configFile: string | null): TestbedSettings {
+  const budget = config.budget ?? {}
+  return {
+    projectDir,
+    configFile,
+    isolation: config.isolation ?? 'transaction',
+    timeoutMs: parseDuration(config.timeout) ?? DEFAULT_TIMEOUT_MS,
+    slowThresholdMs: parseDuration(config.slowThreshold) ?? DEFAULT_SLOW_MS,
+    budgetMs: Object.fromEntries(Object.entries(budget).map(([kind, value]) => [kind, parseDuration(value) as number])),
+    budgetMode: budgetModeFromEnv(),
+    tags: mergeTags(config.tags ?? []),
+    dirs: { ...DEFAULT_DIRS, ...config.dirs },
+    integration: integrationFromEnv(),
+  }
+}
+
+/** The built-in tags, with the user's declarations added (or, for a built-in name, merged in). */
+export function mergeTags(declared: ReadonlyArray<string | TagDeclaration>): TagDeclaration[] {
+  const byName = new Map(BUILTIN_TAGS.map((tag) => [tag.name, { ...tag }]))
+  for (const entry of declared) {
+    const tag = typeof entry === 'string' ? { name: entry } : entry
+    byName.set(tag.name, { ...byName.get(tag.name), ...tag })
+  }
+  return [...byName.values()]
+}
+
+export function integrationFromEnv(): boolean {
+  const value = (process.env.TESTBED_INTEGRATION ?? '').trim().toLowerCase()
+  return value !== '' && value !== '0' && value !== 'false'
+}
+
+function budgetModeFromEnv(): 'warn' | 'strict' {
+  const value = (process.env.TESTBED_BUDGET ?? '').trim()
+  if (value === '' || value === 'warn') return 'warn'
+  if (value === 'strict') return 'strict'
+  throw new TestbedError('TESTBED_CONFIG_INVALID', {
+    what: 'Invalid environment variable',
+    subject: `TESTBED_BUDGET=${value}`,
+    why: 'TESTBED_BUDGET is `warn` (over budget prints a warning) or `strict` (over budget fails the run)',
+    fix: 'Set it to one of those, or unset it',
+  })
+}

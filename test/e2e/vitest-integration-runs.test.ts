@@ -1,0 +1,135 @@
+import { describe, expect, test } from 'vitest'
+import { tempDir } from '../test-utils/temp-dir.ts'
+import { expectPassed, RESULTS, vitestProject } from '../test-utils/vitest-project.ts'
+
+// Runs of throwaway projects against real PostgreSQL and Redis servers that the runs start.
+// At most two runs (so two PostgreSQL and two Redis servers) at once: the tests of a block run side
+// by side, the blocks one after another (a `describe.concurrent` block would run beside its siblings).
+const linesOf = (text: string, prefix: string) => text.split('\n').filter((line) => line.startsWith(prefix))
+
+describe('testbed test --integration', () => {
+  test.concurrent('runs unit and integration tests against real services started once before the tests, and stops them after', async () => {
+    const project = vitestProject('both', {}, 'guide-project')
+    const result = await project.testbed(['test', '--integration', ...RESULTS], { TESTBED_QUIET: '' })
+    expectPassed(result)
+    expect(project.results()).toEqual({
+      'accepts an address': 'passed',
+      'caches a session in a private Redis database': 'passed',
+      'finds an empty cache: the previous test was flushed': 'passed',
+      'rejects a bare name': 'passed',
+      'sees only the seed: the previous test was rolled back': 'passed',
+      starts: 'passed',
+      'stores a new user next to the seeded one': 'passed',
+    })
+    // Progress while the services start and the template builds, then one summary line.
+    expect(result.stderr).toMatch(/^… db: starting PostgreSQL .*\n/m)
+    expect(result.stderr).toMatch(/^… cache: starting Redis .*\n/m)
+    expect(result.stderr).toMatch(/^… building template testbed_tpl_[0-9a-f]{16} \(1 migration, 1 seed\)$/m)
+    expect(linesOf(result.stdout, 'testbed: services')).toEqual([
+      expect.stringMatching(
+        /^testbed: services started in .+, templates ready in .+ \(1 built\); charged to no test\.$/,
+      ),
+    ])
+    expect(linesOf(result.stdout, 'testbed: within budget')).toEqual([
+      expect.stringMatching(/^testbed: within budget: integration tests took .+ of 5m 00s of `budget\.integration`\.$/),
+    ])
+    expect(result.stdout).not.toContain('skipped;')
+    expect(Object.keys(JSON.parse(project.read('.testbed/durations.json')).files)).toEqual([
+      'tests/integration/signup.test.ts',
+      'tests/unit/email.test.ts',
+    ])
+    expect(project.runs()).toEqual([])
+  })
+
+  test.concurrent('-m "integration and not slow" asks for integration tests, so it runs them without --integration', async () => {
+    const project = vitestProject('integration-not-slow', {}, 'guide-project')
+    const result = await project.testbed(['test', '-m', 'integration and not slow', ...RESULTS])
+    expectPassed(result)
+    expect(project.results()).toEqual({
+      'accepts an address': 'skipped',
+      'caches a session in a private Redis database': 'skipped',
+      'finds an empty cache: the previous test was flushed': 'passed',
+      'rejects a bare name': 'skipped',
+      'sees only the seed: the previous test was rolled back': 'passed',
+      starts: 'skipped',
+      'stores a new user next to the seeded one': 'passed',
+    })
+  })
+})
+
+describe('the db and redis fixtures', () => {
+  test.concurrent('db works with each isolation strategy, picked by the config, a file, a describe block or one test', async () => {
+    const project = vitestProject('strategies', {}, 'isolation-project')
+    const files = ['tests/integration/strategies.test.ts', 'tests/integration/file-override.test.ts']
+    const result = await project.testbed(['test', '--integration', ...files, ...RESULTS])
+    expectPassed(result)
+    expect(project.results()).toEqual({
+      'database isolation adds a user': 'passed',
+      'database isolation starts again from the seed': 'passed',
+      'every test of this file uses the strategy the file picked': 'passed',
+      'one test picks its strategy with meta: a database of its own, where a commit is real': 'passed',
+      'reset isolation adds a user': 'passed',
+      'reset isolation starts again from the seed': 'passed',
+      'the other tests get the strategy of testbed.config.ts': 'passed',
+      'transaction isolation adds a user': 'passed',
+      'transaction isolation starts again from the seed': 'passed',
+    })
+  })
+
+  test.concurrent('concurrent integration tests on two workers never see each other’s rows or keys, with every strategy', async () => {
+    const project = vitestProject('two-workers', {}, 'isolation-project')
+    const files = ['tests/integration/worker-a.test.ts', 'tests/integration/worker-b.test.ts']
+    const env = { RENDEZVOUS_DIR: tempDir('testbed-rendezvous-') }
+    const result = await project.testbed(['test', '--integration', '--maxWorkers=2', ...files, ...RESULTS], env)
+    expectPassed(result)
+    const names = ['transaction', 'database', 'reset'].flatMap((isolation) => [
+      [`${isolation} isolation worker a sees only its own rows and keys while worker b writes`, 'passed'],
+      [`${isolation} isolation worker b sees only its own rows and keys while worker a writes`, 'passed'],
+    ])
+    expect(project.results()).toEqual(Object.fromEntries(names.sort(([a], [b]) => String(a).localeCompare(String(b)))))
+  })
+})
+
+describe('a test tagged integration outside the integration folder', () => {
+  test('is skipped like the others, and with --integration runs against the services', async () => {
+    const tagged = [
+      "import { expect, test } from 'testbed/vitest'",
+      "test('reads the seeded user', { tags: ['integration'] }, async ({ db }) => {",
+      "  expect((await db.query('SELECT email FROM users')).rows).toEqual([{ email: 'seed@example.com' }])",
+      '})',
+      '',
+    ].join('\n')
+    const project = vitestProject('tagged-elsewhere', { 'tests/unit/tagged.test.ts': tagged }, 'guide-project')
+    const off = await project.testbed(['test', 'tests/unit', ...RESULTS])
+    expectPassed(off)
+    expect(project.results()['reads the seeded user']).toBe('skipped')
+    expect(linesOf(off.stdout, 'testbed: 1 integration test')).toEqual([
+      'testbed: 1 integration test skipped; run `testbed test --integration` (or set TESTBED_INTEGRATION=1) to include them.',
+    ])
+    const on = await project.testbed(['test', '--integration', 'tests/unit', ...RESULTS])
+    expectPassed(on)
+    expect(project.results()['reads the seeded user']).toBe('passed')
+    expect(linesOf(on.stdout, 'testbed: services started')).toHaveLength(1)
+  })
+})
+
+describe('services left running by `testbed services up --detach`', () => {
+  test('a test run attaches to them instead of starting its own, and leaves them running', async () => {
+    const project = vitestProject('attach', {}, 'guide-project')
+    expectPassed(await project.testbed(['services', 'up', '--detach']))
+    try {
+      const [detached] = project.runs()
+      const result = await project.testbed(['test', '--integration', ...RESULTS])
+      expectPassed(result)
+      expect(Object.values(project.results())).toEqual(Array(7).fill('passed'))
+      expect(linesOf(result.stdout, 'testbed: attached')).toEqual([
+        expect.stringMatching(
+          /^testbed: attached to services left running by `testbed services up` in .+, templates ready in .+ \(1 built\); charged to no test\.$/,
+        ),
+      ])
+      expect(project.runs().map((run) => [run.record.id, run.isLive()])).toEqual([[detached?.record.id, true]])
+    } finally {
+      expectPassed(await project.testbed(['services', 'down']))
+    }
+  })
+})

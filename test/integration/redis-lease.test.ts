@@ -1,0 +1,66 @@
+import { Redis } from 'ioredis'
+import { describe, expect, test } from 'vitest'
+import { redis } from '../../src/services/redis/redis-service.ts'
+import { startServices } from '../../src/services/service-set.ts'
+import { leaseRedisDatabase, type RedisLease } from '../../src/vitest/runtime/redis-lease.ts'
+import { tempDir } from '../test-utils/temp-dir.ts'
+
+// The `redis` fixture's leases, against a real server with databases 0–2: 1 and 2 can be leased.
+async function withServer(run: (url: string) => Promise<void>): Promise<void> {
+  await using set = await startServices({ cache: redis({ settings: { databases: 3 } }) }, { projectDir: tempDir() })
+  await run(set.services[0]?.url as string)
+}
+
+async function releaseAll(...leases: RedisLease[]): Promise<void> {
+  await Promise.all(leases.map((lease) => lease.release()))
+}
+
+describe.concurrent('leaseRedisDatabase', () => {
+  test('gives live leases different databases, fails when none is free, and hands a released one out again', () =>
+    withServer(async (url) => {
+      const [first, second] = await Promise.all([leaseRedisDatabase(url), leaseRedisDatabase(url)])
+      expect([first.db, second.db].sort()).toEqual([1, 2])
+      await expect(leaseRedisDatabase(url)).rejects.toThrow(
+        `[testbed] The \`redis\` fixture found no free logical database: ${url}.\n` +
+          'Each worker leases one of databases 1–2, and live workers hold them all. ' +
+          'Run fewer workers (`--maxWorkers`), or start Redis with more databases (`redis({ settings: { databases: 64 } })`).',
+      )
+      await first.release()
+      const third = await leaseRedisDatabase(url)
+      expect(third.db).toBe(first.db)
+      await releaseAll(second, third)
+    }))
+
+  test('takes over a lease whose connection is gone (a killed worker), and empties the database first', () =>
+    withServer(async (url) => {
+      const admin = new Redis(url)
+      await admin.set('testbed:redis-lease:1', '999999')
+      await admin.select(1)
+      await admin.set('left-behind', 'by a killed worker')
+      const lease = await leaseRedisDatabase(url)
+      expect(lease.db).toBe(1)
+      expect(await lease.client.dbsize()).toBe(0)
+      await lease.release()
+      admin.disconnect()
+    }))
+
+  test('reset() empties the database, and fails once a FLUSHALL deleted the lease', () =>
+    withServer(async (url) => {
+      const lease = await leaseRedisDatabase(url)
+      await lease.client.set('key', 'value')
+      await lease.reset()
+      expect(await lease.client.dbsize()).toBe(0)
+      await lease.client.flushall()
+      // The next reset restores the lease key when no one took it meanwhile; then a worker takes it.
+      await lease.reset()
+      const admin = new Redis(url)
+      await admin.set(`testbed:redis-lease:${lease.db}`, 'another worker')
+      await expect(lease.reset()).rejects.toThrow(
+        `[testbed] The \`redis\` fixture lost the lease on its logical database: db ${lease.db}.\n` +
+          'Its lease key in database 0 was deleted or taken, usually by a FLUSHALL in a test, so another worker may use the same database. ' +
+          'Use FLUSHDB (or nothing: the fixture empties its database after each test) instead of FLUSHALL.',
+      )
+      admin.disconnect()
+      await lease.release()
+    }))
+})

@@ -1,0 +1,84 @@
+import { cpSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { expect } from 'vitest'
+import { listRuns, type Run } from '../../src/core/run-registry.ts'
+import { installedTestbed } from './installed-testbed.ts'
+import { type CliResult, spawnProcess } from './run-cli.ts'
+
+export interface VitestProject {
+  dir: string
+  /** `npx testbed <args>` with the installed testbed, in the project. */
+  testbed(args: string[], env?: NodeJS.ProcessEnv): Promise<CliResult>
+  /** `npx vitest run <args>` in the project, without testbed's CLI. */
+  vitest(args: string[], env?: NodeJS.ProcessEnv): Promise<CliResult>
+  /** The JSON reporter's results of the last run that asked for them (`RESULTS` in the arguments). */
+  results(): TestStatuses
+  read(path: string): string
+  /** Writes files (path → contents); `null` deletes the file. */
+  write(files: Record<string, string | null>): void
+  runs(): Run[]
+}
+
+/** Test full names → status (`passed`, `failed`, `skipped`, …). */
+export type TestStatuses = Record<string, string>
+
+/** Vitest arguments that keep the usual output and also write the JSON results `results()` reads. */
+export const RESULTS = ['--reporter=default', '--reporter=json', '--outputFile.json=.results.json']
+
+// No colours, so output can be compared as text.
+const ENV = { NO_COLOR: '1', TESTBED_INTEGRATION: '', TESTBED_BUDGET: '', TESTBED_CONFIG: '' }
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url))
+
+/**
+ * A throwaway project next to an installed testbed: a copy of `test/fixtures/<from>` (if given),
+ * then `files` written over it (path → contents; `null` deletes the file).
+ */
+export function vitestProject(name: string, files: Record<string, string | null>, from?: string): VitestProject {
+  const dir = join(installedTestbed(), name)
+  mkdirSync(dir)
+  if (from) cpSync(join(FIXTURES, from), dir, { recursive: true })
+  const write = (more: Record<string, string | null>) => {
+    for (const [path, text] of Object.entries(more)) {
+      if (text === null) {
+        rmSync(join(dir, path))
+        continue
+      }
+      mkdirSync(dirname(join(dir, path)), { recursive: true })
+      writeFileSync(join(dir, path), text)
+    }
+  }
+  write({ 'package.json': JSON.stringify({ name, type: 'module', private: true }), ...files })
+  const realDir = realpathSync(dir)
+  const run = (command: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnProcess(process.execPath, [join(installedTestbed(), 'node_modules', command), ...args], {
+      cwd: realDir,
+      env: { ...ENV, ...env },
+    }).exited
+  return {
+    dir: realDir,
+    testbed: (args, env) => run('testbed/bin/testbed.js', args, env),
+    vitest: (args, env) => run('vitest/vitest.mjs', ['run', ...args], env),
+    results: () => statuses(JSON.parse(readFileSync(join(realDir, '.results.json'), 'utf8'))),
+    read: (path) => readFileSync(join(realDir, path), 'utf8'),
+    write,
+    runs: () => listRuns().filter((run) => run.record.projectDir === realDir),
+  }
+}
+
+interface JsonResults {
+  testResults: Array<{ assertionResults: Array<{ fullName: string; status: string }> }>
+}
+
+function statuses(results: JsonResults): TestStatuses {
+  const entries = results.testResults.flatMap((file) =>
+    file.assertionResults.map((test) => [test.fullName, test.status]),
+  )
+  return Object.fromEntries(entries.sort(([a], [b]) => String(a).localeCompare(String(b))))
+}
+
+/** Fails unless the command exited 0, showing its output (a failed run's story is in it). */
+export function expectPassed(result: CliResult): void {
+  expect(result.code, `exit code; stdout:\n${result.stdout}\nstderr:\n${result.stderr}`).toBe(0)
+}
