@@ -1,10 +1,12 @@
 // One process-wide interceptor, applied while at least one mock listens, hands each outbound
 // request to the mock whose async scope sent it.
-import { AsyncLocalStorage } from 'node:async_hooks'
 import diagnostics from 'node:diagnostics_channel'
 import { HttpRequestInterceptor } from '@mswjs/interceptors/http'
 import { TestbedError } from '../../core/errors.ts'
+import { scopes } from './http-scope.ts'
 import { isLoopback } from './loopback.ts'
+
+export { runInHttpScope, runInScope } from './http-scope.ts'
 
 /** The part of @mswjs/interceptors' request controller a mock uses. */
 export interface RequestController {
@@ -23,11 +25,6 @@ export interface InterceptingMock {
 }
 
 const SCOPE_HEADER = 'x-testbed-http-scope'
-/** An async scope; `mock` is unset until a mock starts listening inside it, or for good when none does. */
-interface Scope {
-  mock: InterceptingMock | undefined
-}
-const scopes = new AsyncLocalStorage<Scope>()
 const listening = new Map<string, InterceptingMock>()
 let active: { interceptor: HttpRequestInterceptor; unsubscribe: () => void } | undefined
 
@@ -37,21 +34,6 @@ const observers = new Map<string, InterceptingMock>()
 /** Lets `mock` see the real response to `requestId` once (for recording). */
 export function observeResponse(mock: InterceptingMock, requestId: string): void {
   observers.set(requestId, mock)
-}
-
-/** Runs `fn` so that the requests it sends, however deep, are answered by `mock`. */
-export function runInScope<T>(mock: InterceptingMock, fn: () => T): T {
-  return scopes.run({ mock }, fn)
-}
-
-/**
- * Runs `fn` in a scope of its own, for a test: the first mock that starts listening inside it
- * answers the requests sent inside it; while none does, they are left alone, whatever other tests
- * mock at the same time.
- * @example aroundEach((runTest) => runInHttpScope(runTest))
- */
-export function runInHttpScope<T>(fn: () => T): T {
-  return scopes.run({ mock: undefined }, fn)
 }
 
 /** Starts intercepting for `mock`, which takes over the enclosing `runInHttpScope` scope if that has no mock yet. */
