@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis'
 import { type TestAPI, test as vitestTest } from 'vitest'
 import type { IsolationSetting } from '../../core/config.ts'
-import { TestbedError } from '../../core/errors.ts'
 import type { FactorySession } from '../../data/factories/factory-types.ts'
 import type { LoadFixture } from '../../data/fixtures/load-fixture.ts'
 import type { App } from '../../http/client/app-dispatch.ts'
@@ -11,6 +10,7 @@ import { runInHttpScope } from '../../http/mock/http-scope.ts'
 import type { IsolatedDatabase } from '../../isolation/isolated-database.ts'
 import type { ServiceInfo } from '../provided.ts'
 import { isolationOf } from './isolation-choice.ts'
+import { missingApp } from './missing-app.ts'
 import { WorkerResources } from './worker-resources.ts'
 
 /** The fixtures `test` from `testbed/vitest` adds. Each is made only when a test asks for it. */
@@ -112,17 +112,8 @@ extended.aroundEach(async (runTest) => {
   await runInHttpScope(runTest)
 })
 
-function missingApp(): TestbedError {
-  return new TestbedError('TESTBED_VITEST_NO_APP', {
-    what: 'The `api` fixture has no app to call',
-    subject: 'app',
-    why: '`api` calls your app in-process, and testbed cannot know how to build it',
-    fix: "Provide it once, e.g. `export const test = base.extend({ app: async ({ db }, use) => use(createApp({ db: db.pool })) })` with `import { test as base } from 'testbed/vitest'`",
-  })
-}
-
 /**
- * Vitest's `test` with testbed's fixtures: `db`, `redis`, `services`, and the `isolation` option.
+ * Vitest's `test` with testbed's fixtures: `db`, `redis`, `services`, `http`, `api`, `factories`, `load`, and the `isolation` option.
  * @example
  * import { expect, test } from 'testbed/vitest'
  * test('stores a user', async ({ db }) => {
