@@ -29,13 +29,34 @@ type Handler = (req: Request, res: Response) => Promise<unknown>
 export function createApp(deps: ShopDeps): express.Express {
   const app = express()
   app.use(express.json({ limit: '1mb' }))
-  app.post('/users', route((req, res) => signup(deps, req, res)))
-  app.post('/users/import', route((req, res) => bulkImport(deps, req, res)))
-  app.get('/users', route((req, res) => search(deps, req, res)))
-  app.get('/users/me', route((req, res) => me(deps, req, res)))
-  app.get('/users/:id', route((req, res) => userById(deps, req, res)))
-  app.post('/sessions', route((req, res) => login(deps, req, res)))
-  app.post('/orders', route((req, res) => placeOrder(deps, req, res)))
+  app.post(
+    '/users',
+    route((req, res) => signup(deps, req, res)),
+  )
+  app.post(
+    '/users/import',
+    route((req, res) => bulkImport(deps, req, res)),
+  )
+  app.get(
+    '/users',
+    route((req, res) => search(deps, req, res)),
+  )
+  app.get(
+    '/users/me',
+    route((req, res) => me(deps, req, res)),
+  )
+  app.get(
+    '/users/:id',
+    route((req, res) => userById(deps, req, res)),
+  )
+  app.post(
+    '/sessions',
+    route((req, res) => login(deps, req, res)),
+  )
+  app.post(
+    '/orders',
+    route((req, res) => placeOrder(deps, req, res)),
+  )
   app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
     res.status(500).json({ error: error.message })
   })
@@ -79,7 +100,8 @@ async function bulkImport({ db }: ShopDeps, req: Request, res: Response) {
     return res.status(201).json({ imported: users.length })
   } catch (error) {
     await client.query('ROLLBACK')
-    if ((error as { code?: string }).code === '23505') return res.status(409).json({ error: 'duplicate email in import' })
+    if ((error as { code?: string }).code === '23505')
+      return res.status(409).json({ error: 'duplicate email in import' })
     throw error
   } finally {
     client.release()
@@ -104,7 +126,8 @@ async function userById({ db }: ShopDeps, req: Request, res: Response) {
 
 async function login(deps: ShopDeps, req: Request, res: Response) {
   const { email, password } = req.body ?? {}
-  if (!isEmail(email) || typeof password !== 'string') return res.status(400).json({ error: 'email and password required' })
+  if (!isEmail(email) || typeof password !== 'string')
+    return res.status(400).json({ error: 'email and password required' })
   if (!(await allow(deps.redis, `login:${email.toLowerCase()}`, deps.loginLimit ?? 5, 60))) {
     return res.status(429).json({ error: 'too many attempts, try again in a minute' })
   }
@@ -113,7 +136,8 @@ async function login(deps: ShopDeps, req: Request, res: Response) {
     [email],
   )
   const user = found.rows[0]
-  if (!user || !(await verifyPassword(password, user.password_hash))) return res.status(401).json({ error: 'wrong email or password' })
+  if (!user || !(await verifyPassword(password, user.password_hash)))
+    return res.status(401).json({ error: 'wrong email or password' })
   return res.json({ token: signToken(user.id, deps.tokenSecret) })
 }
 
@@ -135,7 +159,9 @@ async function placeOrder(deps: ShopDeps, req: Request, res: Response) {
     [userId, total.totalCents, currency, payment.status, payment.status === 'paid' ? payment.paymentId : null],
   )
   const order = { id: stored.rows[0]?.id, totalCents: total.totalCents, status: payment.status }
-  return payment.status === 'paid' ? res.status(201).json(order) : res.status(402).json({ ...order, reason: payment.reason })
+  return payment.status === 'paid'
+    ? res.status(201).json(order)
+    : res.status(402).json({ ...order, reason: payment.reason })
 }
 
 function authenticatedUser(deps: ShopDeps, req: Request): string | null {

@@ -11,7 +11,8 @@ export function orderTotal(lines: unknown): { totalCents: number } | { problem: 
   let totalCents = 0
   for (const line of lines as OrderLine[]) {
     if (!Number.isInteger(line?.quantity) || line.quantity < 1) return { problem: `bad quantity for ${line?.sku}` }
-    if (!Number.isInteger(line.unitPriceCents) || line.unitPriceCents < 0) return { problem: `bad price for ${line.sku}` }
+    if (!Number.isInteger(line.unitPriceCents) || line.unitPriceCents < 0)
+      return { problem: `bad price for ${line.sku}` }
     totalCents += line.quantity * line.unitPriceCents
   }
   return totalCents > 0 ? { totalCents } : { problem: 'an order must cost something' }

@@ -6,7 +6,12 @@ export interface PaymentsConfig {
 
 export type ChargeResult = { status: 'paid'; paymentId: string } | { status: 'declined'; reason: string }
 
-export async function charge(config: PaymentsConfig, amountCents: number, currency: string, customer: string): Promise<ChargeResult> {
+export async function charge(
+  config: PaymentsConfig,
+  amountCents: number,
+  currency: string,
+  customer: string,
+): Promise<ChargeResult> {
   const response = await fetch(`${config.baseUrl}/v1/charges`, {
     method: 'POST',
     headers: { authorization: `Bearer ${config.apiKey}`, 'content-type': 'application/json' },

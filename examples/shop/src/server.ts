@@ -6,7 +6,10 @@ import { createApp } from './app.ts'
 const app = createApp({
   db: new pg.Pool({ connectionString: process.env.DATABASE_URL }),
   redis: new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
-  payments: { baseUrl: process.env.PAYMENTS_URL ?? 'https://api.payments.example', apiKey: process.env.PAYMENTS_KEY ?? '' },
+  payments: {
+    baseUrl: process.env.PAYMENTS_URL ?? 'https://api.payments.example',
+    apiKey: process.env.PAYMENTS_KEY ?? '',
+  },
   tokenSecret: process.env.TOKEN_SECRET ?? 'change-me',
 })
 const port = Number(process.env.PORT ?? 3000)

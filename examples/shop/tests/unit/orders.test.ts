@@ -14,7 +14,9 @@ describe('orderTotal', () => {
   test('refuses an empty order, a zero quantity and a free order', () => {
     expect(orderTotal([])).toEqual({ problem: 'an order needs at least one line' })
     expect(orderTotal([{ sku: 'mug', quantity: 0, unitPriceCents: 100 }])).toEqual({ problem: 'bad quantity for mug' })
-    expect(orderTotal([{ sku: 'gift', quantity: 1, unitPriceCents: 0 }])).toEqual({ problem: 'an order must cost something' })
+    expect(orderTotal([{ sku: 'gift', quantity: 1, unitPriceCents: 0 }])).toEqual({
+      problem: 'an order must cost something',
+    })
   })
 })
 

@@ -1,0 +1,4 @@
+import { testbed } from 'testbed/vitest/config'
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({ plugins: [testbed()] })

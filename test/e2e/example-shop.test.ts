@@ -1,0 +1,37 @@
+// The example shop's whole suite, run the way `npm run demo` runs it, once per isolation strategy.
+import { execFileSync, spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { stripVTControlCharacters } from 'node:util'
+import { beforeAll, describe, expect, test } from 'vitest'
+
+const repo = fileURLToPath(new URL('../..', import.meta.url))
+const demo = fileURLToPath(new URL('../../examples/shop/run-demo.ts', import.meta.url))
+
+beforeAll(() => {
+  // The example imports testbed by name, which resolves to dist/: build it from the current source.
+  execFileSync(process.execPath, [`${repo}/node_modules/typescript/bin/tsc`, '-p', `${repo}/tsconfig.build.json`])
+}, 120_000)
+
+function runDemo(isolation: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [demo], {
+      env: { ...process.env, TESTBED_ISOLATION: isolation, TESTBED_QUIET: '' },
+    })
+    let output = ''
+    child.stdout.on('data', (chunk) => (output += chunk))
+    child.stderr.on('data', (chunk) => (output += chunk))
+    // Vitest colours its summary even into a pipe; the assertions read the words.
+    child.on('close', (code) => resolve({ code, output: stripVTControlCharacters(output) }))
+  })
+}
+
+describe('the example shop', () => {
+  for (const isolation of ['transaction', 'database', 'reset']) {
+    test(`passes its whole suite with isolation ${isolation}`, async () => {
+      const { code, output } = await runDemo(isolation)
+      expect(output).toMatch(/Tests\s+23 passed \(23\)/)
+      expect(output).toContain('testbed: within budget')
+      expect(code).toBe(0)
+    }, 180_000)
+  }
+})
