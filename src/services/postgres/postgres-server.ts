@@ -114,7 +114,11 @@ interface RestartableServer {
   dataDir: string
 }
 
-const restartable = new Map<string, RestartableServer>()
+// Process-wide, not module-wide: the config file (loaded through jiti) and the test runner can hold
+// two copies of this module, and the copy that started a server is not always the one snapshotting it.
+const REGISTRY = Symbol.for('testbed.postgres.restartable')
+const restartable: Map<string, RestartableServer> = ((globalThis as Record<symbol, unknown>)[REGISTRY] ??=
+  new Map()) as Map<string, RestartableServer>
 
 function restartKey(run: Run, serviceName: string): string {
   return `${run.dir}\0${serviceName}`

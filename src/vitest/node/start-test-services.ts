@@ -3,6 +3,7 @@ import { loadConfig } from '../../core/config-loader.ts'
 import { createConsoleProgress, type Progress, silentProgress } from '../../core/progress.ts'
 import type { ServiceRecord } from '../../core/run-registry.ts'
 import { ensureTemplate } from '../../isolation/templates/ensure-template.ts'
+import { templateSnapshotKey } from '../../isolation/templates/template-hash.ts'
 import { configuredServices } from '../../services/default-services.ts'
 import type { PostgresOptions } from '../../services/postgres/postgres-options.ts'
 import { type ServiceSet, startServices } from '../../services/service-set.ts'
@@ -22,15 +23,17 @@ export async function startTestServices(settings: TestbedSettings): Promise<Test
   const declarations = configuredServices(loaded.config)
   const progress = process.env.TESTBED_QUIET ? silentProgress : createConsoleProgress(process.stderr)
   const servicesStart = performance.now()
-  const set = await startServices(declarations, { projectDir: loaded.projectDir, progress })
+  const snapshots = await snapshotKeys(declarations, settings.projectDir)
+  const set = await startServices(declarations, { projectDir: loaded.projectDir, progress, snapshots })
   const servicesMs = performance.now() - servicesStart
   try {
     const templatesStart = performance.now()
     const entries = await Promise.all(
       set.services.map((record) => describeService(record, declarations[record.name], settings, progress)),
     )
-    const templatesMs = performance.now() - templatesStart
     const templatesBuilt = entries.filter(([, , built]) => built).length
+    await saveSnapshots(set, entries, snapshots)
+    const templatesMs = performance.now() - templatesStart
     return {
       set,
       services: Object.fromEntries(entries.map(([name, info]) => [name, info])),
@@ -39,6 +42,32 @@ export async function startTestServices(settings: TestbedSettings): Promise<Test
   } catch (error) {
     await set.stop()
     throw error
+  }
+}
+
+// A server this run starts from scratch would rebuild its templates every run; a snapshot of the
+// cluster taken after a build lets the next run start with them (an unchanged schema costs nothing).
+async function snapshotKeys(
+  declarations: Record<string, ServiceDeclaration>,
+  baseDir: string,
+): Promise<Record<string, string>> {
+  const keys: Record<string, string> = {}
+  for (const [name, declaration] of Object.entries(declarations)) {
+    if (declaration.kind !== 'postgres') continue
+    const { migrations, seeds } = declaration.options as PostgresOptions
+    keys[name] = await templateSnapshotKey({ migrations, seeds, baseDir })
+  }
+  return keys
+}
+
+async function saveSnapshots(
+  set: ServiceSet,
+  entries: Array<[string, ServiceInfo, boolean]>,
+  keys: Record<string, string>,
+): Promise<void> {
+  for (const [name, , built] of entries) {
+    const key = keys[name]
+    if (built && key) await set.snapshot(name, key)
   }
 }
 
