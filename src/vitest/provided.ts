@@ -16,6 +16,8 @@ export interface ProvidedRun {
   services: Record<string, ServiceInfo>
   /** Why no service runs, when none does. */
   reason: string | null
+  /** Services this machine cannot provide (Redis without redis-server), by name: tests using them are skipped. */
+  unavailable?: Record<string, string>
 }
 
 export const SETTINGS_KEY = 'testbed:settings'

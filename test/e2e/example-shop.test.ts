@@ -12,10 +12,10 @@ beforeAll(() => {
   execFileSync(process.execPath, [`${repo}/node_modules/typescript/bin/tsc`, '-p', `${repo}/tsconfig.build.json`])
 }, 120_000)
 
-function runDemo(isolation: string): Promise<{ code: number | null; output: string }> {
+function runDemo(isolation: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [demo], {
-      env: { ...process.env, TESTBED_ISOLATION: isolation, TESTBED_QUIET: '' },
+      env: { ...process.env, TESTBED_ISOLATION: isolation, TESTBED_QUIET: '', ...env },
     })
     let output = ''
     child.stdout.on('data', (chunk) => (output += chunk))
@@ -35,3 +35,12 @@ describe('the example shop', () => {
     }, 180_000)
   }
 })
+
+test('without redis-server, the tests that need Redis are skipped with one line saying how to get it', async () => {
+  const { code, output } = await runDemo('transaction', { TESTBED_REDIS_SERVER: '/nonexistent/redis-server' })
+  expect(output).toContain(
+    '! cache: no Redis on this machine, so the tests that use it are skipped. Install redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), or set TESTBED_REDIS_URL to a running server.\n',
+  )
+  expect(output).toMatch(/Tests\s+9 passed \| 14 skipped \(23\)/)
+  expect(code).toBe(0)
+}, 180_000)

@@ -27,6 +27,6 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   }
   const started = await startTestServices(settings)
   state.services = started.report
-  project.provide(RUN_KEY, { services: started.services, reason: null })
+  project.provide(RUN_KEY, { services: started.services, reason: null, unavailable: started.unavailable })
   return () => started.set.stop()
 }

@@ -6,6 +6,8 @@ import { ensureTemplate } from '../../isolation/templates/ensure-template.ts'
 import { templateSnapshotKey } from '../../isolation/templates/template-hash.ts'
 import { configuredServices } from '../../services/default-services.ts'
 import type { PostgresOptions } from '../../services/postgres/postgres-options.ts'
+import { checkProviders, forcedProvider } from '../../services/resolve-provider.ts'
+import type { ServiceDefinition } from '../../services/service-definition.ts'
 import { type ServiceSet, startServices } from '../../services/service-set.ts'
 import type { ServiceInfo } from '../provided.ts'
 import type { TestbedSettings } from '../settings.ts'
@@ -14,14 +16,17 @@ import type { ServicesReport } from './run-state.ts'
 export interface TestServices {
   set: ServiceSet
   services: Record<string, ServiceInfo>
+  /** Services set aside because this machine cannot provide them, with the line that says how to. */
+  unavailable: Record<string, string>
   report: ServicesReport
 }
 
 /** Starts (or attaches to) the configured services, then builds each PostgreSQL service's template. */
 export async function startTestServices(settings: TestbedSettings): Promise<TestServices> {
   const loaded = await loadConfig(settings.projectDir, settings.configFile ?? undefined)
-  const declarations = configuredServices(loaded.config)
   const progress = process.env.TESTBED_QUIET ? silentProgress : createConsoleProgress(process.stderr)
+  const { declarations, unavailable } = await setAsideUnavailable(configuredServices(loaded.config))
+  for (const line of Object.values(unavailable)) progress.warn(line)
   const servicesStart = performance.now()
   const snapshots = await snapshotKeys(declarations, settings.projectDir)
   const set = await startServices(declarations, { projectDir: loaded.projectDir, progress, snapshots })
@@ -37,12 +42,36 @@ export async function startTestServices(settings: TestbedSettings): Promise<Test
     return {
       set,
       services: Object.fromEntries(entries.map(([name, info]) => [name, info])),
+      unavailable,
       report: { started: true, reason: null, attached: set.attached, servicesMs, templatesMs, templatesBuilt },
     }
   } catch (error) {
     await set.stop()
     throw error
   }
+}
+
+// Redis is optional for a suite: without redis-server (and no URL), its tests are skipped with one
+// line saying how to get it, instead of failing the whole run. PostgreSQL always has the embedded
+// provider, and a forced provider that is missing stays an error.
+async function setAsideUnavailable(
+  all: Record<string, ServiceDeclaration>,
+): Promise<{ declarations: Record<string, ServiceDeclaration>; unavailable: Record<string, string> }> {
+  const declarations: Record<string, ServiceDeclaration> = {}
+  const unavailable: Record<string, string> = {}
+  for (const [name, declaration] of Object.entries(all)) {
+    const line = declaration.kind === 'redis' ? await unavailableLine(name, declaration as ServiceDefinition) : null
+    if (line) unavailable[name] = line
+    else declarations[name] = declaration
+  }
+  return { declarations, unavailable }
+}
+
+async function unavailableLine(name: string, definition: ServiceDefinition): Promise<string | null> {
+  if (forcedProvider(definition)) return null
+  const checks = await checkProviders(name, definition)
+  if (checks.some((check) => check.detection.available)) return null
+  return `${name}: no Redis on this machine, so the tests that use it are skipped. Install redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), or set TESTBED_REDIS_URL to a running server.`
 }
 
 // A server this run starts from scratch would rebuild its templates every run; a snapshot of the

@@ -68,7 +68,9 @@ const extended = vitestTest.extend<TestbedFixtures & { testbedWorker: WorkerReso
     // A leak error thrown here fails the test; `failed` lets `database` keep a failed test's database.
     await isolated.rollback(database, { failed: task.result?.state === 'fail', testName: task.fullName })
   },
-  redis: async ({ testbedWorker }, use) => {
+  redis: async ({ testbedWorker, skip }, use) => {
+    const unavailable = testbedWorker.unavailableRedis()
+    if (unavailable) skip(unavailable)
     const lease = await testbedWorker.redis()
     await use(lease.client)
     await lease.reset()

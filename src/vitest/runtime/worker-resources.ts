@@ -29,6 +29,11 @@ export class WorkerResources {
     return isolation
   }
 
+  /** Why the first Redis service is missing on this machine, when it is: the `redis` fixture then skips its test. */
+  unavailableRedis(): string | undefined {
+    return Object.values(providedRun().unavailable ?? {})[0]
+  }
+
   redis(): Promise<RedisLease> {
     this.#redis ??= (async () => {
       const service = firstOfKind('redis', 'redis')
