@@ -1,13 +1,11 @@
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { defineFactory } from '../../src/data/factories/define-factory.ts'
 import { factoriesFor } from '../../src/data/factories/factory-session.ts'
 import { createIsolation, ISOLATION_NAMES } from '../../src/isolation/create-isolation.ts'
 import type { IsolatedDatabase } from '../../src/isolation/isolated-database.ts'
-import { postgres } from '../../src/services/postgres/postgres-service.ts'
-import { type ServiceSet, startServices } from '../../src/services/service-set.ts'
 import { comment, post, user } from '../data/blog-factories.ts'
-import { tempDir } from '../test-utils/temp-dir.ts'
+import { postgresForFile } from '../test-utils/file-postgres.ts'
 
 const template = {
   migrations: 'migrations',
@@ -16,13 +14,7 @@ const template = {
 }
 const registry = { user, post, comment }
 
-let services: ServiceSet
-let adminUrl: string
-beforeAll(async () => {
-  services = await startServices({ db: postgres() }, { projectDir: tempDir() })
-  adminUrl = services.services[0]?.url ?? ''
-})
-afterAll(() => services.stop())
+const server = postgresForFile()
 
 async function counts(db: IsolatedDatabase) {
   const { rows } = await db.query(
@@ -34,7 +26,7 @@ async function counts(db: IsolatedDatabase) {
 describe.concurrent('factories on a real server', () => {
   for (const strategy of ISOLATION_NAMES) {
     test(`${strategy}: rows created through the test's database, associations included, are gone after each test`, async () => {
-      await using isolation = await createIsolation(adminUrl, { strategy, template })
+      await using isolation = await createIsolation(server.url, { strategy, template })
       for (let round = 0; round < 3; round++) {
         const db = await isolation.begin()
         expect(await counts(db)).toEqual({ users: 1, posts: 0, comments: 0 })
@@ -49,7 +41,7 @@ describe.concurrent('factories on a real server', () => {
   }
 
   test('create returns the stored row by field, with the ids and defaults the database filled in', async () => {
-    await using isolation = await createIsolation(adminUrl, { template })
+    await using isolation = await createIsolation(server.url, { template })
     const db = await isolation.begin()
     const factories = factoriesFor(db, { factories: registry })
     const created = await factories.post.published.create({ metadata: { words: 2 } })
@@ -66,7 +58,7 @@ describe.concurrent('factories on a real server', () => {
   })
 
   test('an association given, or its key, is used instead of creating one; traits apply to created associations', async () => {
-    await using isolation = await createIsolation(adminUrl, { template })
+    await using isolation = await createIsolation(server.url, { template })
     const db = await isolation.begin()
     const factories = factoriesFor(db, { factories: registry })
     const author = await factories.user.admin.create()
@@ -80,7 +72,7 @@ describe.concurrent('factories on a real server', () => {
   })
 
   test('a seed row and a factory-created row sit side by side', async () => {
-    await using isolation = await createIsolation(adminUrl, { template })
+    await using isolation = await createIsolation(server.url, { template })
     const db = await isolation.begin()
     await factoriesFor(db).factory(user).create({ email: 'made@example.com' })
     const { rows } = await db.query('SELECT email FROM users ORDER BY id')
@@ -89,7 +81,7 @@ describe.concurrent('factories on a real server', () => {
   })
 
   test('the same seed and test key store the same faker values, run after run', async () => {
-    await using isolation = await createIsolation(adminUrl, { template })
+    await using isolation = await createIsolation(server.url, { template })
     const names: unknown[] = []
     for (let run = 0; run < 2; run++) {
       const db = await isolation.begin()
@@ -105,7 +97,7 @@ describe.concurrent('factories on a real server', () => {
   })
 
   test('a unique violation passes through as the driver raised it', async () => {
-    await using isolation = await createIsolation(adminUrl, { template })
+    await using isolation = await createIsolation(server.url, { template })
     const db = await isolation.begin()
     await expect(factoriesFor(db).factory(user).create({ email: 'seed@example.com' })).rejects.toMatchObject({
       code: '23505',
@@ -122,7 +114,7 @@ describe.concurrent('factories that do not match the schema', () => {
   const columns = '`id`, `email`, `name`, `role`, `created_at`'
 
   test('transaction: an attribute with no column names the table and its columns', async () => {
-    await using isolation = await createIsolation(adminUrl, { strategy: 'transaction', template })
+    await using isolation = await createIsolation(server.url, { strategy: 'transaction', template })
     const db = await isolation.begin()
     await expect(factoriesFor(db).factory(nicknamed).create()).rejects.toThrow(
       '[testbed] Factory `users` sets an attribute that table `users` has no column for: `nickname`.\n' +
@@ -133,7 +125,7 @@ describe.concurrent('factories that do not match the schema', () => {
   })
 
   test('database: the same through a bare pool, which has no URL of its own', async () => {
-    await using isolation = await createIsolation(adminUrl, { strategy: 'database', template })
+    await using isolation = await createIsolation(server.url, { strategy: 'database', template })
     const db = await isolation.begin()
     const renamed = defineFactory<{ emailAddress: string }>()({
       name: 'renamed',
@@ -149,7 +141,7 @@ describe.concurrent('factories that do not match the schema', () => {
   })
 
   test('a table that does not exist is named', async () => {
-    await using isolation = await createIsolation(adminUrl, { template })
+    await using isolation = await createIsolation(server.url, { template })
     const db = await isolation.begin()
     const ghost = defineFactory<{ email: string }>()({ table: 'userz', defaults: { email: 'x' } })
     await expect(factoriesFor(db).factory(ghost).create()).rejects.toThrow(
@@ -161,7 +153,7 @@ describe.concurrent('factories that do not match the schema', () => {
   })
 
   test('columns maps fields to differently named columns', async () => {
-    await using isolation = await createIsolation(adminUrl, { template })
+    await using isolation = await createIsolation(server.url, { template })
     const db = await isolation.begin()
     const mapped = defineFactory<{ id: number; address: string; fullName: string }>()({
       table: 'users',

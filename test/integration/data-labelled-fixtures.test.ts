@@ -6,9 +6,8 @@ import { factoriesFor } from '../../src/data/factories/factory-session.ts'
 import { fixtureId, fixtureUuid } from '../../src/data/labelled/fixture-id.ts'
 import { labelledFixtures } from '../../src/data/labelled/labelled-fixtures.ts'
 import { createIsolation, ISOLATION_NAMES, type Isolation } from '../../src/isolation/create-isolation.ts'
-import { postgres } from '../../src/services/postgres/postgres-service.ts'
-import { type ServiceSet, startServices } from '../../src/services/service-set.ts'
 import { user } from '../data/blog-factories.ts'
+import { postgresForFile } from '../test-utils/file-postgres.ts'
 import { tempDir } from '../test-utils/temp-dir.ts'
 
 const baseDir = fileURLToPath(new URL('../data/blog-schema/', import.meta.url))
@@ -17,18 +16,12 @@ const labelled = labelledFixtures<{ users: 'alice' | 'bob'; posts: 'hello' | 'dr
 )
 const template = { migrations: 'migrations', seeds: ['seed.sql'], fixtures: labelled.load, key: labelled.key, baseDir }
 
-let services: ServiceSet
-let adminUrl: string
-beforeAll(async () => {
-  services = await startServices({ db: postgres() }, { projectDir: tempDir() })
-  adminUrl = services.services[0]?.url ?? ''
-})
-afterAll(() => services.stop())
+const server = postgresForFile()
 
 describe.concurrent('labelled fixtures in the template', () => {
   for (const strategy of ISOLATION_NAMES) {
     test(`${strategy}: every test starts with them, at ids derived from their labels`, async () => {
-      await using isolation = await createIsolation(adminUrl, { strategy, template })
+      await using isolation = await createIsolation(server.url, { strategy, template })
       for (let round = 0; round < 2; round++) {
         const db = await isolation.begin()
         const { rows } = await db.query('SELECT id, email, role FROM users ORDER BY email')
@@ -59,7 +52,7 @@ describe.concurrent('labelled fixtures in the template', () => {
 describe('rows()', () => {
   let isolation: Isolation
   beforeAll(async () => {
-    isolation = await createIsolation(adminUrl, { template })
+    isolation = await createIsolation(server.url, { template })
   })
   afterAll(() => isolation.close())
 
@@ -102,7 +95,7 @@ describe('rows()', () => {
 describe('bad labelled fixtures', () => {
   let isolation: Isolation
   beforeAll(async () => {
-    isolation = await createIsolation(adminUrl, {
+    isolation = await createIsolation(server.url, {
       strategy: 'database',
       template: { migrations: 'migrations', baseDir },
     })
@@ -174,7 +167,9 @@ describe('bad labelled fixtures', () => {
     const dir = folder({ 'users.yml': USERS, 'posts.yml': 'hello:\n  title: Hi\n  author: carol\n' })
     const bad = labelledFixtures(dir)
     await expect(
-      createIsolation(adminUrl, { template: { migrations: 'migrations', baseDir, fixtures: bad.load, key: bad.key } }),
+      createIsolation(server.url, {
+        template: { migrations: 'migrations', baseDir, fixtures: bad.load, key: bad.key },
+      }),
     ).rejects.toThrow('Fixture label referenced but not defined: `carol`')
   })
 })

@@ -1,13 +1,11 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { factoriesFor } from '../../src/data/factories/factory-session.ts'
 import { createIsolation } from '../../src/isolation/create-isolation.ts'
-import { postgres } from '../../src/services/postgres/postgres-service.ts'
-import { type ServiceSet, startServices } from '../../src/services/service-set.ts'
 import { user } from '../data/blog-factories.ts'
-import { tempDir } from '../test-utils/temp-dir.ts'
+import { postgresForFile } from '../test-utils/file-postgres.ts'
 
 const WORKER = fileURLToPath(new URL('../data/sequence-worker.ts', import.meta.url))
 const PER_WORKER = 40
@@ -16,13 +14,7 @@ const template = {
   baseDir: fileURLToPath(new URL('../data/blog-schema/', import.meta.url)),
 }
 
-let services: ServiceSet
-let adminUrl: string
-beforeAll(async () => {
-  services = await startServices({ db: postgres() }, { projectDir: tempDir() })
-  adminUrl = services.services[0]?.url ?? ''
-})
-afterAll(() => services.stop())
+const server = postgresForFile()
 
 interface Worker {
   /** The emails the worker created, once it has created them all. */
@@ -61,7 +53,7 @@ function startWorker(url: string): Worker {
 describe('sequences', () => {
   test('two worker processes committing into one UNIQUE column at the same time never collide', async () => {
     // `database` gives a real database where commits are visible to every connection: the harshest case.
-    await using isolation = await createIsolation(adminUrl, { strategy: 'database', template })
+    await using isolation = await createIsolation(server.url, { strategy: 'database', template })
     const db = await isolation.begin()
     const workers = [startWorker(db.url), startWorker(db.url)]
     const [a = [], b = []] = await Promise.all(workers.map((worker) => worker.emails))
@@ -73,7 +65,7 @@ describe('sequences', () => {
   })
 
   test('two sessions in one process, in open transactions on one database, never wait on each other', async () => {
-    await using isolation = await createIsolation(adminUrl, { strategy: 'database', template })
+    await using isolation = await createIsolation(server.url, { strategy: 'database', template })
     const db = await isolation.begin()
     const clients = [new pg.Client(db.url), new pg.Client(db.url)]
     for (const client of clients) {

@@ -1,10 +1,8 @@
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { createIsolation, ISOLATION_NAMES } from '../../src/isolation/create-isolation.ts'
-import { postgres } from '../../src/services/postgres/postgres-service.ts'
-import { type ServiceSet, startServices } from '../../src/services/service-set.ts'
-import { tempDir } from '../test-utils/temp-dir.ts'
+import { postgresForFile } from '../test-utils/file-postgres.ts'
 
 const template = {
   migrations: 'migrations',
@@ -12,18 +10,12 @@ const template = {
   baseDir: fileURLToPath(new URL('../fixtures/shop-schema/', import.meta.url)),
 }
 
-let services: ServiceSet
-let adminUrl: string
-beforeAll(async () => {
-  services = await startServices({ db: postgres() }, { projectDir: tempDir() })
-  adminUrl = services.services[0]?.url ?? ''
-})
-afterAll(() => services.stop())
+const server = postgresForFile()
 
 describe.concurrent('createIsolation()', () => {
   for (const strategy of ISOLATION_NAMES) {
     test(`${strategy}: every test starts from the template's schema and seed, and leaves nothing behind`, async () => {
-      await using isolation = await createIsolation(adminUrl, { strategy, template })
+      await using isolation = await createIsolation(server.url, { strategy, template })
       for (let round = 0; round < 3; round++) {
         const db = await isolation.begin()
         const before = await db.query('SELECT email FROM users ORDER BY id')
@@ -36,14 +28,14 @@ describe.concurrent('createIsolation()', () => {
   }
 
   test('reuses the template it built for the next caller', async () => {
-    await using first = await createIsolation(adminUrl, { template })
-    await using second = await createIsolation(adminUrl, { template })
+    await using first = await createIsolation(server.url, { template })
+    await using second = await createIsolation(server.url, { template })
     expect(second.template.name).toBe(first.template.name)
     expect(second.template.built).toBe(false)
   })
 
   test('rejects an unknown strategy, listing the known ones', async () => {
-    await expect(createIsolation(adminUrl, { strategy: 'truncate' as never })).rejects.toThrow(
+    await expect(createIsolation(server.url, { strategy: 'truncate' as never })).rejects.toThrow(
       '[testbed] Invalid option in createIsolation(): `strategy`.\n' +
         'Expected the `strategy` option to be one of `transaction`, `database`, `reset`, got `truncate` (string). ' +
         'Fix `strategy` in testbed.config.ts, or remove it to use the default.',
@@ -53,7 +45,7 @@ describe.concurrent('createIsolation()', () => {
 
 describe('the leak check', () => {
   test('catches a test that commits through a connection of its own, then gives the next test a clean database', async () => {
-    await using isolation = await createIsolation(adminUrl, { strategy: 'transaction', template, leakCheck: true })
+    await using isolation = await createIsolation(server.url, { strategy: 'transaction', template, leakCheck: true })
     const db = await isolation.begin()
     const own = new pg.Client(db.url)
     await own.connect()
@@ -72,7 +64,7 @@ describe('the leak check', () => {
   })
 
   test('stays quiet when the test used only its own pool', async () => {
-    await using isolation = await createIsolation(adminUrl, { strategy: 'transaction', template, leakCheck: true })
+    await using isolation = await createIsolation(server.url, { strategy: 'transaction', template, leakCheck: true })
     const db = await isolation.begin()
     await db.query(`INSERT INTO users (email) VALUES ('fine@example.com')`)
     await expect(isolation.rollback(db)).resolves.toBeUndefined()
