@@ -117,8 +117,16 @@ interface RestartableServer {
 // Process-wide, not module-wide: the config file (loaded through jiti) and the test runner can hold
 // two copies of this module, and the copy that started a server is not always the one snapshotting it.
 const REGISTRY = Symbol.for('testbed.postgres.restartable')
-const restartable: Map<string, RestartableServer> = ((globalThis as Record<symbol, unknown>)[REGISTRY] ??=
-  new Map()) as Map<string, RestartableServer>
+const restartable = processWideMap<RestartableServer>(REGISTRY)
+
+function processWideMap<T>(key: symbol): Map<string, T> {
+  const global = globalThis as Record<symbol, Map<string, T> | undefined>
+  const existing = global[key]
+  if (existing) return existing
+  const created = new Map<string, T>()
+  global[key] = created
+  return created
+}
 
 function restartKey(run: Run, serviceName: string): string {
   return `${run.dir}\0${serviceName}`
