@@ -2,7 +2,11 @@ import { defineConfig, postgres, redis } from 'testbed'
 
 export default defineConfig({
   services: {
-    db: postgres({ migrations: 'migrations', seeds: ['tests/integration/fixtures/seed_data.sql'] }),
+    db: postgres({
+      migrations: 'migrations',
+      seeds: ['tests/integration/fixtures/seed_data.sql'],
+      fixtures: 'tests/integration/fixtures/labelled',
+    }),
     cache: redis(),
   },
   // TESTBED_ISOLATION lets the suite prove itself under every strategy (see tests/README.md).

@@ -8,7 +8,7 @@ export interface ServiceInfo {
   /** Where to connect; for PostgreSQL, the server's admin database (use the `db` fixture for a test's own). */
   url: string
   /** PostgreSQL only: the template every test database is cloned from, and what it was built from. */
-  template?: { name: string; migrations?: string; seeds?: string[] }
+  template?: { name: string; migrations?: string; seeds?: string[]; fixtures?: string }
 }
 
 /** What the global setup hands to the workers. */

@@ -29,7 +29,7 @@ describe('the example shop', () => {
   for (const isolation of ['transaction', 'database', 'reset']) {
     test(`passes its whole suite with isolation ${isolation}`, async () => {
       const { code, output } = await runDemo(isolation)
-      expect(output).toMatch(/Tests\s+23 passed \(23\)/)
+      expect(output).toMatch(/Tests\s+24 passed \(24\)/)
       expect(output).toContain('testbed: within budget')
       expect(code).toBe(0)
     }, 180_000)
@@ -41,6 +41,6 @@ test('without redis-server, the tests that need Redis are skipped with one line 
   expect(output).toContain(
     '! cache: no Redis on this machine, so the tests that use it are skipped. Install redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), or set TESTBED_REDIS_URL to a running server.\n',
   )
-  expect(output).toMatch(/Tests\s+9 passed \| 14 skipped \(23\)/)
+  expect(output).toMatch(/Tests\s+9 passed \| 15 skipped \(24\)/)
   expect(code).toBe(0)
 }, 180_000)

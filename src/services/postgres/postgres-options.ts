@@ -40,12 +40,19 @@ export interface PostgresOptions extends CommonServiceOptions {
    * @default []
    */
   seeds?: string[]
+  /**
+   * A folder of Rails-style labelled fixture files (`users.yml`: rows named by label, references by
+   * label, ids derived from the label), loaded into the same template after the seeds.
+   * @example 'tests/integration/fixtures/labelled'
+   * @default undefined
+   */
+  fixtures?: string
 }
 
 const WHERE = 'postgres()'
 // The providers this kind has today; `docker` is a provider name other kinds may use later.
 export const PROVIDERS = ['external', 'embedded', 'local'] as const
-const KNOWN = ['provider', 'port', 'settings', 'startTimeout', 'url', 'migrations', 'seeds']
+const KNOWN = ['provider', 'port', 'settings', 'startTimeout', 'url', 'migrations', 'seeds', 'fixtures']
 
 export function validatePostgresOptions(options: PostgresOptions): void {
   assertKnownKeys(WHERE, options, KNOWN)
@@ -54,6 +61,7 @@ export function validatePostgresOptions(options: PostgresOptions): void {
   assertPositiveNumber(WHERE, 'startTimeout', options.startTimeout)
   assertString(WHERE, 'url', options.url)
   assertString(WHERE, 'migrations', options.migrations)
+  assertString(WHERE, 'fixtures', options.fixtures)
   const seeds = options.seeds
   if (
     seeds !== undefined &&

@@ -11,6 +11,7 @@ import type { ServiceDefinition } from '../../services/service-definition.ts'
 import { type ServiceSet, startServices } from '../../services/service-set.ts'
 import type { ServiceInfo } from '../provided.ts'
 import type { TestbedSettings } from '../settings.ts'
+import { templateSourceFor } from '../shared/template-inputs.ts'
 import type { ServicesReport } from './run-state.ts'
 
 export interface TestServices {
@@ -83,8 +84,7 @@ async function snapshotKeys(
   const keys: Record<string, string> = {}
   for (const [name, declaration] of Object.entries(declarations)) {
     if (declaration.kind !== 'postgres') continue
-    const { migrations, seeds } = declaration.options as PostgresOptions
-    keys[name] = await templateSnapshotKey({ migrations, seeds, baseDir })
+    keys[name] = await templateSnapshotKey(await templateSourceFor(declaration.options as PostgresOptions, baseDir))
   }
   return keys
 }
@@ -108,9 +108,14 @@ async function describeService(
 ): Promise<[string, ServiceInfo, boolean]> {
   const info: ServiceInfo = { name: record.name, kind: record.kind, url: record.url }
   if (record.kind !== 'postgres') return [record.name, info, false]
-  const { migrations, seeds } = (declaration?.options ?? {}) as PostgresOptions
-  const source = { migrations, seeds, baseDir: settings.projectDir }
+  const { migrations, seeds, fixtures } = (declaration?.options ?? {}) as PostgresOptions
+  const source = await templateSourceFor({ migrations, seeds, fixtures }, settings.projectDir)
   const template = await ensureTemplate(record.url, source, { progress })
-  info.template = { name: template.name, ...(migrations && { migrations }), ...(seeds && { seeds }) }
+  info.template = {
+    name: template.name,
+    ...(migrations && { migrations }),
+    ...(seeds && { seeds }),
+    ...(fixtures && { fixtures }),
+  }
   return [record.name, info, template.built]
 }

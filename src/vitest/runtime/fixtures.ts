@@ -3,6 +3,7 @@ import { type TestAPI, test as vitestTest } from 'vitest'
 import type { IsolationSetting } from '../../core/config.ts'
 import type { FactorySession } from '../../data/factories/factory-types.ts'
 import type { LoadFixture } from '../../data/fixtures/load-fixture.ts'
+import type { FixtureSet } from '../../data/labelled/fixture-set.ts'
 import type { App } from '../../http/client/app-dispatch.ts'
 import type { ApiClient } from '../../http/client/create-client.ts'
 import type { HttpMock } from '../../http/mock/http-mock.ts'
@@ -42,6 +43,11 @@ export interface TestbedFixtures {
   factories: FactorySession
   /** Reads JSON or YAML from the `fixtures/` folder next to the test file. */
   load: LoadFixture
+  /**
+   * The labelled fixtures baked into the template (`postgres({ fixtures: 'folder' })`), by table and
+   * label: `fixtures.users.alice.id`.
+   */
+  fixtures: FixtureSet
 }
 
 // The object form with `[value, options]` tuples works the same on Vitest 4.1 and 5.
@@ -100,6 +106,9 @@ const extended = vitestTest.extend<TestbedFixtures & { testbedWorker: WorkerReso
     // Printed only when the test failed after drawing from faker: the seed that replays it.
     onTestFinished(({ task: finished }) => void session.reportSeed(finished.result))
     await use(session)
+  },
+  fixtures: async ({ db, testbedWorker }, use) => {
+    await use(await testbedWorker.labelledRows(db))
   },
   load: async ({ task }, use) => {
     const { createLoader } = await import('../../data/fixtures/load-fixture.ts')

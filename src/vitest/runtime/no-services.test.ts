@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { noService } from './no-services.ts'
+import { noLabelledFixtures, noService } from './no-services.ts'
 
 test('says why no service runs and how to get one: a run that started none', () => {
   expect(noService('redis', 'redis', 'integration tests are not enabled').message).toBe(
@@ -13,5 +13,13 @@ test('says why no service runs and how to get one: a config without that kind', 
   expect(noService('db', 'postgres', null).message).toBe(
     '[testbed] The `db` fixture needs a postgres service.\n' +
       'The config declares no postgres service. Declare one in testbed.config.ts (`services: { postgres: postgres() }`).',
+  )
+})
+
+test('the fixtures fixture without labelled fixtures says where to declare them', () => {
+  expect(noLabelledFixtures().message).toBe(
+    '[testbed] The `fixtures` fixture has no labelled fixtures to read: postgres({ fixtures }).\n' +
+      'The first PostgreSQL service in testbed.config.ts declares no folder of labelled fixture files. ' +
+      "Add one: `postgres({ migrations: 'migrations', fixtures: 'tests/integration/fixtures/labelled' })`.",
   )
 })

@@ -14,3 +14,12 @@ export function noService(fixture: string, kind: string, reason: string | null):
     fix,
   })
 }
+
+export function noLabelledFixtures(): TestbedError {
+  return new TestbedError('TESTBED_VITEST_NO_FIXTURES', {
+    what: 'The `fixtures` fixture has no labelled fixtures to read',
+    subject: 'postgres({ fixtures })',
+    why: 'The first PostgreSQL service in testbed.config.ts declares no folder of labelled fixture files',
+    fix: "Add one: `postgres({ migrations: 'migrations', fixtures: 'tests/integration/fixtures/labelled' })`",
+  })
+}

@@ -1,8 +1,11 @@
 import { inject } from 'vitest'
 import type { IsolationSetting } from '../../core/config.ts'
+import type { FixtureSet } from '../../data/labelled/fixture-set.ts'
 import type { Isolation } from '../../isolation/create-isolation.ts'
+import type { IsolatedDatabase } from '../../isolation/isolated-database.ts'
 import { type ProvidedRun, RUN_KEY, SETTINGS_KEY, type ServiceInfo } from '../provided.ts'
-import { noService } from './no-services.ts'
+import { labelledFixturesAt, templateSourceFor } from '../shared/template-inputs.ts'
+import { noLabelledFixtures, noService } from './no-services.ts'
 import type { RedisLease } from './redis-lease.ts'
 
 /**
@@ -13,6 +16,7 @@ import type { RedisLease } from './redis-lease.ts'
 export class WorkerResources {
   readonly #isolations = new Map<IsolationSetting, Promise<Isolation>>()
   #redis: Promise<RedisLease> | null = null
+  #labelled: ReturnType<typeof labelledFixturesAt> | null = null
 
   services(fixture: string): Record<string, ServiceInfo> {
     const run = providedRun()
@@ -32,6 +36,15 @@ export class WorkerResources {
   /** Why the first Redis service is missing on this machine, when it is: the `redis` fixture then skips its test. */
   unavailableRedis(): string | undefined {
     return Object.values(providedRun().unavailable ?? {})[0]
+  }
+
+  /** The labelled fixtures of the first PostgreSQL service's template, with their ids: `fixtures.users.alice.id`. */
+  async labelledRows(db: IsolatedDatabase): Promise<FixtureSet> {
+    const service = firstOfKind('fixtures', 'postgres')
+    const folder = service.template?.fixtures
+    if (!folder) throw noLabelledFixtures()
+    this.#labelled ??= labelledFixturesAt(folder, inject(SETTINGS_KEY).projectDir)
+    return (await this.#labelled).rows(db)
   }
 
   redis(): Promise<RedisLease> {
@@ -55,9 +68,9 @@ export class WorkerResources {
   async #createIsolation(strategy: IsolationSetting): Promise<Isolation> {
     const service = firstOfKind('db', 'postgres')
     const { createIsolation } = await import('../../isolation/create-isolation.ts')
-    const { migrations, seeds } = service.template ?? {}
     const baseDir = inject(SETTINGS_KEY).projectDir
-    return createIsolation(service.url, { strategy, template: { migrations, seeds, baseDir } })
+    const template = await templateSourceFor(service.template ?? {}, baseDir)
+    return createIsolation(service.url, { strategy, template })
   }
 }
 
