@@ -54,7 +54,9 @@ export function vitestProject(name: string, files: Record<string, string | null>
   const run = (command: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
     spawnProcess(process.execPath, [join(installedTestbed(), 'node_modules', command), ...args], {
       cwd: realDir,
-      env: { ...ENV, ...env },
+      // A cache of its own: the first run of a project builds its template, whatever other tests ran before
+      // (a shared cache would hand it a cluster snapshot with the template already in it).
+      env: { ...ENV, TESTBED_CACHE_DIR: join(realDir, '.testbed-cache'), ...env },
     }).exited
   return {
     dir: realDir,
