@@ -1,58 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import type { PoolLike } from '../../src/isolation/isolated-database.ts'
 import { transactionStrategy } from '../../src/isolation/transaction/transaction-strategy.ts'
-import { postgres } from '../../src/services/postgres/postgres-service.ts'
-import { type ServiceSet, startServices } from '../../src/services/service-set.ts'
 import { withClient } from '../test-utils/clients.ts'
+import { freshDatabase, serverUrl, transactionTest } from '../test-utils/transaction-test.ts'
 
-let projectDir: string
-let services: ServiceSet
-let databases = 0
-
-beforeAll(async () => {
-  projectDir = mkdtempSync(join(tmpdir(), 'testbed-test-'))
-  services = await startServices({ db: postgres() }, { projectDir })
-})
-
-afterAll(async () => {
-  await services?.stop()
-  rmSync(projectDir, { recursive: true, force: true })
-})
-
-function serverUrl(database = 'postgres'): string {
-  const url = new URL(services.services[0]?.url ?? '')
-  url.pathname = `/${database}`
-  return url.toString()
-}
-
-/** A database of its own for each test, with an `items` table that exists outside the test's transaction. */
-async function freshDatabase(): Promise<string> {
-  const name = `transaction_${++databases}`
-  await withClient(serverUrl(), (admin) => admin.query(`CREATE DATABASE ${name}`))
-  const url = serverUrl(name)
-  await withClient(url, (client) =>
-    client.query('CREATE TABLE items (id serial PRIMARY KEY, name text UNIQUE NOT NULL)'),
-  )
-  return url
-}
-
-/** `url`: a fresh database; `strategy`: isolation 'transaction' on it; `db`: a test begun on it. */
-const it = test
-  .extend('url', async () => freshDatabase())
-  .extend('strategy', async ({ url }, { onCleanup }) => {
-    const strategy = transactionStrategy(url)
-    onCleanup(() => strategy.close())
-    return strategy
-  })
-  .extend('db', async ({ strategy }, { onCleanup }) => {
-    const db = await strategy.begin()
-    onCleanup(() => strategy.rollback(db))
-    return db
-  })
+const it = transactionTest
 
 async function names(queryable: Pick<PoolLike, 'query'>): Promise<string[]> {
   const { rows } = await queryable.query<{ name: string }>('SELECT name FROM items ORDER BY id')

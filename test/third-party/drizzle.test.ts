@@ -4,7 +4,7 @@ import { pgTable, serial, text } from 'drizzle-orm/pg-core'
 import type pg from 'pg'
 import { describe, expect } from 'vitest'
 import type { IsolatedDatabase } from '../../src/isolation/isolated-database.ts'
-import { transactionTest as test } from './transaction-test.ts'
+import { transactionTest as test } from '../test-utils/transaction-test.ts'
 
 const items = pgTable('items', { id: serial('id').primaryKey(), name: text('name').notNull().unique() })
 

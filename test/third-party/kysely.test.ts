@@ -1,7 +1,7 @@
 import { AbortedTransactionError, type Generated, Kysely, PostgresDialect } from 'kysely'
 import { describe, expect } from 'vitest'
 import type { IsolatedDatabase } from '../../src/isolation/isolated-database.ts'
-import { transactionTest as test } from './transaction-test.ts'
+import { transactionTest as test } from '../test-utils/transaction-test.ts'
 
 interface Database {
   items: { id: Generated<number>; name: string }

@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import { describe, expect } from 'vitest'
 import type { PoolLike } from '../../src/isolation/isolated-database.ts'
-import { transactionTest as test, withClient } from './transaction-test.ts'
+import { transactionTest as test, withClient } from '../test-utils/transaction-test.ts'
 
 /** The transaction helper from node-postgres's docs (node-postgres.com/features/transactions). */
 async function inTransaction<T>(pool: PoolLike, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {

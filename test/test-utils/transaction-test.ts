@@ -5,10 +5,10 @@ import { afterAll, beforeAll, test } from 'vitest'
 import { transactionStrategy } from '../../src/isolation/transaction/transaction-strategy.ts'
 import { postgres } from '../../src/services/postgres/postgres-service.ts'
 import { startServices } from '../../src/services/service-set.ts'
-import { withClient } from '../test-utils/clients.ts'
+import { withClient } from './clients.ts'
 
 let databases = 0
-let serverUrl = ''
+let adminUrl = ''
 let stopServer = async () => {}
 
 // Hooks, not a file-scoped fixture: a fixture is torn down after the setup file's check that no
@@ -16,7 +16,7 @@ let stopServer = async () => {}
 beforeAll(async () => {
   const projectDir = mkdtempSync(join(tmpdir(), 'testbed-test-'))
   const set = await startServices({ db: postgres() }, { projectDir })
-  serverUrl = set.services[0]?.url ?? ''
+  adminUrl = set.services[0]?.url ?? ''
   stopServer = async () => {
     await set.stop()
     rmSync(projectDir, { recursive: true, force: true })
@@ -32,7 +32,7 @@ afterAll(() => stopServer())
  * begun on it, rolled back after the test).
  */
 export const transactionTest = test
-  .extend('url', async () => freshDatabase(serverUrl))
+  .extend('url', async () => freshDatabase())
   .extend('strategy', async ({ url }, { onCleanup }) => {
     const strategy = transactionStrategy(url)
     onCleanup(() => strategy.close())
@@ -44,15 +44,22 @@ export const transactionTest = test
     return db
   })
 
-async function freshDatabase(serverUrl: string): Promise<string> {
-  const name = `third_party_${++databases}`
-  await withClient(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}`))
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  await withClient(url.toString(), (client) =>
-    client.query('CREATE TABLE items (id serial PRIMARY KEY, name text UNIQUE NOT NULL)'),
-  )
+/** The URL of `database` on this file's server (its admin database by default). */
+export function serverUrl(database = 'postgres'): string {
+  const url = new URL(adminUrl)
+  url.pathname = `/${database}`
   return url.toString()
 }
 
-export { withClient } from '../test-utils/clients.ts'
+/** A database of its own, with an `items` table that exists outside any test's transaction. */
+export async function freshDatabase(): Promise<string> {
+  const name = `transaction_test_${++databases}`
+  await withClient(serverUrl(), (admin) => admin.query(`CREATE DATABASE ${name}`))
+  const url = serverUrl(name)
+  await withClient(url, (client) =>
+    client.query('CREATE TABLE items (id serial PRIMARY KEY, name text UNIQUE NOT NULL)'),
+  )
+  return url
+}
+
+export { withClient } from './clients.ts'
