@@ -1,5 +1,6 @@
 import pg from 'pg'
 import { describeCause } from '../../core/errors.ts'
+import { AppTransactions, type TransactionControl, UNDO_AND_RELEASE } from './app-transactions.ts'
 import { type ClassifiedStatement, classifySql, type StatementKind } from './classify-statement.ts'
 import type { QueryCall, QueryConfigObject } from './query-call.ts'
 import { StatementQueue } from './statement-queue.ts'
@@ -18,19 +19,6 @@ export interface SharedConnectionOptions {
   readonly transactionWaitTimeout: number
 }
 
-// One name is enough: PostgreSQL does not nest BEGIN, so an app has at most one transaction open.
-const SAVEPOINT = 'testbed_app'
-const OPEN = `SAVEPOINT ${SAVEPOINT}`
-const RELEASE = `RELEASE SAVEPOINT ${SAVEPOINT}`
-const UNDO = `ROLLBACK TO SAVEPOINT ${SAVEPOINT}`
-const UNDO_AND_RELEASE = `${UNDO}; ${RELEASE}`
-// SET CONSTRAINTS ALL IMMEDIATE runs the checks PostgreSQL defers to COMMIT (DEFERRABLE foreign keys,
-// unique constraints); rolling back its own savepoint afterwards restores every constraint's mode.
-const CHECK_DEFERRED =
-  'SAVEPOINT testbed_check; SET CONSTRAINTS ALL IMMEDIATE; ROLLBACK TO SAVEPOINT testbed_check; RELEASE SAVEPOINT testbed_check'
-const COMMIT = `${CHECK_DEFERRED}; ${RELEASE}`
-const COMMIT_AND_CHAIN = `${COMMIT}; ${OPEN}`
-
 /**
  * The test's one real connection, shared by every client of its pool: runs their statements one
  * at a time (see StatementQueue for the concurrency rule) and turns the app's transaction control
@@ -39,6 +27,7 @@ const COMMIT_AND_CHAIN = `${COMMIT}; ${OPEN}`
 export class SharedConnection {
   readonly #client: pg.Client
   readonly #queue: StatementQueue
+  readonly #transactions: AppTransactions
   /**
    * Whether the transaction is aborted. Not `client.getTransactionStatus()`: pg reports an error
    * before the server's ReadyForQuery that updates the status, so the status is stale right then.
@@ -60,6 +49,10 @@ export class SharedConnection {
       holderAborted: () => this.#aborted,
       waitError: transactionWaitError,
     })
+    this.#transactions = new AppTransactions(
+      { run: async (sql) => void (await this.#send(sql)), isAborted: () => this.#aborted },
+      this.#queue,
+    )
   }
 
   /** Runs one `query()` call of the pool client `owner`. */
@@ -87,7 +80,7 @@ export class SharedConnection {
   abandon(owner: object): void {
     if (this.#queue.holder !== owner && !this.#queue.isBusy(owner)) return
     this.#queue
-      .run(owner, false, UNDO_AND_RELEASE, () => this.#rollbackAbandoned(owner))
+      .run(owner, false, UNDO_AND_RELEASE, () => this.#transactions.rollbackAbandoned(owner))
       // A failure here means the connection broke or the test ended; the next statement reports it.
       .catch(() => {})
   }
@@ -115,51 +108,8 @@ export class SharedConnection {
     return this.#send(text, config) as Promise<pg.QueryResult>
   }
 
-  #control(owner: object, kind: StatementKind): Promise<pg.QueryResult> {
-    if (kind.kind === 'begin') return this.#begin(owner)
-    if (kind.kind === 'commit') return this.#commit(owner, kind.chain)
-    if (kind.kind === 'rollback') return this.#rollback(owner, kind.chain)
-    // SET TRANSACTION: the test's transaction keeps its own isolation level and access mode.
-    return Promise.resolve(emptyResult('SET'))
-  }
-
-  // PostgreSQL ignores BEGIN inside a transaction (with a warning), and COMMIT or ROLLBACK outside one.
-  async #begin(owner: object): Promise<pg.QueryResult> {
-    if (this.#queue.holder === owner) return emptyResult('BEGIN')
-    const result = await this.#send(OPEN)
-    this.#queue.hold(owner)
-    return tagged(result, 'BEGIN')
-  }
-
-  // PostgreSQL answers COMMIT of an aborted transaction by rolling it back, tagged ROLLBACK (Kysely checks the tag).
-  #commit(owner: object, chain: boolean): Promise<pg.QueryResult> {
-    if (this.#queue.holder !== owner) return Promise.resolve(emptyResult('COMMIT'))
-    if (this.#aborted) return this.#rollback(owner, chain)
-    return this.#end(owner, chain ? COMMIT_AND_CHAIN : COMMIT, chain, 'COMMIT')
-  }
-
-  #rollback(owner: object, chain: boolean): Promise<pg.QueryResult> {
-    if (this.#queue.holder !== owner) return Promise.resolve(emptyResult('ROLLBACK'))
-    // ROLLBACK TO keeps the savepoint, which is exactly ROLLBACK AND CHAIN.
-    return this.#end(owner, chain ? UNDO : UNDO_AND_RELEASE, chain, 'ROLLBACK')
-  }
-
-  async #end(owner: object, sql: string, chain: boolean, command: string): Promise<pg.QueryResult> {
-    let stillOpen = chain
-    try {
-      return tagged(await this.#send(sql), command)
-    } catch (error) {
-      // A COMMIT that fails (a deferred constraint) ends the transaction, as on PostgreSQL.
-      stillOpen = false
-      if (this.#aborted) await this.#send(UNDO_AND_RELEASE).catch(() => {})
-      throw error
-    } finally {
-      if (!stillOpen) this.#queue.letGo(owner)
-    }
-  }
-
-  async #rollbackAbandoned(owner: object): Promise<void> {
-    if (this.#queue.holder === owner) await this.#end(owner, UNDO_AND_RELEASE, false, 'ROLLBACK')
+  async #control(owner: object, kind: StatementKind): Promise<pg.QueryResult> {
+    return emptyResult(await this.#transactions.control(owner, kind as TransactionControl))
   }
 
   async #send(text: string, config: string | QueryConfigObject = text, values?: unknown[]): Promise<QueryOutcome> {
@@ -218,11 +168,4 @@ function passesThrough(call: QueryCall, statements: ClassifiedStatement[]): bool
 
 function emptyResult(command: string): pg.QueryResult {
   return { command, rowCount: null, oid: null, rows: [], fields: [] } as unknown as pg.QueryResult
-}
-
-/** The result of a rewritten statement, carrying the command tag the app's own statement would get. */
-function tagged(outcome: QueryOutcome, command: string): pg.QueryResult {
-  const result = Array.isArray(outcome) ? (outcome.at(-1) ?? emptyResult(command)) : outcome
-  result.command = command
-  return result
 }
