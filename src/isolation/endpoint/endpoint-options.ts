@@ -1,0 +1,64 @@
+import { assertKnownKeys, assertPositiveNumber, assertString, invalidOption } from '../../core/options.ts'
+
+/** Options of {@link createWireEndpoint}. */
+export interface WireEndpointOptions {
+  /**
+   * A database served read-only while no test runs (module scope, beforeAll, afterAll), so code
+   * that reads at import time or in beforeAll works; writes there fail with
+   * `TESTBED_ENDPOINT_WRITE_OUTSIDE_TEST`. Without it, such queries wait for the next test.
+   * @default undefined (queries wait, up to `idleTimeout`)
+   */
+  betweenTests?: string
+  /**
+   * How long, in milliseconds, a query sent while no test runs (and no `betweenTests` database is
+   * set) waits for the next test before it fails with `TESTBED_ENDPOINT_NO_TEST`.
+   * @default 5000
+   */
+  idleTimeout?: number
+  /**
+   * Under `transaction`: how long, in milliseconds, a client's BEGIN waits for another client's
+   * open app transaction before it fails with `TESTBED_ISOLATION_TRANSACTION_WAIT`.
+   * @default 5000
+   */
+  transactionWaitTimeout?: number
+  /**
+   * Under `transaction`: run each statement outside an app transaction inside a savepoint of its
+   * own, so that a failing statement does not abort the test (as on a real server).
+   * @default true
+   */
+  statementSavepoints?: boolean
+  /**
+   * The database name in the endpoint's URL (clients may send any: the endpoint serves the test's).
+   * @default 'testbed'
+   */
+  database?: string
+}
+
+export interface ResolvedEndpointOptions {
+  readonly betweenTests: string | undefined
+  readonly idleTimeout: number
+  readonly transactionWaitTimeout: number
+  readonly statementSavepoints: boolean
+  readonly database: string
+}
+
+const WHERE = 'createWireEndpoint()'
+const KNOWN = ['betweenTests', 'idleTimeout', 'transactionWaitTimeout', 'statementSavepoints', 'database']
+
+export function resolveEndpointOptions(options: WireEndpointOptions): ResolvedEndpointOptions {
+  assertKnownKeys(WHERE, options, KNOWN)
+  assertString(WHERE, 'betweenTests', options.betweenTests)
+  assertPositiveNumber(WHERE, 'idleTimeout', options.idleTimeout)
+  assertPositiveNumber(WHERE, 'transactionWaitTimeout', options.transactionWaitTimeout)
+  if (options.statementSavepoints !== undefined && typeof options.statementSavepoints !== 'boolean') {
+    throw invalidOption(WHERE, 'statementSavepoints', 'true or false', options.statementSavepoints)
+  }
+  assertString(WHERE, 'database', options.database)
+  return {
+    betweenTests: options.betweenTests,
+    idleTimeout: options.idleTimeout ?? 5000,
+    transactionWaitTimeout: options.transactionWaitTimeout ?? 5000,
+    statementSavepoints: options.statementSavepoints ?? true,
+    database: options.database ?? 'testbed',
+  }
+}

@@ -1,0 +1,65 @@
+import { errorResponseFor } from '../endpoint-errors.ts'
+import { commandComplete, readyForQuery } from '../wire/backend-messages.ts'
+import { Frontend, readQuery, writeQuery } from '../wire/frontend-messages.ts'
+import type { Exchange } from './exchange.ts'
+import { queueRelease, queueSavepoint, queueSessionSetup, undoToSavepoint } from './server-round.ts'
+import { recordSessionEffects } from './session-effects.ts'
+import { type IntendedStatement, intentsOf } from './statement-intent.ts'
+
+/**
+ * Serves a simple Query (or a FunctionCall): on the server as one message when the endpoint
+ * answers none of its statements, else statement by statement, stopping at the first failure
+ * as PostgreSQL does. Either way the client gets one ReadyForQuery at the end.
+ */
+export async function runSimpleQuery(exchange: Exchange, message: Buffer): Promise<void> {
+  const { client, policy } = exchange
+  const statements = message[0] === Frontend.Query ? intentsOf(readQuery(message)) : []
+  const refused = statements.find(({ intent }) => intent.kind === 'refused' && policy.answers(intent))
+  if (refused !== undefined) await answerOne(exchange, refused)
+  else if (statements.every(({ intent }) => !policy.answers(intent))) await runOnServer(exchange, message, statements)
+  else await runEach(exchange, statements)
+  client.send(readyForQuery(policy.status(client)))
+  client.flush()
+}
+
+async function runEach(exchange: Exchange, statements: readonly IntendedStatement[]): Promise<void> {
+  for (const statement of statements) {
+    const ran = exchange.policy.answers(statement.intent)
+      ? await answerOne(exchange, statement)
+      : await runOnServer(exchange, writeQuery(statement.text), [statement])
+    if (!ran) return
+  }
+}
+
+async function answerOne({ client, policy }: Exchange, statement: IntendedStatement): Promise<boolean> {
+  try {
+    client.send(commandComplete(await policy.answer(client, statement)))
+    return true
+  } catch (error) {
+    client.send(errorResponseFor(error))
+    return false
+  }
+}
+
+/** One Query message on the server, inside a savepoint of its own when the policy wants one. */
+async function runOnServer(
+  exchange: Exchange,
+  query: Buffer,
+  statements: readonly IntendedStatement[],
+): Promise<boolean> {
+  const { backend, client, policy, router } = exchange
+  const outgoing: Buffer[] = []
+  queueSessionSetup(exchange, outgoing)
+  const wrapped = policy.wraps(client)
+  if (wrapped) queueSavepoint(exchange, outgoing)
+  outgoing.push(query)
+  router.expect({ until: 'ready', forward: 'all' })
+  if (wrapped) queueRelease(exchange, outgoing)
+  backend.write(outgoing)
+  if ((await router.settled()) !== null) {
+    if (wrapped) await undoToSavepoint(exchange)
+    return false
+  }
+  for (const { intent } of statements) if (intent.kind !== 'plain') recordSessionEffects(exchange, intent)
+  return true
+}

@@ -1,0 +1,35 @@
+import type { ParseMessage } from '../wire/frontend-messages.ts'
+import { type IntendedStatement, intentsOf } from './statement-intent.ts'
+
+/** A prepared statement as a client made it: what it Parsed, and what the statement means. */
+export interface StatementSpec {
+  /** The Parse message's body after the statement name: the query text and the parameter types. */
+  readonly tail: Buffer
+  /** `tail` as a string, the key under which server sessions keep the statement. */
+  readonly key: string
+  readonly statement: IntendedStatement
+}
+
+const MAX_CACHED = 2000
+const cache = new Map<string, StatementSpec>()
+
+/**
+ * The spec of a Parse message. Apps send the same few statements again and again (pg re-Parses
+ * every unnamed query), so specs are kept by content and classified once.
+ */
+export function specOf(parse: ParseMessage): StatementSpec {
+  const key = parse.tail.toString('latin1')
+  const cached = cache.get(key)
+  if (cached !== undefined) return cached
+  const spec = { tail: Buffer.from(parse.tail), key, statement: soleStatement(parse.text) }
+  if (cache.size >= MAX_CACHED) cache.clear()
+  cache.set(key, spec)
+  return spec
+}
+
+// A prepared statement holds one statement; PostgreSQL refuses more, so those are plain to us.
+function soleStatement(text: string): IntendedStatement {
+  const statements = intentsOf(text)
+  const [only] = statements
+  return statements.length === 1 && only !== undefined ? only : { text, intent: { kind: 'plain' } }
+}
