@@ -111,6 +111,8 @@ export class ClientSession {
     for (const message of this.#reader.read(chunk)) {
       const code = message[0] as number
       if (COPY_MESSAGES.has(code)) this.copyTarget?.write([message])
+      // After an extended-protocol COPY FROM STDIN the client's Sync ends the copy's batch.
+      else if (code === Frontend.Sync && this.copyTarget !== null) this.copyTarget.write([message])
       else if (code === Frontend.Terminate) return void this.#socket.end()
       else this.#collect(code, message)
     }

@@ -20,4 +20,6 @@ export interface OpenBatch {
   unsynced: boolean
   /** Messages translated for the server and not sent yet. */
   outgoing: Buffer[]
+  /** An Execute of the batch may start COPY FROM STDIN: nothing may follow it in the same write. */
+  copies?: boolean
 }

@@ -4,7 +4,7 @@ import { commandComplete } from '../wire/backend-messages.ts'
 import { FLUSH, SYNC } from '../wire/frontend-messages.ts'
 import type { Exchange } from './exchange.ts'
 import type { Expectation } from './reply-router.ts'
-import { queueRelease, queueSavepoint, queueSessionSetup, undoToSavepoint } from './server-round.ts'
+import { queueRelease, queueSavepoint, queueSessionSetup, releaseSavepoint, undoToSavepoint } from './server-round.ts'
 import type { IntendedStatement } from './statement-intent.ts'
 
 /** Queues one translated message for the server, opening the group first if it is the first. */
@@ -67,7 +67,7 @@ export async function sendGroup(exchange: Exchange, batch: OpenBatch, end: 'sync
   } else {
     batch.outgoing.push(SYNC)
     router.expect({ until: 'ready', forward: 'all' })
-    if (batch.wrapped && !batch.failed) queueRelease(exchange, batch.outgoing)
+    if (batch.wrapped && !batch.failed && batch.copies !== true) queueRelease(exchange, batch.outgoing)
   }
   backend.write(batch.outgoing)
   batch.outgoing = []
@@ -75,5 +75,7 @@ export async function sendGroup(exchange: Exchange, batch: OpenBatch, end: 'sync
   batch.unsynced = end === 'flush'
   if (end === 'flush') return
   if (batch.wrapped && batch.failed) await undoToSavepoint(exchange)
+  else if (batch.wrapped && batch.copies === true) await releaseSavepoint(exchange)
   batch.wrapped = false
+  batch.copies = false
 }

@@ -31,6 +31,11 @@ export function queueRelease({ router }: Exchange, outgoing: Buffer[]): void {
   router.expect(OWN_QUERY)
 }
 
+/** Releases that savepoint in a round trip of its own. */
+export function releaseSavepoint(exchange: Exchange): Promise<Buffer | null> {
+  return sendOwn(exchange, RELEASE)
+}
+
 /** After a failure: undoes the statements since the savepoint, so the test's transaction goes on. */
 export function undoToSavepoint(exchange: Exchange): Promise<Buffer | null> {
   return sendOwn(exchange, UNDO)

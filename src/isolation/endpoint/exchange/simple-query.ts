@@ -2,9 +2,9 @@ import { errorResponseFor } from '../endpoint-errors.ts'
 import { commandComplete, readyForQuery } from '../wire/backend-messages.ts'
 import { Frontend, readQuery, writeQuery } from '../wire/frontend-messages.ts'
 import type { Exchange } from './exchange.ts'
-import { queueRelease, queueSavepoint, queueSessionSetup, undoToSavepoint } from './server-round.ts'
+import { queueRelease, queueSavepoint, queueSessionSetup, releaseSavepoint, undoToSavepoint } from './server-round.ts'
 import { recordSessionEffects } from './session-effects.ts'
-import { type IntendedStatement, intentsOf } from './statement-intent.ts'
+import { type IntendedStatement, intentsOf, startsCopyIn } from './statement-intent.ts'
 
 /**
  * Serves a simple Query (or a FunctionCall): on the server as one message when the endpoint
@@ -13,10 +13,12 @@ import { type IntendedStatement, intentsOf } from './statement-intent.ts'
  */
 export async function runSimpleQuery(exchange: Exchange, message: Buffer): Promise<void> {
   const { client, policy } = exchange
-  const statements = message[0] === Frontend.Query ? intentsOf(readQuery(message)) : []
+  const text = message[0] === Frontend.Query ? readQuery(message) : ''
+  const statements = intentsOf(text)
   const refused = statements.find(({ intent }) => intent.kind === 'refused' && policy.answers(intent))
   if (refused !== undefined) await answerOne(exchange, refused)
-  else if (statements.every(({ intent }) => !policy.answers(intent))) await runOnServer(exchange, message, statements)
+  else if (statements.every(({ intent }) => !policy.answers(intent)))
+    await runOnServer(exchange, message, statements, text)
   else await runEach(exchange, statements)
   client.send(readyForQuery(policy.status(client)))
   client.flush()
@@ -26,7 +28,7 @@ async function runEach(exchange: Exchange, statements: readonly IntendedStatemen
   for (const statement of statements) {
     const ran = exchange.policy.answers(statement.intent)
       ? await answerOne(exchange, statement)
-      : await runOnServer(exchange, writeQuery(statement.text), [statement])
+      : await runOnServer(exchange, writeQuery(statement.text), [statement], statement.text)
     if (!ran) return
   }
 }
@@ -41,25 +43,32 @@ async function answerOne({ client, policy }: Exchange, statement: IntendedStatem
   }
 }
 
-/** One Query message on the server, inside a savepoint of its own when the policy wants one. */
+/**
+ * One Query message on the server, inside a savepoint of its own when the policy wants one. The
+ * savepoint's release goes in the same write, unless the query may start COPY FROM STDIN: the
+ * server would read the release as the copy's data.
+ */
 async function runOnServer(
   exchange: Exchange,
   query: Buffer,
   statements: readonly IntendedStatement[],
+  text: string,
 ): Promise<boolean> {
   const { backend, client, policy, router } = exchange
   const outgoing: Buffer[] = []
   queueSessionSetup(exchange, outgoing)
   const wrapped = policy.wraps(client)
+  const copies = wrapped && startsCopyIn(text)
   if (wrapped) queueSavepoint(exchange, outgoing)
   outgoing.push(query)
   router.expect({ until: 'ready', forward: 'all' })
-  if (wrapped) queueRelease(exchange, outgoing)
+  if (wrapped && !copies) queueRelease(exchange, outgoing)
   backend.write(outgoing)
   if ((await router.settled()) !== null) {
     if (wrapped) await undoToSavepoint(exchange)
     return false
   }
+  if (copies) await releaseSavepoint(exchange)
   for (const { intent } of statements) if (intent.kind !== 'plain') recordSessionEffects(exchange, intent)
   return true
 }

@@ -17,6 +17,12 @@ export interface IntendedStatement {
 }
 
 const PLAIN: StatementIntent = { kind: 'plain' }
+const COPY_IN = /^\s*copy\b[\s\S]*\bfrom\s+stdin\b/i
+
+/** Whether a text may start COPY FROM STDIN: then the server reads whatever follows as the copy's data. */
+export function startsCopyIn(text: string): boolean {
+  return COPY_IN.test(text)
+}
 
 /**
  * Splits a query text into statements and says what each means: plain SQL, transaction control,

@@ -17,6 +17,7 @@ import { answerHere, failHere, queueMessage, queueReplies } from './batch-group.
 import type { Exchange } from './exchange.ts'
 import { missingPortal, missingStatement, statementExists } from './protocol-errors.ts'
 import { recordSessionEffects } from './session-effects.ts'
+import { startsCopyIn } from './statement-intent.ts'
 import { type StatementSpec, specOf } from './statement-spec.ts'
 
 type Step = Promise<void> | undefined
@@ -97,6 +98,7 @@ function execute(exchange: Exchange, batch: OpenBatch, message: Buffer): Step {
   if (spec === undefined) return failHere(exchange, batch, missingPortal(portal))
   const { statement } = spec
   if (exchange.policy.answers(statement.intent)) return answerHere(exchange, batch, statement)
+  if (startsCopyIn(statement.text)) batch.copies = true
   const onDone = statement.intent.kind === 'plain' ? undefined : () => recordSessionEffects(exchange, statement.intent)
   return queueMessage(exchange, batch, writeExecute(exchange.client.serverPortal(portal), tail), {
     until: 'execute',
@@ -121,10 +123,11 @@ function close(exchange: Exchange, batch: OpenBatch, target: TargetMessage): Ste
   })
 }
 
-/** The client's portal, if the server session still holds it for this client. */
-function portalSpec({ client, backend }: Exchange, name: string): StatementSpec | undefined {
-  if (name === '' && backend.statements.unnamedPortalOwner !== client) return undefined
-  return client.portals.get(name)
+/** The client's portal, if it still exists: the server session holds it for this client, or the endpoint answers it. */
+function portalSpec({ client, backend, policy }: Exchange, name: string): StatementSpec | undefined {
+  const spec = client.portals.get(name)
+  if (spec === undefined || name !== '' || policy.answers(spec.statement.intent)) return spec
+  return backend.statements.unnamedPortalOwner === client ? spec : undefined
 }
 
 /** The server's name of the client's statement, preparing it first if this session lacks it. */
