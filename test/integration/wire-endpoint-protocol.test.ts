@@ -92,6 +92,12 @@ describe.concurrent('wire endpoint protocol', () => {
     await client.send([serialize.close({ type: 'S', name: 'q' }), serialize.sync()])
     const reused = await client.send([serialize.parse({ name: 'q', text: 'SELECT 2' }), serialize.sync()])
     expect(names(reused)).toEqual(['parseComplete', 'readyForQuery'])
+    expect(await client.send([serialize.query('DEALLOCATE ALL')])).toMatchObject([
+      { name: 'commandComplete', text: 'DEALLOCATE ALL' },
+      { name: 'readyForQuery' },
+    ])
+    const deallocated = await client.send([serialize.bind({ statement: 'q' }), serialize.execute({}), serialize.sync()])
+    expect(deallocated[0]).toMatchObject({ name: 'error', code: '26000' })
     await client.close()
   })
 

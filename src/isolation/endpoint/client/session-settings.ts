@@ -17,6 +17,8 @@ export class SessionSettings {
   readonly wanted = new Map<string, Setting>()
   /** Values before the client's open app transaction changed them, to restore if it rolls back. */
   #beforeTransaction: Map<string, Setting | undefined> | null = null
+  /** Settings the open app transaction changed with SET LOCAL. */
+  readonly #local = new Set<string>()
 
   constructor(startup: Readonly<Record<string, string>> = {}) {
     for (const [name, value] of Object.entries(startup)) {
@@ -44,16 +46,24 @@ export class SessionSettings {
     this.#beforeTransaction = new Map()
   }
 
-  /** The client's app transaction ended; returns the names a rollback restored. */
+  /** A SET LOCAL in the open app transaction: it ends with the transaction. */
+  noteLocal(name: string): void {
+    this.#local.add(name)
+  }
+
+  /** The client's app transaction ended; returns the names whose value the server changed back. */
   endTransaction(committed: boolean): string[] {
     const before = this.#beforeTransaction ?? new Map()
+    const changedBack = new Set(this.#local)
     this.#beforeTransaction = null
-    if (committed) return []
+    this.#local.clear()
+    if (committed) return [...changedBack]
     for (const [name, setting] of before) {
       if (setting === undefined) this.wanted.delete(name)
       else this.wanted.set(name, setting)
+      changedBack.add(name)
     }
-    return [...before.keys()]
+    return [...changedBack]
   }
 
   #remember(name: string): void {

@@ -14,6 +14,8 @@ export interface ExchangePolicy {
   answer(client: ClientSession, statement: IntendedStatement): Promise<string>
   /** What the client's ReadyForQuery says about its transaction. */
   status(client: ClientSession): TransactionStatus
+  /** A SET LOCAL of the client ran: its value lasts until the client's transaction ends. */
+  setLocally(client: ClientSession, name: string): void
 }
 
 /** One client's turn on one server session. */

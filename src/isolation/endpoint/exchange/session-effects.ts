@@ -6,14 +6,14 @@ import type { StatementIntent } from './statement-intent.ts'
  * server: its settings (to give them to the next server session that serves it), its LISTEN
  * channels, its prepared statements.
  */
-export function recordSessionEffects({ client, backend }: Exchange, intent: StatementIntent): void {
+export function recordSessionEffects({ client, backend, policy }: Exchange, intent: StatementIntent): void {
   switch (intent.kind) {
     case 'setting': {
       const { change } = intent
       client.settings.record(change)
       if (change.kind === 'reset-all') backend.settings.clear()
       else if (change.kind === 'reset') backend.settings.reset(change.name)
-      else if (change.local) backend.settings.forget(change.name)
+      else if (change.local) policy.setLocally(client, change.name)
       else backend.settings.set(change.name, change)
       return
     }

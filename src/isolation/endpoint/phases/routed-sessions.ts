@@ -94,6 +94,9 @@ export class RoutedSessions implements Phase, ExchangePolicy {
     return Promise.reject(new Error('RoutedSessions answers no statement itself'))
   }
 
+  /** The client's own session ends its SET LOCAL itself. */
+  setLocally(): void {}
+
   status(client: ClientSession): TransactionStatus {
     return this.#backends.get(client)?.status ?? 'I'
   }

@@ -131,6 +131,15 @@ export class SharedTransaction implements Phase, ExchangePolicy {
     }
   }
 
+  /**
+   * On the shared session a SET LOCAL would last until the test's transaction ends: it is undone
+   * when the client's app transaction ends, or at once when it has none (PostgreSQL ignores it then).
+   */
+  setLocally(client: ClientSession, name: string): void {
+    if (this.#queue.holder === client) client.settings.noteLocal(name)
+    else this.#session.backend.settings.forget(name)
+  }
+
   status(client: ClientSession): TransactionStatus {
     if (this.#queue.holder !== client) return 'I'
     return this.#session.backend.status === 'E' ? 'E' : 'T'
