@@ -96,6 +96,24 @@ describe.concurrent('wire endpoint sessions', () => {
     await Promise.all([listener.end(), sender.end()])
   })
 
+  test('delivers SELECT pg_notify(…) with literal or bound arguments, like NOTIFY', async ({ begun }) => {
+    const [listener, sender] = await Promise.all([connected(begun.url), connected(begun.url)])
+    const received = notificationsOf(listener)
+    await listener.query('LISTEN "Orders"')
+    await sender.query("SELECT pg_notify('Orders', 'literal')")
+    await sender.query('BEGIN')
+    await sender.query('SELECT pg_notify($1, $2)', ['Orders', 'bound'])
+    await listener.query('SELECT 1')
+    expect(received).toEqual([{ channel: 'Orders', payload: 'literal' }])
+    await sender.query('COMMIT')
+    await listener.query('SELECT 1')
+    expect(received).toEqual([
+      { channel: 'Orders', payload: 'literal' },
+      { channel: 'Orders', payload: 'bound' },
+    ])
+    await Promise.all([listener.end(), sender.end()])
+  })
+
   test('a named statement a client prepared in one test still runs in the next', async ({ begun, url }) => {
     const client = await connected(begun.url)
     const named = { name: 'count_items', text: 'SELECT count(*)::int AS n FROM items' }

@@ -212,6 +212,7 @@ export class WireEndpoint implements AsyncDisposable {
   #forgetTestState(): void {
     for (const client of this.#clients.values()) {
       client.portals.clear()
+      client.portalValues.clear()
       client.settings.endTransaction(false)
     }
   }

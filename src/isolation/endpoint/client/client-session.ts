@@ -27,6 +27,8 @@ export class ClientSession {
   readonly secretKey: number
   readonly statements = new Map<string, StatementSpec>()
   readonly portals = new Map<string, StatementSpec>()
+  /** The parameter values of portals whose statement the endpoint must read (`SELECT pg_notify($1, $2)`). */
+  readonly portalValues = new Map<string, Array<string | null>>()
   readonly settings: SessionSettings
   readonly channels = new Set<string>()
   /** The extended-protocol batch in progress, when it spans units. */

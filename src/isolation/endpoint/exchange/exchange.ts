@@ -16,6 +16,8 @@ export interface ExchangePolicy {
   status(client: ClientSession): TransactionStatus
   /** A SET LOCAL of the client ran: its value lasts until the client's transaction ends. */
   setLocally(client: ClientSession, name: string): void
+  /** The client's `SELECT pg_notify(…)` ran on the server. */
+  notified(client: ClientSession, channel: string, payload: string): void
 }
 
 /** One client's turn on one server session. */

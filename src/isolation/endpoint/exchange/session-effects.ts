@@ -1,4 +1,5 @@
 import type { Exchange } from './exchange.ts'
+import type { Argument } from './session-statement.ts'
 import type { StatementIntent } from './statement-intent.ts'
 
 /**
@@ -6,7 +7,11 @@ import type { StatementIntent } from './statement-intent.ts'
  * server: its settings (to give them to the next server session that serves it), its LISTEN
  * channels, its prepared statements.
  */
-export function recordSessionEffects({ client, backend, policy }: Exchange, intent: StatementIntent): void {
+export function recordSessionEffects(
+  { client, backend, policy }: Exchange,
+  intent: StatementIntent,
+  values: ReadonlyArray<string | null> = [],
+): void {
   switch (intent.kind) {
     case 'setting': {
       const { change } = intent
@@ -24,6 +29,11 @@ export function recordSessionEffects({ client, backend, policy }: Exchange, inte
       if (intent.channel === null) client.channels.clear()
       else client.channels.delete(intent.channel)
       return
+    case 'notify-call': {
+      const [channel, payload] = [valueOf(intent.channel, values), valueOf(intent.payload, values)]
+      if (channel !== null && payload !== null) policy.notified(client, channel, payload)
+      return
+    }
     case 'deallocate-all':
       client.statements.clear()
       backend.statements.clear()
@@ -31,4 +41,8 @@ export function recordSessionEffects({ client, backend, policy }: Exchange, inte
     default:
       return
   }
+}
+
+function valueOf(argument: Argument, values: ReadonlyArray<string | null>): string | null {
+  return 'value' in argument ? argument.value : (values[argument.parameter - 1] ?? null)
 }

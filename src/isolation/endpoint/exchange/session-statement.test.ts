@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { splitStatements } from '../../transaction/split-statements.ts'
-import { sessionStatement } from './session-statement.ts'
+import { notifyCall, sessionStatement } from './session-statement.ts'
 
 function read(sql: string) {
   const [statement] = splitStatements(sql)
@@ -61,5 +61,24 @@ describe('sessionStatement', () => {
     expect(read('DEALLOCATE ALL')).toEqual({ kind: 'deallocate-all' })
     expect(read('DEALLOCATE PREPARE ALL')).toEqual({ kind: 'deallocate-all' })
     expect(read('DEALLOCATE q1')).toBeNull()
+  })
+})
+
+describe('notifyCall', () => {
+  test('reads SELECT pg_notify with parameters or literals', () => {
+    expect(notifyCall('select pg_notify($1, $2)')).toEqual({
+      kind: 'notify-call',
+      channel: { parameter: 1 },
+      payload: { parameter: 2 },
+    })
+    expect(notifyCall("SELECT pg_notify('Orders', 'it''s')")).toEqual({
+      kind: 'notify-call',
+      channel: { value: 'Orders' },
+      payload: { value: "it's" },
+    })
+  })
+
+  test('leaves other uses of pg_notify alone', () => {
+    expect(notifyCall('SELECT pg_notify(channel, payload) FROM outbox')).toBeNull()
   })
 })

@@ -18,7 +18,34 @@ export type SessionStatement =
   | { readonly kind: 'listen'; readonly channel: string }
   | { readonly kind: 'unlisten'; readonly channel: string | null }
   | { readonly kind: 'notify'; readonly channel: string; readonly payload: string }
+  | { readonly kind: 'notify-call'; readonly channel: Argument; readonly payload: Argument }
   | { readonly kind: 'deallocate-all' }
+
+/** An argument of a function call: a literal, or a parameter (`$1`) whose value comes with Bind. */
+export type Argument = { readonly value: string } | { readonly parameter: number }
+
+// `SELECT pg_notify(…, …)` alone, with literal or parameter arguments: what postgres.js's sql.notify sends.
+const ARGUMENT = String.raw`\s*(?:\$(\d+)|'((?:[^']|'')*)')\s*`
+const NOTIFY_CALL = new RegExp(String.raw`^\s*select\s+pg_notify\s*\(${ARGUMENT},${ARGUMENT}\)\s*;?\s*$`, 'i')
+
+/**
+ * Reads a `SELECT pg_notify(channel, payload)` statement, which runs on the server like any
+ * SELECT but, under isolation `transaction`, would never be delivered (its transaction never commits).
+ */
+export function notifyCall(text: string): SessionStatement | null {
+  const match = NOTIFY_CALL.exec(text)
+  if (match === null) return null
+  const [, channelParameter, channel, payloadParameter, payload] = match
+  return {
+    kind: 'notify-call',
+    channel: argument(channelParameter, channel),
+    payload: argument(payloadParameter, payload),
+  }
+}
+
+function argument(parameter: string | undefined, literal: string | undefined): Argument {
+  return parameter === undefined ? { value: (literal ?? '').replaceAll("''", "'") } : { parameter: Number(parameter) }
+}
 
 /** Statements whose first word may make them a session statement; the rest never are. */
 export const SESSION_START = /^\s*(?:set|reset|listen|unlisten|notify|deallocate)\b/i

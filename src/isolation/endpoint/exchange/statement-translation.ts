@@ -3,6 +3,7 @@ import { BIND_COMPLETE, CLOSE_COMPLETE, NO_DATA, NO_PARAMETERS, PARSE_COMPLETE }
 import {
   Frontend,
   readBind,
+  readBindParameters,
   readExecute,
   readParse,
   readTarget,
@@ -65,6 +66,7 @@ function bind(exchange: Exchange, batch: OpenBatch, message: Buffer): Step {
   const spec = client.statements.get(statement)
   if (spec === undefined) return failHere(exchange, batch, missingStatement(statement))
   client.portals.set(portal, spec)
+  if (spec.statement.intent.kind === 'notify-call') client.portalValues.set(portal, readBindParameters(tail))
   if (policy.answers(spec.statement.intent)) return queueReplies(exchange, [BIND_COMPLETE])
   const serverName = serverStatement(exchange, batch, statement, spec)
   if (portal === '') backend.statements.unnamedPortalOwner = client
@@ -99,7 +101,9 @@ function execute(exchange: Exchange, batch: OpenBatch, message: Buffer): Step {
   const { statement } = spec
   if (exchange.policy.answers(statement.intent)) return answerHere(exchange, batch, statement)
   if (startsCopyIn(statement.text)) batch.copies = true
-  const onDone = statement.intent.kind === 'plain' ? undefined : () => recordSessionEffects(exchange, statement.intent)
+  const values = exchange.client.portalValues.get(portal)
+  const onDone =
+    statement.intent.kind === 'plain' ? undefined : () => recordSessionEffects(exchange, statement.intent, values)
   return queueMessage(exchange, batch, writeExecute(exchange.client.serverPortal(portal), tail), {
     until: 'execute',
     forward: 'all',

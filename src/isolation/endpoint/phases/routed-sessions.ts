@@ -97,6 +97,9 @@ export class RoutedSessions implements Phase, ExchangePolicy {
   /** The client's own session ends its SET LOCAL itself. */
   setLocally(): void {}
 
+  /** The server delivers it, at the client's commit. */
+  notified(): void {}
+
   status(client: ClientSession): TransactionStatus {
     return this.#backends.get(client)?.status ?? 'I'
   }

@@ -140,6 +140,10 @@ export class SharedTransaction implements Phase, ExchangePolicy {
     else this.#session.backend.settings.forget(name)
   }
 
+  notified(client: ClientSession, channel: string, payload: string): void {
+    this.#notify(client, channel, payload)
+  }
+
   status(client: ClientSession): TransactionStatus {
     if (this.#queue.holder !== client) return 'I'
     return this.#session.backend.status === 'E' ? 'E' : 'T'

@@ -68,6 +68,21 @@ export function readQuery(message: Buffer): string {
   return cstring(message, BODY)[0]
 }
 
+/** The parameter values of a Bind's tail, as text (a text value's binary form is its text too). */
+export function readBindParameters(tail: Buffer): Array<string | null> {
+  let offset = 2 + 2 * tail.readUInt16BE(0)
+  const count = tail.readUInt16BE(offset)
+  offset += 2
+  const values: Array<string | null> = []
+  for (let index = 0; index < count; index++) {
+    const length = tail.readInt32BE(offset)
+    offset += 4
+    values.push(length === -1 ? null : tail.toString('utf8', offset, offset + length))
+    offset += Math.max(length, 0)
+  }
+  return values
+}
+
 export function writeParse(name: string, tail: Buffer): Buffer {
   return frame(Frontend.Parse, [name], tail)
 }
