@@ -30,7 +30,7 @@ export function recordSessionEffects(
       else client.channels.delete(intent.channel)
       return
     case 'notify-call': {
-      const [channel, payload] = [valueOf(intent.channel, values), valueOf(intent.payload, values)]
+      const [channel, payload] = [argumentValue(intent.channel, values), argumentValue(intent.payload, values)]
       if (channel !== null && payload !== null) policy.notified(client, channel, payload)
       return
     }
@@ -43,6 +43,6 @@ export function recordSessionEffects(
   }
 }
 
-function valueOf(argument: Argument, values: ReadonlyArray<string | null>): string | null {
+function argumentValue(argument: Argument, values: ReadonlyArray<string | null>): string | null {
   return 'value' in argument ? argument.value : (values[argument.parameter - 1] ?? null)
 }
