@@ -33,7 +33,8 @@ export function useWireEndpoint<T>({ load, close }: WireApp<T>): WireSuite<T> {
   }
   beforeAll(async () => {
     const url = await freshDatabase()
-    const endpoint = await createWireEndpoint({ betweenTests: url })
+    // The URL names the real database, as ORMs that look their database up by name need (MikroORM).
+    const endpoint = await createWireEndpoint({ betweenTests: url, database: new URL(url).pathname.slice(1) })
     Object.assign(process.env, endpoint.env)
     state = { app: await load(), endpoint, url }
   })
