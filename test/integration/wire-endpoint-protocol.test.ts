@@ -2,6 +2,7 @@ import { connect } from 'node:net'
 import pg from 'pg'
 import { serialize } from 'pg-protocol'
 import { describe, expect } from 'vitest'
+import { createWireEndpoint } from '../../src/isolation/endpoint/wire-endpoint.ts'
 import { endpointTest as test } from '../test-utils/endpoint-test.ts'
 import { extendedQuery, names, RawProtocolClient, sendCancelRequest } from '../test-utils/raw-protocol-client.ts'
 
@@ -23,6 +24,15 @@ describe.concurrent('wire endpoint protocol', () => {
   test('refuses SSL and GSS encryption, so clients go on in plain text', async ({ endpoint }) => {
     expect(await answerTo(portOf(endpoint.url), 80877103)).toBe('N')
     expect(await answerTo(portOf(endpoint.url), 80877104)).toBe('N')
+  })
+
+  test('serves a Unix socket too, with unixSocket: true', async ({ url, onTestFinished }) => {
+    const endpoint = await createWireEndpoint({ betweenTests: url, unixSocket: true })
+    onTestFinished(() => endpoint.close())
+    const client = new pg.Client(endpoint.socketUrl)
+    await client.connect()
+    expect((await client.query('SELECT count(*)::int AS n FROM items')).rows).toEqual([{ n: 0 }])
+    await client.end()
   })
 
   test('refuses a wrong password', async ({ endpoint }) => {

@@ -1,5 +1,8 @@
 import { randomBytes, randomInt } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createScramSha256Data, type ScramSha256Data } from 'pg-gateway'
 import { greet } from './client/client-greeting.ts'
 import { acceptClient, type CancelKey } from './client/client-handshake.ts'
@@ -62,6 +65,7 @@ export class WireEndpoint implements AsyncDisposable {
   readonly #password: string
   readonly #scram: ScramSha256Data
   readonly #server: Server
+  #socketServer: { server: Server; dir: string } | null = null
   readonly #clients = new Map<number, ClientSession>()
   readonly #sockets = new Set<Socket>()
   readonly #phases: PhaseSwitch
@@ -86,6 +90,17 @@ export class WireEndpoint implements AsyncDisposable {
     return `postgresql://${USER}:${this.#password}@127.0.0.1:${port}/${this.#options.database}`
   }
 
+  /**
+   * The endpoint's URL through its Unix socket (with `unixSocket: true`): libpq's form, the socket's
+   * directory as `host`, which pg and libpq-based drivers accept.
+   */
+  get socketUrl(): string | undefined {
+    if (this.#socketServer === null) return undefined
+    const { port } = this.#server.address() as AddressInfo
+    const host = encodeURIComponent(this.#socketServer.dir)
+    return `postgresql://${USER}:${this.#password}@localhost:${port}/${this.#options.database}?host=${host}`
+  }
+
   /** `DATABASE_URL` and the libpq variables (`PGHOST`, `PGPORT`, …) that point at the endpoint. */
   get env(): Readonly<Record<string, string>> {
     const { port } = this.#server.address() as AddressInfo
@@ -102,9 +117,8 @@ export class WireEndpoint implements AsyncDisposable {
 
   /** Starts listening on an ephemeral port of 127.0.0.1, and serves `betweenTests` if set. */
   async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject).listen(0, '127.0.0.1', () => resolve())
-    })
+    await listenOn(this.#server, { port: 0, host: '127.0.0.1' })
+    if (this.#options.unixSocket) await this.#listenOnSocket()
     if (this.#options.betweenTests !== undefined) await this.#switch(this.#betweenTests())
   }
 
@@ -127,14 +141,26 @@ export class WireEndpoint implements AsyncDisposable {
     if (this.#closed) return
     this.#closed = true
     await this.#transition.catch(() => {})
-    const closed = new Promise((resolve) => this.#server.close(resolve))
+    const closed = [this.#server, this.#socketServer?.server].map(
+      (server) => new Promise((resolve) => (server === undefined ? resolve(undefined) : server.close(resolve))),
+    )
     for (const socket of this.#sockets) socket.destroy()
     await this.#phases.close()
-    await closed
+    await Promise.all(closed)
+    if (this.#socketServer !== null) rmSync(this.#socketServer.dir, { recursive: true, force: true })
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close()
+  }
+
+  // libpq's name for a server's socket: `.s.PGSQL.<port>` in the directory given as host.
+  async #listenOnSocket(): Promise<void> {
+    const dir = mkdtempSync(join(tmpdir(), 'testbed-endpoint-'))
+    const server = createServer((socket) => void this.#accept(socket))
+    const { port } = this.#server.address() as AddressInfo
+    await listenOn(server, { path: join(dir, `.s.PGSQL.${port}`) })
+    this.#socketServer = { server, dir }
   }
 
   #betweenTests(): { kind: 'shared'; url: string; test: false } | null {
@@ -149,7 +175,7 @@ export class WireEndpoint implements AsyncDisposable {
   }
 
   async #accept(socket: Socket): Promise<void> {
-    socket.setNoDelay(true)
+    if (socket.remoteFamily !== undefined) socket.setNoDelay(true)
     this.#sockets.add(socket)
     socket.once('close', () => this.#sockets.delete(socket))
     const startup = await acceptClient(socket, { scram: this.#scram, onCancel: (key) => this.#cancel(key) })
@@ -226,4 +252,10 @@ export class WireEndpoint implements AsyncDisposable {
 
 function noTestStartup(waited: number): { message: string } {
   return { message: noTestError('(connection startup)', waited).message }
+}
+
+function listenOn(server: Server, address: { port: number; host: string } | { path: string }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject).listen(address, () => resolve())
+  })
 }

@@ -10,6 +10,8 @@ export class ServerStatements {
   unnamed: string | null = null
   /** The client whose unnamed portal the session holds now. */
   unnamedPortalOwner: object | null = null
+  /** The endpoint's own savepoint statements are prepared on the session. */
+  ownPrepared = false
 
   /** The server's name for a statement of this content, if it is prepared. */
   nameOf(key: string): string | undefined {

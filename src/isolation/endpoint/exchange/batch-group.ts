@@ -65,9 +65,9 @@ export async function sendGroup(exchange: Exchange, batch: OpenBatch, end: 'sync
   if (end === 'flush') {
     batch.outgoing.push(FLUSH)
   } else {
+    if (batch.wrapped && !batch.failed && batch.copies !== true) queueRelease(exchange, batch.outgoing)
     batch.outgoing.push(SYNC)
     router.expect({ until: 'ready', forward: 'all' })
-    if (batch.wrapped && !batch.failed && batch.copies !== true) queueRelease(exchange, batch.outgoing)
   }
   backend.write(batch.outgoing)
   batch.outgoing = []

@@ -1,8 +1,15 @@
 import { errorResponseFor } from '../endpoint-errors.ts'
 import { commandComplete, readyForQuery } from '../wire/backend-messages.ts'
-import { Frontend, readQuery, writeQuery } from '../wire/frontend-messages.ts'
+import { Frontend, readQuery, SYNC, writeQuery } from '../wire/frontend-messages.ts'
 import type { Exchange } from './exchange.ts'
-import { queueRelease, queueSavepoint, queueSessionSetup, releaseSavepoint, undoToSavepoint } from './server-round.ts'
+import {
+  OWN_QUERY,
+  queueRelease,
+  queueSavepoint,
+  queueSessionSetup,
+  releaseSavepoint,
+  undoToSavepoint,
+} from './server-round.ts'
 import { recordSessionEffects } from './session-effects.ts'
 import { type IntendedStatement, intentsOf, startsCopyIn } from './statement-intent.ts'
 
@@ -62,7 +69,12 @@ async function runOnServer(
   if (wrapped) queueSavepoint(exchange, outgoing)
   outgoing.push(query)
   router.expect({ until: 'ready', forward: 'all' })
-  if (wrapped && !copies) queueRelease(exchange, outgoing)
+  // The savepoint's Bind/Execute wait for a Sync: the Query's own ReadyForQuery does not end their batch.
+  if (wrapped && !copies) {
+    queueRelease(exchange, outgoing)
+    outgoing.push(SYNC)
+    router.expect(OWN_QUERY)
+  }
   backend.write(outgoing)
   if ((await router.settled()) !== null) {
     if (wrapped) await undoToSavepoint(exchange)
