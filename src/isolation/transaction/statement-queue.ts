@@ -3,7 +3,8 @@ interface Job {
   readonly owner: object
   /** The job starts an app transaction, so it must wait while another client holds one. */
   readonly opensTransaction: boolean
-  readonly text: string
+  /** The job's SQL for messages, or how to get it: only a failing job needs it. */
+  readonly text: string | (() => string)
   readonly start: () => Promise<void>
   readonly fail: (error: unknown) => void
   timer?: NodeJS.Timeout
@@ -64,7 +65,7 @@ export class StatementQueue {
   }
 
   /** Runs `task` when it is `owner`'s turn. */
-  run<T>(owner: object, opensTransaction: boolean, text: string, task: () => Promise<T>): Promise<T> {
+  run<T>(owner: object, opensTransaction: boolean, text: string | (() => string), task: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const start = () => task().then(resolve, reject)
       this.#jobs.push({ owner, opensTransaction, text, start, fail: reject })
@@ -76,7 +77,7 @@ export class StatementQueue {
   async drain(error: (text: string) => Error): Promise<void> {
     for (const job of this.#jobs.splice(0)) {
       clearTimeout(job.timer)
-      job.fail(error(job.text))
+      job.fail(error(textOf(job)))
     }
     await this.#running
   }
@@ -117,8 +118,12 @@ export class StatementQueue {
       const index = this.#jobs.indexOf(job)
       if (index === -1) return
       this.#jobs.splice(index, 1)
-      job.fail(this.#options.waitError(job.text, Date.now() - since))
+      job.fail(this.#options.waitError(textOf(job), Date.now() - since))
       this.#pump()
     }, this.#options.waitTimeout)
   }
+}
+
+function textOf(job: Job): string {
+  return typeof job.text === 'string' ? job.text : job.text()
 }

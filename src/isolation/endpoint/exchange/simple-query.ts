@@ -20,8 +20,7 @@ import { type IntendedStatement, intentsOf, startsCopyIn } from './statement-int
  */
 export async function runSimpleQuery(exchange: Exchange, message: Buffer): Promise<void> {
   const { client, policy } = exchange
-  const text = message[0] === Frontend.Query ? readQuery(message) : ''
-  const statements = intentsOf(text)
+  const { text, statements } = queryStatements(message)
   const refused = statements.find(({ intent }) => intent.kind === 'refused' && policy.answers(intent))
   if (refused !== undefined) await answerOne(exchange, refused)
   else if (statements.every(({ intent }) => !policy.answers(intent)))
@@ -29,6 +28,19 @@ export async function runSimpleQuery(exchange: Exchange, message: Buffer): Promi
   else await runEach(exchange, statements)
   client.send(readyForQuery(policy.status(client)))
   client.flush()
+}
+
+const byMessage = new WeakMap<Buffer, { text: string; statements: IntendedStatement[] }>()
+
+/** The text and statements of a Query message (none for a FunctionCall), read once however often asked for. */
+export function queryStatements(message: Buffer): { text: string; statements: IntendedStatement[] } {
+  let known = byMessage.get(message)
+  if (known === undefined) {
+    const text = message[0] === Frontend.Query ? readQuery(message) : ''
+    known = { text, statements: intentsOf(text) }
+    byMessage.set(message, known)
+  }
+  return known
 }
 
 async function runEach(exchange: Exchange, statements: readonly IntendedStatement[]): Promise<void> {

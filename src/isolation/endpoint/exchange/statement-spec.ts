@@ -1,4 +1,4 @@
-import type { ParseMessage } from '../wire/frontend-messages.ts'
+import { type ParseMessage, parseText, readParse } from '../wire/frontend-messages.ts'
 import { type IntendedStatement, intentsOf } from './statement-intent.ts'
 
 /** A prepared statement as a client made it: what it Parsed, and what the statement means. */
@@ -12,6 +12,18 @@ export interface StatementSpec {
 
 const MAX_CACHED = 2000
 const cache = new Map<string, StatementSpec>()
+const byMessage = new WeakMap<Buffer, { name: string; spec: StatementSpec }>()
+
+/** The statement name and spec of a Parse message, read once however often it is asked for. */
+export function parsed(message: Buffer): { name: string; spec: StatementSpec } {
+  let known = byMessage.get(message)
+  if (known === undefined) {
+    const parse = readParse(message)
+    known = { name: parse.name, spec: specOf(parse) }
+    byMessage.set(message, known)
+  }
+  return known
+}
 
 /**
  * The spec of a Parse message. Apps send the same few statements again and again (pg re-Parses
@@ -21,7 +33,7 @@ export function specOf(parse: ParseMessage): StatementSpec {
   const key = parse.tail.toString('latin1')
   const cached = cache.get(key)
   if (cached !== undefined) return cached
-  const spec = { tail: Buffer.from(parse.tail), key, statement: soleStatement(parse.text) }
+  const spec = { tail: Buffer.from(parse.tail), key, statement: soleStatement(parseText(parse.tail)) }
   if (cache.size >= MAX_CACHED) cache.clear()
   cache.set(key, spec)
   return spec

@@ -5,7 +5,6 @@ import {
   readBind,
   readBindParameters,
   readExecute,
-  readParse,
   readTarget,
   type TargetMessage,
   writeBind,
@@ -19,7 +18,7 @@ import type { Exchange } from './exchange.ts'
 import { missingPortal, missingStatement, statementExists } from './protocol-errors.ts'
 import { recordSessionEffects } from './session-effects.ts'
 import { startsCopyIn } from './statement-intent.ts'
-import { type StatementSpec, specOf } from './statement-spec.ts'
+import { parsed, type StatementSpec } from './statement-spec.ts'
 
 type Step = Promise<void> | undefined
 
@@ -31,7 +30,7 @@ export function translateMessage(exchange: Exchange, batch: OpenBatch, message: 
     case Frontend.Bind:
       return bind(exchange, batch, message)
     case Frontend.Describe:
-      return describe(exchange, batch, readTarget(message))
+      return describe(exchange, batch, message)
     case Frontend.Execute:
       return execute(exchange, batch, message)
     case Frontend.Close:
@@ -44,17 +43,16 @@ export function translateMessage(exchange: Exchange, batch: OpenBatch, message: 
 }
 
 function parse(exchange: Exchange, batch: OpenBatch, message: Buffer): Step {
-  const { name, ...rest } = readParse(message)
+  const { name, spec } = parsed(message)
   const { client, backend, policy } = exchange
   if (name !== '' && client.statements.has(name)) return failHere(exchange, batch, statementExists(name))
-  const spec = specOf({ name, ...rest })
   if (spec.statement.intent.kind === 'refused' && policy.answers(spec.statement.intent)) {
     return policy.answer(client, spec.statement).then(undefined, (error: unknown) => failHere(exchange, batch, error))
   }
   client.statements.set(name, spec)
   const forget = () => client.statements.delete(name)
   if (policy.answers(spec.statement.intent)) return queueReplies(exchange, [PARSE_COMPLETE])
-  if (name === '') return parseUnnamed(exchange, batch, spec, 'all', forget)
+  if (name === '') return parseUnnamed(exchange, batch, spec, 'all', forget, message)
   if (backend.statements.nameOf(spec.key) !== undefined) return queueReplies(exchange, [PARSE_COMPLETE])
   prepareNamed(exchange, batch, spec, 'all', forget)
   return undefined
@@ -70,28 +68,35 @@ function bind(exchange: Exchange, batch: OpenBatch, message: Buffer): Step {
   if (policy.answers(spec.statement.intent)) return queueReplies(exchange, [BIND_COMPLETE])
   const serverName = serverStatement(exchange, batch, statement, spec)
   if (portal === '') backend.statements.unnamedPortalOwner = client
-  return queueMessage(exchange, batch, writeBind(client.serverPortal(portal), serverName, tail), {
+  // The common case, an unnamed statement into the unnamed portal, goes to the server as it came.
+  const rewritten =
+    portal === '' && serverName === statement ? message : writeBind(client.serverPortal(portal), serverName, tail)
+  return queueMessage(exchange, batch, rewritten, {
     until: 1,
     forward: 'all',
     onFail: () => client.portals.delete(portal),
   })
 }
 
-function describe(exchange: Exchange, batch: OpenBatch, target: TargetMessage): Step {
+function describe(exchange: Exchange, batch: OpenBatch, message: Buffer): Step {
+  const target = readTarget(message)
   const { client, policy } = exchange
   const spec = target.type === 'S' ? client.statements.get(target.name) : portalSpec(exchange, target.name)
   if (spec === undefined) return failHere(exchange, batch, missingTarget(target))
   const answered = policy.answers(spec.statement.intent)
   if (target.type === 'P') {
     if (answered) return queueReplies(exchange, [NO_DATA])
-    return queueMessage(exchange, batch, writeDescribe({ type: 'P', name: client.serverPortal(target.name) }), {
+    const rewritten =
+      target.name === '' ? message : writeDescribe({ type: 'P', name: client.serverPortal(target.name) })
+    return queueMessage(exchange, batch, rewritten, {
       until: 1,
       forward: 'all',
     })
   }
   if (answered) return queueReplies(exchange, [NO_PARAMETERS, NO_DATA])
   const name = serverStatement(exchange, batch, target.name, spec)
-  return queueMessage(exchange, batch, writeDescribe({ type: 'S', name }), { until: 2, forward: 'all' })
+  const rewritten = name === target.name ? message : writeDescribe({ type: 'S', name })
+  return queueMessage(exchange, batch, rewritten, { until: 2, forward: 'all' })
 }
 
 function execute(exchange: Exchange, batch: OpenBatch, message: Buffer): Step {
@@ -104,7 +109,8 @@ function execute(exchange: Exchange, batch: OpenBatch, message: Buffer): Step {
   const values = exchange.client.portalValues.get(portal)
   const onDone =
     statement.intent.kind === 'plain' ? undefined : () => recordSessionEffects(exchange, statement.intent, values)
-  return queueMessage(exchange, batch, writeExecute(exchange.client.serverPortal(portal), tail), {
+  const rewritten = portal === '' ? message : writeExecute(exchange.client.serverPortal(portal), tail)
+  return queueMessage(exchange, batch, rewritten, {
     until: 'execute',
     forward: 'all',
     onDone,
@@ -168,10 +174,11 @@ function parseUnnamed(
   spec: StatementSpec,
   forward: 'all' | 'errors',
   onFail?: () => void,
+  original?: Buffer,
 ): undefined {
   const { statements } = exchange.backend
   statements.unnamed = spec.key
-  return queueMessage(exchange, batch, writeParse('', spec.tail), {
+  return queueMessage(exchange, batch, original ?? writeParse('', spec.tail), {
     until: 1,
     forward,
     onFail: () => {

@@ -7,11 +7,11 @@ import { errorResponseFor, ServerError, testEndedError } from '../endpoint-error
 import type { Exchange, ExchangePolicy } from '../exchange/exchange.ts'
 import { runUnit } from '../exchange/run-unit.ts'
 import { sendOwn, undoToSavepoint } from '../exchange/server-round.ts'
+import { queryStatements } from '../exchange/simple-query.ts'
 import type { IntendedStatement, StatementIntent } from '../exchange/statement-intent.ts'
-import { intentsOf } from '../exchange/statement-intent.ts'
-import { specOf } from '../exchange/statement-spec.ts'
+import { parsed } from '../exchange/statement-spec.ts'
 import type { TransactionStatus } from '../wire/backend-messages.ts'
-import { Frontend, readBind, readExecute, readParse, readQuery, SYNC, writeQuery } from '../wire/frontend-messages.ts'
+import { Frontend, readBind, readExecute, SYNC, writeQuery } from '../wire/frontend-messages.ts'
 import { failUnit, type Phase, type RefusedStatement, unitText } from './phase.ts'
 import type { ServerSession } from './server-session.ts'
 
@@ -76,7 +76,13 @@ export class SharedTransaction implements Phase, ExchangePolicy {
   async serve(client: ClientSession, unit: ClientUnit): Promise<boolean> {
     if (this.#over) return false
     try {
-      await this.#queue.run(client, opensTransaction(client, unit), unitText(unit), () => this.#job(client, unit))
+      const opens = opensTransaction(client, unit)
+      await this.#queue.run(
+        client,
+        opens,
+        () => unitText(unit),
+        () => this.#job(client, unit),
+      )
     } catch (error) {
       if (error === PHASE_ENDED) return false
       failUnit(client, unit, error, this.status(client))
@@ -217,14 +223,12 @@ export class SharedTransaction implements Phase, ExchangePolicy {
 }
 
 function opensTransaction(client: ClientSession, unit: ClientUnit): boolean {
-  if (unit.kind === 'query') {
-    return unit.message[0] === Frontend.Query && intentsOf(readQuery(unit.message)).some(({ intent }) => begins(intent))
-  }
+  if (unit.kind === 'query') return queryStatements(unit.message).statements.some(({ intent }) => begins(intent))
   return unit.messages.some((message) => begins(intentOfMessage(client, message)))
 }
 
 function intentOfMessage(client: ClientSession, message: Buffer): StatementIntent | undefined {
-  if (message[0] === Frontend.Parse) return specOf(readParse(message)).statement.intent
+  if (message[0] === Frontend.Parse) return parsed(message).spec.statement.intent
   if (message[0] === Frontend.Bind) return client.statements.get(readBind(message).statement)?.statement.intent
   if (message[0] === Frontend.Execute) return client.portals.get(readExecute(message).portal)?.statement.intent
   return undefined

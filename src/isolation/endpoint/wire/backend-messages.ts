@@ -28,8 +28,14 @@ export function commandComplete(tag: string): Buffer {
   return message(Backend.CommandComplete, cstrings(tag))
 }
 
+const READY: Record<TransactionStatus, Buffer> = {
+  I: message(Backend.ReadyForQuery, Buffer.from('I')),
+  T: message(Backend.ReadyForQuery, Buffer.from('T')),
+  E: message(Backend.ReadyForQuery, Buffer.from('E')),
+}
+
 export function readyForQuery(status: TransactionStatus): Buffer {
-  return message(Backend.ReadyForQuery, Buffer.from(status))
+  return READY[status]
 }
 
 export function parameterStatus(name: string, value: string): Buffer {

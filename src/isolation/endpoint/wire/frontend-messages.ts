@@ -7,7 +7,6 @@ export const Frontend = FrontendMessageCode
 /** `Parse`: a statement name, then the rest (the query text and parameter types) kept as bytes. */
 export interface ParseMessage {
   readonly name: string
-  readonly text: string
   readonly tail: Buffer
 }
 
@@ -43,8 +42,12 @@ function cstring(message: Buffer, offset: number): [string, number] {
 
 export function readParse(message: Buffer): ParseMessage {
   const [name, textStart] = cstring(message, BODY)
-  const [text] = cstring(message, textStart)
-  return { name, text, tail: message.subarray(textStart) }
+  return { name, tail: message.subarray(textStart) }
+}
+
+/** The query text at the start of a Parse message's tail. */
+export function parseText(tail: Buffer): string {
+  return cstring(tail, 0)[0]
 }
 
 export function readBind(message: Buffer): BindMessage {
