@@ -184,14 +184,16 @@ export class WireEndpoint implements AsyncDisposable {
       socket.end(errorResponse({ severity: 'FATAL', code: '57P03', ...noTestStartup(this.#options.idleTimeout) }))
       return
     }
+    const serverParameters = this.#phases.parameters ?? new Map<string, string>()
     const client = new ClientSession(socket, {
       processId: this.#newProcessId(),
       secretKey: randomInt(2 ** 31),
       startup,
+      serverParameters,
       era: () => this.#phases.era,
     })
     this.#clients.set(client.processId, client)
-    greet(client, this.#phases.parameters ?? new Map(), startup)
+    greet(client, serverParameters, startup)
     await this.#drive(client)
   }
 

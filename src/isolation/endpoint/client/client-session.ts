@@ -13,6 +13,8 @@ export interface ClientIdentity {
   readonly processId: number
   readonly secretKey: number
   readonly startup: Readonly<Record<string, string>>
+  /** What a fresh server session reports: the settings a client gets without asking. */
+  readonly serverParameters: ReadonlyMap<string, string>
   /** The endpoint's phase counter, stamped on each unit as it arrives. */
   readonly era: () => number
 }
@@ -54,7 +56,7 @@ export class ClientSession {
     this.processId = identity.processId
     this.secretKey = identity.secretKey
     this.#era = identity.era
-    this.settings = new SessionSettings(identity.startup)
+    this.settings = new SessionSettings(identity.startup, identity.serverParameters)
     socket.on('data', (chunk: Buffer) => this.#read(chunk))
     socket.once('close', () => this.#close())
     socket.on('error', () => this.#close())

@@ -17,6 +17,14 @@ describe('SessionSettings', () => {
     expect(settings.wanted.get('application_name')?.sql).toBe(`SET "application_name" TO 'api'`)
   })
 
+  test('needs no SET for a startup value the server reports already', () => {
+    const settings = new SessionSettings(
+      { client_encoding: 'UTF8', application_name: 'api' },
+      new Map([['client_encoding', 'UTF8']]),
+    )
+    expect([...settings.wanted.keys()]).toEqual(['application_name'])
+  })
+
   test('records SET and RESET, and ignores SET LOCAL', () => {
     const settings = new SessionSettings()
     settings.record(set('search_path', 'app'))

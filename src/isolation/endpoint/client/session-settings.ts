@@ -20,12 +20,17 @@ export class SessionSettings {
   /** Settings the open app transaction changed with SET LOCAL. */
   readonly #local = new Set<string>()
 
-  constructor(startup: Readonly<Record<string, string>> = {}) {
-    for (const [name, value] of Object.entries(startup)) {
-      if (!NOT_SETTINGS.has(name)) this.wanted.set(name.toLowerCase(), startupSetting(name, value))
-    }
-    for (const [name, value] of optionSettings(startup.options ?? '')) {
-      this.wanted.set(name.toLowerCase(), startupSetting(name, value))
+  /**
+   * `server` holds the values a fresh server session reports (its ParameterStatus): a startup
+   * value equal to one of them needs no SET (pg's client_encoding=UTF8, for one).
+   */
+  constructor(startup: Readonly<Record<string, string>> = {}, server: ReadonlyMap<string, string> = new Map()) {
+    const given = [...Object.entries(startup), ...optionSettings(startup.options ?? '')]
+    const reported = new Map([...server].map(([name, value]) => [name.toLowerCase(), value]))
+    for (const [name, value] of given) {
+      const key = name.toLowerCase()
+      if (NOT_SETTINGS.has(key) || reported.get(key) === value) continue
+      this.wanted.set(key, startupSetting(name, value))
     }
   }
 
