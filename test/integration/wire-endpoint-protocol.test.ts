@@ -26,13 +26,16 @@ describe.concurrent('wire endpoint protocol', () => {
     expect(await answerTo(portOf(endpoint.url), 80877104)).toBe('N')
   })
 
-  test('serves a Unix socket too, with unixSocket: true', async ({ url, onTestFinished }) => {
-    const endpoint = await createWireEndpoint({ betweenTests: url, unixSocket: true })
-    onTestFinished(() => endpoint.close())
+  test('serves a Unix socket too, which its environment names', async ({ endpoint, url, onTestFinished }) => {
+    expect(endpoint.env.DATABASE_URL).toBe(endpoint.socketUrl)
     const client = new pg.Client(endpoint.socketUrl)
     await client.connect()
     expect((await client.query('SELECT count(*)::int AS n FROM items')).rows).toEqual([{ n: 0 }])
     await client.end()
+    const tcpOnly = await createWireEndpoint({ betweenTests: url, unixSocket: false })
+    onTestFinished(() => tcpOnly.close())
+    expect(tcpOnly.socketUrl).toBeUndefined()
+    expect(tcpOnly.env.DATABASE_URL).toBe(tcpOnly.url)
   })
 
   test('refuses a wrong password', async ({ endpoint }) => {

@@ -28,9 +28,9 @@ export interface WireEndpointOptions {
    */
   statementSavepoints?: boolean
   /**
-   * Listen on a Unix socket too (in a private temp dir), for `socketUrl`: cheaper per query than
-   * TCP on the same machine, for drivers that accept a socket directory as `host`.
-   * @default false
+   * Listen on a Unix socket too (in a private temp dir), for `socketUrl` and `env`: measured to
+   * add half the time per query that TCP adds (bench/endpoint-overhead.ts).
+   * @default true, except on Windows
    */
   unixSocket?: boolean
   /**
@@ -65,7 +65,7 @@ export function resolveEndpointOptions(options: WireEndpointOptions): ResolvedEn
     idleTimeout: options.idleTimeout ?? 5000,
     transactionWaitTimeout: options.transactionWaitTimeout ?? 5000,
     statementSavepoints: options.statementSavepoints ?? true,
-    unixSocket: options.unixSocket ?? false,
+    unixSocket: options.unixSocket ?? process.platform !== 'win32',
     database: options.database ?? 'testbed',
   }
 }

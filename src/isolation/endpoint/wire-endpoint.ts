@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs'
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -91,22 +91,26 @@ export class WireEndpoint implements AsyncDisposable {
   }
 
   /**
-   * The endpoint's URL through its Unix socket (with `unixSocket: true`): libpq's form, the socket's
-   * directory as `host`, which pg and libpq-based drivers accept.
+   * The endpoint's URL through its Unix socket (unless `unixSocket: false`), in libpq's form: the
+   * socket's directory as the `host` parameter. pg, postgres.js, Knex, TypeORM, Sequelize and
+   * Prisma's adapter use the socket; a driver that ignores the parameter (MikroORM) reaches the
+   * same endpoint over TCP at the URL's address.
    */
   get socketUrl(): string | undefined {
     if (this.#socketServer === null) return undefined
-    const { port } = this.#server.address() as AddressInfo
     const host = encodeURIComponent(this.#socketServer.dir)
-    return `postgresql://${USER}:${this.#password}@localhost:${port}/${this.#options.database}?host=${host}`
+    return `${this.url}?host=${host}`
   }
 
-  /** `DATABASE_URL` and the libpq variables (`PGHOST`, `PGPORT`, …) that point at the endpoint. */
+  /**
+   * `DATABASE_URL` and the libpq variables (`PGHOST`, `PGPORT`, …) that point at the endpoint,
+   * through its Unix socket when it has one (cheaper per query than TCP).
+   */
   get env(): Readonly<Record<string, string>> {
     const { port } = this.#server.address() as AddressInfo
     return {
-      DATABASE_URL: this.url,
-      PGHOST: '127.0.0.1',
+      DATABASE_URL: this.socketUrl ?? this.url,
+      PGHOST: this.#socketServer?.dir ?? '127.0.0.1',
       PGPORT: String(port),
       PGUSER: USER,
       PGPASSWORD: this.#password,
@@ -159,7 +163,10 @@ export class WireEndpoint implements AsyncDisposable {
     const dir = mkdtempSync(join(tmpdir(), 'testbed-endpoint-'))
     const server = createServer((socket) => void this.#accept(socket))
     const { port } = this.#server.address() as AddressInfo
-    await listenOn(server, { path: join(dir, `.s.PGSQL.${port}`) })
+    const path = join(dir, `.s.PGSQL.${port}`)
+    await listenOn(server, { path })
+    // postgres.js looks for the default port's name in a socket directory, whatever the URL's port.
+    symlinkSync(path, join(dir, '.s.PGSQL.5432'))
     this.#socketServer = { server, dir }
   }
 
