@@ -74,7 +74,8 @@ async function endpointSuite(): Promise<Suite> {
   const isolation = await createIsolation(adminUrl, { strategy: 'transaction', template, leakCheck: false })
   const { url } = await isolation.begin().then(async (db) => (await isolation.rollback(db), db))
   const endpoint = await createWireEndpoint({ betweenTests: url, database: new URL(url).pathname.slice(1) })
-  const pool = new pg.Pool({ connectionString: endpoint.url })
+  // As the app would: its pool made from DATABASE_URL (the endpoint's Unix socket).
+  const pool = new pg.Pool({ connectionString: endpoint.env.DATABASE_URL })
   return {
     name: "transaction, the app's own pool via the endpoint",
     runTest: async (round) => {

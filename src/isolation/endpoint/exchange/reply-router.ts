@@ -16,6 +16,8 @@ export interface Expectation {
    * statements). ReadyForQuery never does: the endpoint writes its own.
    */
   readonly forward: 'all' | 'errors' | 'none'
+  /** A reply code the client does not get even when replies are forwarded (NoData of an added Describe). */
+  readonly drop?: number
   /** Replies the endpoint makes itself, written to the client when this expectation's turn comes. */
   readonly synthetic?: readonly Buffer[]
   /** Called with the message that completed it. */
@@ -96,7 +98,7 @@ export class ReplyRouter {
   }
 
   #reply(head: Pending, code: number, message: Buffer): void {
-    if (head.expectation.forward === 'all') this.sink(message)
+    if (head.expectation.forward === 'all' && code !== head.expectation.drop) this.sink(message)
     if (code === Backend.CopyIn) this.onCopyIn()
     if (ASYNC.has(code) || !counts(code)) return
     if (this.#completes(head, code)) this.#done(message)
