@@ -1,14 +1,9 @@
 import pg from 'pg'
 import { describe, expect } from 'vitest'
 import { createWireEndpoint } from '../../src/isolation/endpoint/wire-endpoint.ts'
+import { connectedClient } from '../test-utils/clients.ts'
 import { freshDatabase, itemNames, endpointTest as test } from '../test-utils/endpoint-test.ts'
 import { serverUrl, withClient } from '../test-utils/transaction-test.ts'
-
-async function connected(url: string): Promise<pg.Client> {
-  const client = new pg.Client(url)
-  await client.connect()
-  return client
-}
 
 describe.concurrent("wire endpoint under isolation 'database' and 'reset'", () => {
   test("a pool made before the test reaches each test's own database, and lets it be dropped after", async ({
@@ -30,7 +25,7 @@ describe.concurrent("wire endpoint under isolation 'database' and 'reset'", () =
   test('commits for real, and gives each client a session of its own', async ({ endpoint }) => {
     const url = await freshDatabase()
     await endpoint.beginTest({ isolation: 'reset', url })
-    const [first, second] = await Promise.all([connected(endpoint.url), connected(endpoint.url)])
+    const [first, second] = await Promise.all([connectedClient(endpoint.url), connectedClient(endpoint.url)])
     await first.query('BEGIN')
     await second.query('BEGIN')
     await first.query("INSERT INTO items (name) VALUES ('first')")
@@ -46,7 +41,7 @@ describe.concurrent("wire endpoint under isolation 'database' and 'reset'", () =
     endpoint,
   }) => {
     const [first, second] = [await freshDatabase(), await freshDatabase()]
-    const client = await connected(endpoint.url)
+    const client = await connectedClient(endpoint.url)
     const named = { name: 'database_name', text: 'SELECT current_database() AS name' }
     const received: string[] = []
     client.on('notification', ({ payload }) => received.push(payload ?? ''))
@@ -80,7 +75,7 @@ describe.concurrent("wire endpoint under isolation 'database' and 'reset'", () =
     const endpoint = await createWireEndpoint({ idleTimeout: 50 })
     onTestFinished(() => endpoint.close())
     await endpoint.beginTest({ isolation: 'transaction', url })
-    const client = await connected(endpoint.url)
+    const client = await connectedClient(endpoint.url)
     await endpoint.endTest()
     const error = await client.query('SELECT 1').catch((caught: pg.DatabaseError) => caught)
     expect(error).toMatchObject({ code: '55000', detail: 'testbed error code: TESTBED_ENDPOINT_NO_TEST' })

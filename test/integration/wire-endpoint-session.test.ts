@@ -1,12 +1,7 @@
-import pg from 'pg'
+import type pg from 'pg'
 import { describe, expect } from 'vitest'
+import { connectedClient } from '../test-utils/clients.ts'
 import { endpointTest as test } from '../test-utils/endpoint-test.ts'
-
-async function connected(url: string, config: pg.ClientConfig = {}): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, ...config })
-  await client.connect()
-  return client
-}
 
 async function show(client: pg.Client, setting: string): Promise<string> {
   const { rows } = await client.query<Record<string, string>>(`SHOW ${setting}`)
@@ -25,7 +20,7 @@ describe.concurrent('wire endpoint sessions', () => {
     begun,
     url,
   }) => {
-    const [first, second] = await Promise.all([connected(begun.url), connected(begun.url)])
+    const [first, second] = await Promise.all([connectedClient(begun.url), connectedClient(begun.url)])
     await first.query('SET search_path TO first_schema, public')
     await first.query("SET application_name = 'first'")
     expect(await show(second, 'search_path')).toBe('"$user", public')
@@ -39,8 +34,8 @@ describe.concurrent('wire endpoint sessions', () => {
   })
 
   test('gives each client the settings it connected with', async ({ begun }) => {
-    const api = await connected(begun.url, { application_name: 'api', options: '-c statement_timeout=1234' })
-    const worker = await connected(begun.url, { application_name: 'worker' })
+    const api = await connectedClient(begun.url, { application_name: 'api', options: '-c statement_timeout=1234' })
+    const worker = await connectedClient(begun.url, { application_name: 'worker' })
     expect(await show(api, 'application_name')).toBe('api')
     expect(await show(worker, 'application_name')).toBe('worker')
     expect(await show(api, 'statement_timeout')).toBe('1234ms')
@@ -49,18 +44,18 @@ describe.concurrent('wire endpoint sessions', () => {
   })
 
   test("undoes a client's SET inside an app transaction it rolls back, and keeps one it commits", async ({ begun }) => {
-    const client = await connected(begun.url)
+    const client = await connectedClient(begun.url)
     await client.query("BEGIN; SET application_name = 'rolled back'; ROLLBACK")
     expect(await show(client, 'application_name')).toBe('')
     await client.query("BEGIN; SET application_name = 'committed'; COMMIT")
-    const other = await connected(begun.url)
+    const other = await connectedClient(begun.url)
     expect(await show(other, 'application_name')).toBe('')
     expect(await show(client, 'application_name')).toBe('committed')
     await Promise.all([client.end(), other.end()])
   })
 
   test('a SET LOCAL ends with the app transaction, as on PostgreSQL', async ({ begun }) => {
-    const client = await connected(begun.url)
+    const client = await connectedClient(begun.url)
     await client.query('BEGIN')
     await client.query("SET LOCAL application_name = 'local'")
     expect(await show(client, 'application_name')).toBe('local')
@@ -74,7 +69,7 @@ describe.concurrent('wire endpoint sessions', () => {
   test('delivers NOTIFY to the clients that LISTEN, at once outside a transaction and at COMMIT inside one', async ({
     begun,
   }) => {
-    const [listener, sender] = await Promise.all([connected(begun.url), connected(begun.url)])
+    const [listener, sender] = await Promise.all([connectedClient(begun.url), connectedClient(begun.url)])
     const received = notificationsOf(listener)
     await listener.query('LISTEN orders')
     await sender.query("NOTIFY orders, 'outside'")
@@ -97,7 +92,7 @@ describe.concurrent('wire endpoint sessions', () => {
   })
 
   test('delivers SELECT pg_notify(…) with literal or bound arguments, like NOTIFY', async ({ begun }) => {
-    const [listener, sender] = await Promise.all([connected(begun.url), connected(begun.url)])
+    const [listener, sender] = await Promise.all([connectedClient(begun.url), connectedClient(begun.url)])
     const received = notificationsOf(listener)
     await listener.query('LISTEN "Orders"')
     await sender.query("SELECT pg_notify('Orders', 'literal')")
@@ -115,7 +110,7 @@ describe.concurrent('wire endpoint sessions', () => {
   })
 
   test('a named statement a client prepared in one test still runs in the next', async ({ begun, url }) => {
-    const client = await connected(begun.url)
+    const client = await connectedClient(begun.url)
     const named = { name: 'count_items', text: 'SELECT count(*)::int AS n FROM items' }
     await client.query("INSERT INTO items (name) VALUES ('one')")
     expect((await client.query(named)).rows).toEqual([{ n: 1 }])

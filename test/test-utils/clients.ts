@@ -17,6 +17,13 @@ export async function pgQuery<T extends pg.QueryResultRow>(url: string, sql: str
   }
 }
 
+/** A connected pg.Client of its own; the caller ends it. */
+export async function connectedClient(url: string, config: pg.ClientConfig = {}): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, ...config })
+  await client.connect()
+  return client
+}
+
 /** Runs `work` on a connection of its own, outside any test's transaction, and closes it. */
 export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client(url)
