@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,14 +9,20 @@ const run = promisify(execFile)
 const require = createRequire(import.meta.url)
 const repositoryModules = join(import.meta.dirname, '..', '..', 'node_modules')
 
+/** A generated Prisma client: the path of its `client.ts`, and how to delete it. */
+export interface GeneratedClient {
+  readonly path: string
+  remove(): void
+}
+
 /**
  * Generates a Prisma 7 client (the TypeScript `prisma-client` generator) for `models`, into a
- * temp dir whose node_modules is this repository's, and returns the path of its `client.ts`.
+ * temp dir whose node_modules is this repository's.
  * Works offline: `prisma generate` needs no engine binary (the query compiler is WebAssembly in
  * @prisma/client), but the CLI downloads its schema engine unless one is named, so an empty file
  * is named: generate never runs it.
  */
-export async function generatePrismaClient(models: string): Promise<string> {
+export async function generatePrismaClient(models: string): Promise<GeneratedClient> {
   const dir = mkdtempSync(join(tmpdir(), 'testbed-prisma-'))
   symlinkSync(repositoryModules, join(dir, 'node_modules'), 'dir')
   const schema = join(dir, 'schema.prisma')
@@ -33,5 +39,5 @@ export async function generatePrismaClient(models: string): Promise<string> {
       CHECKPOINT_DISABLE: '1',
     },
   })
-  return join(dir, 'generated', 'client.ts')
+  return { path: join(dir, 'generated', 'client.ts'), remove: () => rmSync(dir, { recursive: true, force: true }) }
 }

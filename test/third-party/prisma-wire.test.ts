@@ -1,15 +1,21 @@
 import { describe, expect, test } from 'vitest'
-import { generatePrismaClient } from '../test-utils/prisma-generate.ts'
+import { type GeneratedClient, generatePrismaClient } from '../test-utils/prisma-generate.ts'
 import { useWireEndpoint } from '../test-utils/wire-suite.ts'
 
 const ITEM = 'model Item {\n  id   Int    @id @default(autoincrement())\n  name String @unique\n  @@map("items")\n}'
 
+let generated: GeneratedClient | undefined
+
 const suite = useWireEndpoint({
   load: async () => {
-    process.env.WIRE_PRISMA_CLIENT = await generatePrismaClient(ITEM)
+    generated = await generatePrismaClient(ITEM)
+    process.env.WIRE_PRISMA_CLIENT = generated.path
     return import('../fixtures/wire-apps/prisma-app.ts')
   },
-  close: ({ prisma }) => prisma.$disconnect(),
+  close: async ({ prisma }) => {
+    await prisma.$disconnect()
+    generated?.remove()
+  },
 })
 
 async function names(): Promise<string[]> {
