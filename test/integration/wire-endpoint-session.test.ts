@@ -109,6 +109,34 @@ describe.concurrent('wire endpoint sessions', () => {
     await Promise.all([listener.end(), sender.end()])
   })
 
+  test('session advisory locks exclude one client from another, and go when their client leaves', async ({ begun }) => {
+    const [first, second] = await Promise.all([connectedClient(begun.url), connectedClient(begun.url)])
+    const tryLock = async (client: pg.Client, key: number) =>
+      (await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [key])).rows[0]?.locked
+    await first.query('SELECT pg_advisory_lock(42)')
+    expect(await tryLock(second, 42)).toBe(false)
+    const waiting = second.query('SELECT pg_advisory_lock(42)')
+    // The blocked lock holds up nobody else: the first client works on, then unlocks.
+    await first.query("INSERT INTO items (name) VALUES ('while the second waits')")
+    expect((await first.query('SELECT pg_advisory_unlock(42) AS unlocked')).rows).toEqual([{ unlocked: true }])
+    await waiting
+    expect(await tryLock(first, 42)).toBe(false)
+    // The second client leaves holding the lock: the first one's wait for it ends.
+    const firstWaits = first.query('SELECT pg_advisory_lock(42)')
+    await second.end()
+    await firstWaits
+    await first.end()
+  })
+
+  test('a session advisory lock a test kept goes when the test ends', async ({ begun, url }) => {
+    const [first, second] = await Promise.all([connectedClient(begun.url), connectedClient(begun.url)])
+    await first.query('SELECT pg_advisory_lock(7)')
+    await begun.endTest()
+    await begun.beginTest({ isolation: 'transaction', url })
+    expect((await second.query('SELECT pg_try_advisory_lock(7) AS locked')).rows).toEqual([{ locked: true }])
+    await Promise.all([first.end(), second.end()])
+  })
+
   test('a named statement a client prepared in one test still runs in the next', async ({ begun, url }) => {
     const client = await connectedClient(begun.url)
     const named = { name: 'count_items', text: 'SELECT count(*)::int AS n FROM items' }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { splitStatements } from '../../transaction/split-statements.ts'
-import { notifyCall, sessionStatement } from './session-statement.ts'
+import { advisoryLockCall, notifyCall, sessionStatement } from './session-statement.ts'
 
 function read(sql: string) {
   const [statement] = splitStatements(sql)
@@ -81,4 +81,23 @@ describe('notifyCall', () => {
   test('leaves other uses of pg_notify alone', () => {
     expect(notifyCall('SELECT pg_notify(channel, payload) FROM outbox')).toBeNull()
   })
+})
+
+describe('advisoryLockCall', () => {
+  test.each([
+    'SELECT pg_advisory_lock(42)',
+    'select pg_try_advisory_lock($1) as locked',
+    'SELECT pg_advisory_unlock(1, 2)',
+    "SELECT pg_advisory_lock_shared(hashtext('jobs'))",
+    'SELECT pg_advisory_unlock_all()',
+  ])('reads `%s` as a session advisory lock call', (sql) => {
+    expect(advisoryLockCall(sql)).toEqual({ kind: 'advisory-lock' })
+  })
+
+  test.each(['SELECT pg_advisory_xact_lock(1)', 'SELECT pg_advisory_lock(id) FROM jobs'])(
+    'leaves `%s` alone',
+    (sql) => {
+      expect(advisoryLockCall(sql)).toBeNull()
+    },
+  )
 })

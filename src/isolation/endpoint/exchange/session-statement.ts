@@ -19,6 +19,7 @@ export type SessionStatement =
   | { readonly kind: 'unlisten'; readonly channel: string | null }
   | { readonly kind: 'notify'; readonly channel: string; readonly payload: string }
   | { readonly kind: 'notify-call'; readonly channel: Argument; readonly payload: Argument }
+  | { readonly kind: 'advisory-lock' }
   | { readonly kind: 'deallocate-all' }
 
 /** An argument of a function call: a literal, or a parameter (`$1`) whose value comes with Bind. */
@@ -45,6 +46,16 @@ export function notifyCall(text: string): SessionStatement | null {
 
 function argument(parameter: string | undefined, literal: string | undefined): Argument {
   return parameter === undefined ? { value: (literal ?? '').replaceAll("''", "'") } : { parameter: Number(parameter) }
+}
+
+// A lone call of a session-level advisory lock function: pg_advisory_lock, pg_try_advisory_lock_shared,
+// pg_advisory_unlock, pg_advisory_unlock_all… (not the _xact_ ones, which end with the transaction).
+const ADVISORY_CALL =
+  /^\s*select\s+pg_(?:try_)?advisory_(?:un)?lock(?:_shared|_all)?\s*\((?:[^()]|\([^()]*\))*\)(?:\s+as\s+\w+)?\s*;?\s*$/i
+
+/** Reads a lone `SELECT pg_advisory_lock(…)` and its kin: a session advisory lock taken or released. */
+export function advisoryLockCall(text: string): SessionStatement | null {
+  return ADVISORY_CALL.test(text) ? { kind: 'advisory-lock' } : null
 }
 
 /** Statements whose first word may make them a session statement; the rest never are. */

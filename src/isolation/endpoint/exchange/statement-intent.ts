@@ -1,7 +1,13 @@
 import type { TransactionControl } from '../../transaction/app-transactions.ts'
 import { classifySql, type StatementKind } from '../../transaction/classify-statement.ts'
 import { splitStatements } from '../../transaction/split-statements.ts'
-import { notifyCall, SESSION_START, type SessionStatement, sessionStatement } from './session-statement.ts'
+import {
+  advisoryLockCall,
+  notifyCall,
+  SESSION_START,
+  type SessionStatement,
+  sessionStatement,
+} from './session-statement.ts'
 
 /** What one statement means to the endpoint. */
 export type StatementIntent =
@@ -18,6 +24,7 @@ export interface IntendedStatement {
 
 const PLAIN: StatementIntent = { kind: 'plain' }
 const PG_NOTIFY = /pg_notify/i
+const ADVISORY = /advisory/i
 const COPY_IN = /^\s*copy\b[\s\S]*\bfrom\s+stdin\b/i
 
 /** Whether a text may start COPY FROM STDIN: then the server reads whatever follows as the copy's data. */
@@ -41,6 +48,7 @@ function intentOf(text: string, kind: StatementKind): StatementIntent {
   if (kind.kind === 'not-in-transaction') return { kind: 'refused', label: kind.label }
   if (kind.kind !== 'other') return { kind: 'control', control: kind }
   if (PG_NOTIFY.test(text)) return notifyCall(text) ?? PLAIN
+  if (ADVISORY.test(text)) return advisoryLockCall(text) ?? PLAIN
   if (!SESSION_START.test(text)) return PLAIN
   const [statement] = splitStatements(text)
   return (statement === undefined ? null : sessionStatement(statement)) ?? PLAIN

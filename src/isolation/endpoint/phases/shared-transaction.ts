@@ -12,6 +12,7 @@ import type { IntendedStatement, StatementIntent } from '../exchange/statement-i
 import { parsed } from '../exchange/statement-spec.ts'
 import type { TransactionStatus } from '../wire/backend-messages.ts'
 import { Frontend, readBind, readExecute, SYNC, writeQuery } from '../wire/frontend-messages.ts'
+import { LockSessions } from './lock-sessions.ts'
 import { failUnit, type Phase, type RefusedStatement, unitText } from './phase.ts'
 import type { ServerSession } from './server-session.ts'
 
@@ -51,6 +52,7 @@ export class SharedTransaction implements Phase, ExchangePolicy {
   readonly #queue: StatementQueue
   readonly #transactions: AppTransactions
   readonly #notifications = new Map<ClientSession, Array<[string, string]>>()
+  readonly #locks: LockSessions
   /** The client whose job waits for the rest of its extended-protocol batch. */
   #waiting: ClientSession | null = null
   #over = false
@@ -58,6 +60,7 @@ export class SharedTransaction implements Phase, ExchangePolicy {
   constructor(session: ServerSession, options: SharedTransactionOptions) {
     this.#session = session
     this.#options = options
+    this.#locks = new LockSessions(session.backend.url, (client) => this.status(client))
     this.#queue = new StatementQueue({
       waitTimeout: options.transactionWaitTimeout,
       holderAborted: () => session.backend.status === 'E',
@@ -75,6 +78,11 @@ export class SharedTransaction implements Phase, ExchangePolicy {
 
   async serve(client: ClientSession, unit: ClientUnit): Promise<boolean> {
     if (this.#over) return false
+    // Not in the queue: a blocked pg_advisory_lock must not hold up the client that will unlock it.
+    if (LockSessions.serves(client, unit)) {
+      await this.#locks.serve(client, unit)
+      return true
+    }
     try {
       const opens = opensTransaction(client, unit)
       await this.#queue.run(
@@ -92,6 +100,7 @@ export class SharedTransaction implements Phase, ExchangePolicy {
 
   clientLeft(client: ClientSession): void {
     this.#notifications.delete(client)
+    this.#locks.release(client)
     if (this.#queue.holder !== client && !this.#queue.isBusy(client)) return
     this.#queue
       .run(client, false, 'ROLLBACK', () => this.#transactions.rollbackAbandoned(client))
@@ -104,6 +113,7 @@ export class SharedTransaction implements Phase, ExchangePolicy {
     this.#over = true
     this.#waiting?.interrupt()
     await this.#queue.drain(() => PHASE_ENDED)
+    await this.#locks.closeAll()
   }
 
   wraps(client: ClientSession): boolean {
