@@ -60,6 +60,19 @@ describe.concurrent("wire endpoint under isolation 'database' and 'reset'", () =
     await endpoint.endTest()
   })
 
+  test('serves the database it is told to between tests, from the next end of a test on', async ({
+    endpoint,
+    pool,
+  }) => {
+    const replacement = await freshDatabase()
+    await withClient(replacement, (client) => client.query("INSERT INTO items (name) VALUES ('in the replacement')"))
+    endpoint.setBetweenTests(replacement)
+    expect(await itemNames(pool)).toEqual([])
+    await endpoint.beginTest({ isolation: 'transaction', url: replacement })
+    await endpoint.endTest()
+    expect(await itemNames(pool)).toEqual(['in the replacement'])
+  })
+
   test('without a database between tests, a query waits for the next test', async ({ url, onTestFinished }) => {
     const endpoint = await createWireEndpoint({ idleTimeout: 30_000 })
     onTestFinished(() => endpoint.close())

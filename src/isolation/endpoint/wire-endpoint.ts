@@ -69,6 +69,7 @@ export class WireEndpoint implements AsyncDisposable {
   readonly #clients = new Map<number, ClientSession>()
   readonly #sockets = new Set<Socket>()
   readonly #phases: PhaseSwitch
+  #betweenTestsUrl: string | undefined
   #transition: Promise<unknown> = Promise.resolve()
   #closed = false
 
@@ -76,6 +77,7 @@ export class WireEndpoint implements AsyncDisposable {
     this.#options = options
     this.#password = password
     this.#scram = scram
+    this.#betweenTestsUrl = options.betweenTests
     this.#server = createServer((socket) => void this.#accept(socket))
     this.#phases = new PhaseSwitch({
       ...options,
@@ -123,7 +125,7 @@ export class WireEndpoint implements AsyncDisposable {
   async listen(): Promise<void> {
     await listenOn(this.#server, { port: 0, host: '127.0.0.1' })
     if (this.#options.unixSocket) await this.#listenOnSocket()
-    if (this.#options.betweenTests !== undefined) await this.#switch(this.#betweenTests())
+    if (this.#betweenTestsUrl !== undefined) await this.#switch(this.#betweenTests())
   }
 
   /** Begins a test: from now on every client's statements run in `target`. */
@@ -138,6 +140,14 @@ export class WireEndpoint implements AsyncDisposable {
   /** Ends the test: rolls back (or closes its sessions), then serves the time between tests. */
   async endTest(): Promise<EndpointTestReport> {
     return { refused: await this.#switch(this.#betweenTests()) }
+  }
+
+  /**
+   * Serves another database between tests from the next `endTest()` on: the worker's, after the
+   * worker's database was replaced (a leak check's fresh clone); undefined to serve none.
+   */
+  setBetweenTests(url: string | undefined): void {
+    this.#betweenTestsUrl = url
   }
 
   /** Stops serving: closes every client connection and server session. */
@@ -171,7 +181,7 @@ export class WireEndpoint implements AsyncDisposable {
   }
 
   #betweenTests(): { kind: 'shared'; url: string; test: false } | null {
-    const url = this.#options.betweenTests
+    const url = this.#betweenTestsUrl
     return url === undefined ? null : { kind: 'shared', url, test: false }
   }
 
