@@ -11,6 +11,7 @@ import pg from 'pg'
 import { stateDir } from '../src/core/paths.ts'
 import { ephemeralPort } from '../src/providers/free-port.ts'
 import { spawnIdentity, unprivilegedUser } from '../src/providers/run-as-user.ts'
+import { unpackArchive } from '../src/services/postgres/cache-archive.ts'
 import { cachedCluster } from '../src/services/postgres/initdb-cache.ts'
 import { findEmbeddedBinaries, type PostgresBinaries } from '../src/services/postgres/postgres-binaries.ts'
 import { postgres } from '../src/services/postgres/postgres-service.ts'
@@ -155,7 +156,7 @@ async function measureParts(): Promise<Timings> {
     const data = join(dir, 'data')
     mkdirSync(data, { mode: 0o700 })
     if (runAs) chownSync(data, runAs.uid, runAs.gid)
-    const copy = await timed(() => exec('tar', ['-xpf', cachedCluster(binaries), '-C', data]))
+    const copy = await timed(() => unpackArchive(cachedCluster(binaries), data))
     return {
       'part: detect providers': detect,
       'part: initdb (testbed flags)': initdb,

@@ -32,7 +32,8 @@ export async function startPostgresServer(
   context.progress.step(`${context.serviceName}: starting ${label}`)
   // Checked before initdb, so a taken port fails at once rather than after the slow part.
   if (options.port !== undefined) await assertPortFree(options.port, context.serviceName, label)
-  const cache = await prepareDataDir(binaries, dataDir, runAs, context.snapshotKey)
+  const target = { dataDir, runAs, label, serviceName: context.serviceName, progress: context.progress }
+  const cache = await prepareDataDir(binaries, target, context.snapshotKey)
   for (let attempt = 1; ; attempt++) {
     const port = options.port ?? (await ephemeralPort())
     try {
