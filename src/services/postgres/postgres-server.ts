@@ -14,7 +14,13 @@ import type { PostgresOptions } from './postgres-options.ts'
 import { probePostgres } from './postgres-probe.ts'
 
 // Durability off: a test server's data is thrown away, so waiting for disks buys nothing.
-const FAST_SETTINGS = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }
+// Dynamic shared memory in the data dir rather than /dev/shm: a killed server's segments go with it.
+const FAST_SETTINGS = {
+  fsync: 'off',
+  synchronous_commit: 'off',
+  full_page_writes: 'off',
+  dynamic_shared_memory_type: 'mmap',
+}
 const PORT_ATTEMPTS = 3
 
 /** Starts a private PostgreSQL from `binaries`: temp data dir, loopback port and unix socket, durability off. */
