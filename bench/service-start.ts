@@ -1,11 +1,13 @@
 // PostgreSQL start time: testbed (cold and warm initdb cache) against plain `initdb` + `pg_ctl start`, in one run.
 // Machines are noisy, so this prints medians and ratios against the same-run baseline and never fails on time.
-// Usage: npm run bench [-- --samples N]. Data dirs go where testbed puts them by default (/dev/shm when it is a
-// roomy tmpfs, else TMPDIR); TESTBED_BENCH_DIR=/tmp npm run bench measures a disk filesystem instead.
-import { execFile, spawn, spawnSync } from 'node:child_process'
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statfsSync } from 'node:fs'
+// Usage: npm run bench [-- --samples N] [-- --before REF]. Data dirs go where testbed puts them by default
+// (/dev/shm when it is a roomy tmpfs, else TMPDIR); TESTBED_BENCH_DIR=/tmp npm run bench measures a disk
+// filesystem instead. --before REF also times testbed as it was at git revision REF, in the same rounds.
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process'
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statfsSync, symlinkSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
 import pg from 'pg'
 import { stateDir } from '../src/core/paths.ts'
@@ -15,6 +17,7 @@ import { unpackArchive } from '../src/services/postgres/cache-archive.ts'
 import { cachedCluster } from '../src/services/postgres/initdb-cache.ts'
 import { findEmbeddedBinaries, type PostgresBinaries } from '../src/services/postgres/postgres-binaries.ts'
 import { postgres } from '../src/services/postgres/postgres-service.ts'
+import { createSuperuserPassword, lockSuperuser, socketUrl } from '../src/services/postgres/superuser-password.ts'
 import { resolveProvider } from '../src/services/resolve-provider.ts'
 import { startServices } from '../src/services/service-set.ts'
 
@@ -25,10 +28,20 @@ const RATIOS = [
   ['testbed cold', 'baseline cold'],
   ['testbed warm', 'baseline cold'],
   ['testbed warm', 'baseline warm'],
+  ['testbed cold', 'before cold'],
+  ['testbed warm', 'before warm'],
 ] as const
 // Copies of INITDB_ARGS (initdb-cache.ts) and FAST_SETTINGS (postgres-server.ts), so the parts add up to a testbed start.
-const TESTBED_INITDB_ARGS = '-U postgres -A trust -E UTF8 --locale=C --no-sync --wal-segsize=1'.split(' ')
-const TESTBED_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'listen_addresses=127.0.0.1']
+const TESTBED_INITDB_ARGS =
+  '-U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C --no-sync --wal-segsize=1'.split(' ')
+const TESTBED_SETTINGS = [
+  'fsync=off',
+  'synchronous_commit=off',
+  'full_page_writes=off',
+  'dynamic_shared_memory_type=mmap',
+  'listen_addresses=127.0.0.1',
+  'unix_socket_permissions=0700',
+]
 // The flags a user types by hand.
 const PLAIN_INITDB_ARGS = ['-U', 'postgres', '-A', 'trust']
 // statfs magic numbers: copying the cached cluster costs far more on some filesystems than others.
@@ -39,21 +52,33 @@ const FILESYSTEMS = new Map([
   [0x9123683e, 'btrfs'],
 ])
 
+type StartServices = typeof startServices
+type Postgres = typeof postgres
+
 const exec = promisify(execFile)
-const samples = parseSamples()
+const { samples, before } = parseOptions()
 const binaries = await requireBinaries()
 const runAs = unprivilegedUser()
 const root = mkdtempSync(join(process.env.TESTBED_BENCH_DIR ?? dirname(stateDir()), 'testbed-bench-'))
 const warmCache = join(root, 'warm-cache')
+const beforeWarmCache = join(root, 'before-warm-cache')
 // PostgreSQL runs as another account when we are root; it must reach the data dirs below.
 chmodSync(root, 0o711)
 process.env.TESTBED_STATE_DIR = join(root, 'state')
 process.env.TESTBED_QUIET = '1'
 let counter = 0
+const current = { startServices, postgres }
+const previous = before === undefined ? null : await importRevision(before)
 
 const variants: Array<() => Promise<Timings>> = [
-  () => testbedStart('testbed cold', join(root, `cold-cache-${++counter}`)),
-  () => testbedStart('testbed warm', warmCache),
+  () => testbedStart(current, 'testbed cold', join(root, `cold-cache-${++counter}`)),
+  () => testbedStart(current, 'testbed warm', warmCache),
+  ...(previous
+    ? [
+        () => testbedStart(previous, 'before cold', join(root, `cold-cache-${++counter}`)),
+        () => testbedStart(previous, 'before warm', beforeWarmCache),
+      ]
+    : []),
   baselineCold,
   baselineWarm,
   measureParts,
@@ -67,13 +92,26 @@ try {
   rmSync(root, { recursive: true, force: true })
 }
 
-function parseSamples(): number {
-  const { values } = parseArgs({ options: { samples: { type: 'string', default: '7' } } })
+function parseOptions(): { samples: number; before: string | undefined } {
+  const { values } = parseArgs({ options: { samples: { type: 'string', default: '7' }, before: { type: 'string' } } })
   const count = Number(values.samples)
   if (!Number.isInteger(count) || count < 1) {
     throw new Error(`--samples must be a positive integer, got ${values.samples}`)
   }
-  return count
+  return { samples: count, before: values.before }
+}
+
+// testbed's sources at `revision`, extracted next to a link to this checkout's node_modules, imported beside ours.
+async function importRevision(revision: string): Promise<{ startServices: StartServices; postgres: Postgres }> {
+  const repo = fileURLToPath(new URL('..', import.meta.url))
+  const dir = join(root, 'before')
+  mkdirSync(dir)
+  const archive = execFileSync('git', ['-C', repo, 'archive', revision, 'src', 'package.json'])
+  execFileSync('tar', ['-x', '-C', dir], { input: archive })
+  symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'))
+  const { startServices } = (await import(join(dir, 'src/services/service-set.ts'))) as { startServices: StartServices }
+  const { postgres } = (await import(join(dir, 'src/services/postgres/postgres-service.ts'))) as { postgres: Postgres }
+  return { startServices, postgres }
 }
 
 async function requireBinaries(): Promise<PostgresBinaries> {
@@ -83,7 +121,8 @@ async function requireBinaries(): Promise<PostgresBinaries> {
 }
 
 async function prime(): Promise<void> {
-  await testbedStart('prime', warmCache)
+  await testbedStart(current, 'prime', warmCache)
+  if (previous) await testbedStart(previous, 'prime', beforeWarmCache)
   await asServerUser(binaries.initdb, ['-D', join(ownedDir('template'), 'data'), ...PLAIN_INITDB_ARGS])
 }
 
@@ -101,17 +140,21 @@ async function runRounds(): Promise<Map<string, number[]>> {
 }
 
 // Timed until the first query of our own, like a test's first query; stopping is not part of it.
-async function testbedStart(name: string, cacheDir: string): Promise<Timings> {
+async function testbedStart(
+  code: { startServices: StartServices; postgres: Postgres },
+  name: string,
+  cacheDir: string,
+): Promise<Timings> {
   process.env.TESTBED_CACHE_DIR = cacheDir
   const started = performance.now()
-  const set = await startServices({ db: postgres({ provider: 'embedded' }) }, { projectDir: root })
+  const set = await code.startServices({ db: code.postgres({ provider: 'embedded' }) }, { projectDir: root })
   try {
     const resolved = performance.now() - started
     await firstQuery({ connectionString: set.env().TESTBED_DB_URL })
     return { [name]: performance.now() - started, [`${name}: startServices resolved`]: resolved }
   } finally {
     await set.stop()
-    if (cacheDir !== warmCache) rmSync(cacheDir, { recursive: true, force: true })
+    if (cacheDir !== warmCache && cacheDir !== beforeWarmCache) rmSync(cacheDir, { recursive: true, force: true })
   }
 }
 
@@ -146,26 +189,41 @@ async function pgCtlSession(dir: string, started: number): Promise<number> {
   }
 }
 
-// testbed's steps one at a time: provider detection, initdb, unpacking the cache, postmaster start, a connection.
+// testbed's steps one at a time: provider detection, initdb, unpacking the cache (checked against its checksum,
+// and as a plain tar for comparison), postmaster start, setting the password, a connection.
 async function measureParts(): Promise<Timings> {
   const dir = ownedDir(`parts-${++counter}`)
   try {
     const detect = await timed(() => resolveProvider('db', postgres({ provider: 'embedded' })))
     const initdb = await timed(() => asServerUser(binaries.initdb, ['-D', join(dir, 'initdb'), ...TESTBED_INITDB_ARGS]))
     process.env.TESTBED_CACHE_DIR = warmCache
-    const data = join(dir, 'data')
-    mkdirSync(data, { mode: 0o700 })
-    if (runAs) chownSync(data, runAs.uid, runAs.gid)
-    const copy = await timed(() => unpackArchive(cachedCluster(binaries), data))
+    const [tar, plainDir] = [plainTar(), ownedDataDir(join(dir, 'plain'))]
+    const plain = await timed(() => exec('tar', ['-xpf', tar, '-C', plainDir]))
+    const data = ownedDataDir(join(dir, 'data'))
+    const unpack = await timed(() => unpackArchive(cachedCluster(binaries), data))
     return {
       'part: detect providers': detect,
       'part: initdb (testbed flags)': initdb,
-      'part: unpack cached cluster': copy,
+      'part: unpack cached cluster (checksummed)': unpack,
+      'part: unpack the same as a plain tar -xpf': plain,
       ...(await postmasterParts(dir)),
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+// The cached cluster without testbed's checksum line: what the cache held before it had one.
+function plainTar(): string {
+  const path = join(root, 'plain.tar')
+  execFileSync('sh', ['-c', 'tail -n +2 "$0" > "$1"', cachedCluster(binaries), path])
+  return path
+}
+
+function ownedDataDir(path: string): string {
+  mkdirSync(path, { mode: 0o700 })
+  if (runAs) chownSync(path, runAs.uid, runAs.gid)
+  return path
 }
 
 async function postmasterParts(dir: string): Promise<Timings> {
@@ -177,17 +235,23 @@ async function postmasterParts(dir: string): Promise<Timings> {
     ...spawnIdentity(runAs),
   })
   const exited = new Promise((resolve) => server.once('exit', resolve))
+  const password = createSuperuserPassword()
   try {
-    // Retried without a pause: the time to the first accepted query, with no polling interval in it.
+    // Retried without a pause: the time to the first accepted query (over the socket), with no polling interval in it.
     while (
-      !(await firstQuery(localConfig(port)).then(
+      !(await firstQuery({ connectionString: socketUrl(dir, port) }).then(
         () => true,
         () => false,
       ))
     ) {}
     const ready = performance.now() - started
-    const connect = await timed(() => firstQuery(localConfig(port)))
-    return { 'part: postmaster start to first query': ready, 'part: connect + SELECT 1': connect }
+    const lock = await timed(() => lockSuperuser(socketUrl(dir, port), password.verifier))
+    const connect = await timed(() => firstQuery({ ...localConfig(port), password: password.password }))
+    return {
+      'part: postmaster start to first query': ready,
+      'part: set the password (ALTER ROLE on the socket)': lock,
+      'part: connect + SELECT 1 (SCRAM)': connect,
+    }
   } finally {
     server.kill('SIGINT')
     await exited

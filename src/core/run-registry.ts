@@ -112,7 +112,8 @@ export class Run {
 
   private save(): void {
     const temporary = join(this.dir, `${RECORD_FILE}.${process.pid}.tmp`)
-    writeFileSync(temporary, `${JSON.stringify(this.record, null, 2)}\n`)
+    // The record holds the servers' passwords (in their URLs): for this account's eyes only.
+    writeFileSync(temporary, `${JSON.stringify(this.record, null, 2)}\n`, { mode: 0o600 })
     renameSync(temporary, join(this.dir, RECORD_FILE))
   }
 }

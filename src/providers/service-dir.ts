@@ -7,12 +7,15 @@ import { chownTree, type RunAsUser } from './run-as-user.ts'
 
 const MB = 1024 * 1024
 
-/** A folder for one service's data, socket and log inside the run dir, owned by the account the server runs as. */
+/**
+ * A folder for one service's data, socket and log inside the run dir, owned by the account the
+ * server runs as and closed to every other: the unix socket inside it needs no password (decisions/0013).
+ */
 export function makeServiceDir(run: Run, serviceName: string, runAs: RunAsUser | null): string {
   const dir = join(run.dir, serviceName)
   try {
     accessSync(run.dir, constants.W_OK)
-    mkdirSync(dir, { mode: 0o755 })
+    mkdirSync(dir, { mode: 0o700 })
     chownTree(dir, runAs)
   } catch (error) {
     throw stateDirNotWritable(run.dir, `service "${serviceName}"`, error)

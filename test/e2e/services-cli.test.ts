@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { cacheDir } from '../../src/core/paths.ts'
 import { isRunning } from '../../src/core/process-identity.ts'
+import { redactUrl } from '../../src/core/redact.ts'
 import { findEmbeddedBinaries } from '../../src/services/postgres/postgres-binaries.ts'
 import { pgQuery, redisPing } from '../test-utils/clients.ts'
 import { commandName, expectNoProcessLeft } from '../test-utils/processes.ts'
@@ -45,8 +46,16 @@ describe.concurrent('services up --detach', () => {
     expect([isRunning(postgres.process), commandName(postgres.process.pid)]).toEqual([true, 'postgres'])
     expect([isRunning(redis.process), commandName(redis.process.pid)]).toEqual([true, 'redis-server'])
     const table = [
-      ['postgres', 'postgres', embedded.version, 'embedded', 'pid', String(postgres.process.pid), postgres.url],
-      ['redis', 'redis', redis.version, 'local', 'pid', String(redis.process.pid), redis.url],
+      [
+        'postgres',
+        'postgres',
+        embedded.version,
+        'embedded',
+        'pid',
+        String(postgres.process.pid),
+        redactUrl(postgres.url),
+      ],
+      ['redis', 'redis', redis.version, 'local', 'pid', String(redis.process.pid), redactUrl(redis.url)],
     ]
     expect(tableRows(up.stderr)).toEqual(table)
 
@@ -62,8 +71,8 @@ describe.concurrent('services up --detach', () => {
       `export TESTBED_POSTGRES_URL='${postgres.url}'`,
       `export TESTBED_REDIS_URL='${redis.url}'`,
     ])
-    expect(postgres.url).toMatch(/^postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/)
-    expect(redis.url).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/)
+    expect(postgres.url).toMatch(/^postgresql:\/\/postgres:[\w-]{43}@127\.0\.0\.1:\d+\/postgres$/)
+    expect(redis.url).toMatch(/^redis:\/\/default:[\w-]{43}@127\.0\.0\.1:\d+$/)
     const script = `eval "$('${process.execPath}' '${CLI}' services env)"
       psql "$TESTBED_POSTGRES_URL" -tAc 'select 1'
       redis-cli -u "$TESTBED_REDIS_URL" ping`
@@ -290,7 +299,7 @@ describe.concurrent('providers and errors', () => {
         `[testbed] PostgreSQL ${embedded.version} (embedded) exited during start for service "postgres": ${process.env.TESTBED_STATE_DIR}/logs/<run>-postgres.log.`,
         'The server exited with code 1 before it answered a query; its log below says why. Fix the cause the log names (a bad setting, a full disk, missing permissions), then run again; `npx testbed doctor` checks the installation.',
         '  • elapsed: <duration>',
-        `  • command: ${embedded.postgres} -D ${runs}/<run>/postgres/data -p <port> -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c dynamic_shared_memory_type=mmap -c shared_buffers=lots -c listen_addresses=127.0.0.1 -c unix_socket_directories=${runs}/<run>/postgres`,
+        `  • command: ${embedded.postgres} -D ${runs}/<run>/postgres/data -p <port> -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c dynamic_shared_memory_type=mmap -c shared_buffers=lots -c listen_addresses=127.0.0.1 -c unix_socket_directories=${runs}/<run>/postgres -c unix_socket_permissions=0700`,
         '  • | <time> [<pid>] FATAL:  invalid value for parameter "shared_buffers": "lots"',
       ),
     })

@@ -158,7 +158,7 @@ describe.concurrent('the database strategy on embedded PostgreSQL', () => {
 
     const port = new URL(server.url).port
     expect(progress.lines).toEqual([
-      `kept database ${failed.name} for the failed test: psql postgresql://postgres@127.0.0.1:${port}/${failed.name}`,
+      `kept database ${failed.name} for the failed test: psql postgresql://postgres:***@127.0.0.1:${port}/${failed.name}`,
     ])
     expect(await emails(failed.url)).toEqual(['seed@example.com', 'failed@example.com'])
     expect(await exists(server.url, passed.name)).toBe(false)
@@ -256,7 +256,7 @@ describe('pools whose control connection died', () => {
     const port = new URL(server.url).port
     expect((error as Error).message).toBe(
       [
-        `[testbed] The database pool lost its control connection: postgresql://postgres@127.0.0.1:${port}/postgres.`,
+        `[testbed] The database pool lost its control connection: postgresql://postgres:***@127.0.0.1:${port}/postgres.`,
         'Its clones are leased through that connection, so another pool may already have dropped them as orphans; the server may have stopped or restarted. Create a new pool; if the server stopped, start the test run again.',
       ].join('\n'),
     )

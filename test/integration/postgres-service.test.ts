@@ -47,7 +47,7 @@ describe.concurrent('postgres() started by testbed', () => {
                 current_setting('full_page_writes') AS fpw`,
       )
       expect(rows).toEqual([{ fsync: 'off', sync: 'off', fpw: 'off' }])
-      expect(service?.url).toMatch(/^postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/)
+      expect(service?.url).toMatch(/^postgresql:\/\/postgres:[\w-]{43}@127\.0\.0\.1:\d+\/postgres$/)
     })
   }
 

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis'
 import { describe, expect, test } from 'vitest'
+import { redactUrl } from '../../src/core/redact.ts'
 import { redis } from '../../src/services/redis/redis-service.ts'
 import { startServices } from '../../src/services/service-set.ts'
 import { leaseRedisDatabase, type RedisLease } from '../../src/vitest/runtime/redis-lease.ts'
@@ -21,7 +22,7 @@ describe.concurrent('leaseRedisDatabase', () => {
       const [first, second] = await Promise.all([leaseRedisDatabase(url), leaseRedisDatabase(url)])
       expect([first.db, second.db].sort()).toEqual([1, 2])
       await expect(leaseRedisDatabase(url)).rejects.toThrow(
-        `[testbed] The \`redis\` fixture found no free logical database: ${url}.\n` +
+        `[testbed] The \`redis\` fixture found no free logical database: ${redactUrl(url)}.\n` +
           'Each worker leases one of databases 1–2, and live workers hold them all. ' +
           'Run fewer workers (`--maxWorkers`), or start Redis with more databases (`redis({ settings: { databases: 64 } })`).',
       )

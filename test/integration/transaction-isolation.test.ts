@@ -1,5 +1,6 @@
 import pg from 'pg'
 import { describe, expect, test } from 'vitest'
+import { redactUrl } from '../../src/core/redact.ts'
 import type { PoolLike } from '../../src/isolation/isolated-database.ts'
 import { transactionStrategy } from '../../src/isolation/transaction/transaction-strategy.ts'
 import { withClient } from '../test-utils/clients.ts'
@@ -540,7 +541,7 @@ describe.concurrent('isolation transaction errors', () => {
     const error = await strategy.begin().catch((caught) => caught)
     expect(error.code).toBe('TESTBED_ISOLATION_CONNECT_FAILED')
     expect(error.message).toBe(
-      `[testbed] Cannot connect to the test database for isolation 'transaction': ${url}.\n` +
+      `[testbed] Cannot connect to the test database for isolation 'transaction': ${redactUrl(url)}.\n` +
         'The connection failed: database "no_such_database" does not exist. ' +
         'Check that the database exists and its server runs (`testbed services status`).',
     )

@@ -21,9 +21,20 @@ const SNAPSHOTS_KEPT = 3
 // A fresh cluster with 1 MB WAL segments takes about this much (measured: 39 MB on PostgreSQL 18).
 const FRESH_CLUSTER_BYTES = 40 * 1024 * 1024
 export const SUPERUSER = 'postgres'
-// C locale: no dependency on the machine's locales, and the same sort order everywhere.
-// 1 MB WAL segments keep the data dir small, so a warm start copies less.
-const INITDB_ARGS = ['-U', SUPERUSER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--wal-segsize=1']
+// Password over TCP, trust only on the unix socket, which sits in a folder only the server account
+// (and root) can enter: see decisions/0013. C locale: no dependency on the machine's locales, and the
+// same sort order everywhere. 1 MB WAL segments keep the data dir small, so a warm start copies less.
+const INITDB_ARGS = [
+  '-U',
+  SUPERUSER,
+  '--auth-local=trust',
+  '--auth-host=scram-sha-256',
+  '-E',
+  'UTF8',
+  '--locale=C',
+  '--no-sync',
+  '--wal-segsize=1',
+]
 
 /** Where a data dir goes, for whom, and for which service (messages). */
 export interface DataDirTarget {
