@@ -9,7 +9,7 @@ import type { ProviderName, StartContext, StartedService } from '../../providers
 import { type RunAsUser, unprivilegedUser } from '../../providers/run-as-user.ts'
 import { makeServiceDir } from '../../providers/service-dir.ts'
 import { prepareDataDir, SUPERUSER, saveSnapshot } from './initdb-cache.ts'
-import type { PostgresBinaries } from './postgres-binaries.ts'
+import { type PostgresBinaries, reachableBinaries } from './postgres-binaries.ts'
 import type { PostgresOptions } from './postgres-options.ts'
 import {
   createSuperuserPassword,
@@ -31,7 +31,7 @@ const PORT_ATTEMPTS = 3
 
 /** Starts a private PostgreSQL from `binaries`: temp data dir, loopback port and unix socket, durability off. */
 export async function startPostgresServer(
-  binaries: PostgresBinaries,
+  found: PostgresBinaries,
   provider: ProviderName,
   options: PostgresOptions,
   context: StartContext,
@@ -40,10 +40,11 @@ export async function startPostgresServer(
   const runAs = unprivilegedUser()
   const serviceDir = makeServiceDir(context.run, context.serviceName, runAs)
   const dataDir = join(serviceDir, 'data')
-  const label = `PostgreSQL ${binaries.version} (${provider})`
+  const label = `PostgreSQL ${found.version} (${provider})`
   context.progress.step(`${context.serviceName}: starting ${label}`)
   // Checked before initdb, so a taken port fails at once rather than after the slow part.
   if (options.port !== undefined) await assertPortFree(options.port, context.serviceName, label)
+  const binaries = await reachableBinaries(found, runAs)
   const target = { dataDir, runAs, label, serviceName: context.serviceName, progress: context.progress }
   const cache = await prepareDataDir(binaries, target, context.snapshotKey)
   const password = createSuperuserPassword()

@@ -6,6 +6,7 @@ import { redactUrl } from '../../core/redact.ts'
 import { assertPortFree, ephemeralPort } from '../../providers/free-port.ts'
 import { PortTakenError, startServer } from '../../providers/local-server.ts'
 import type { StartContext, StartedService } from '../../providers/provider.ts'
+import { reachableInstall } from '../../providers/reachable-install.ts'
 import { chownTree, type RunAsUser, unprivilegedUser } from '../../providers/run-as-user.ts'
 import { makeServiceDir } from '../../providers/service-dir.ts'
 import type { RedisBinary } from './redis-binaries.ts'
@@ -27,12 +28,13 @@ export async function startRedisServer(
   const serviceDir = makeServiceDir(context.run, context.serviceName, runAs)
   const label = `${binary.flavor} ${binary.version} (local)`
   context.progress.step(`${context.serviceName}: starting ${label}`)
+  const command = await reachableInstall(binary.path, runAs)
   const password = String(options.settings?.requirepass ?? randomBytes(32).toString('base64url'))
   for (let attempt = 1; ; attempt++) {
     const port = options.port ?? (await ephemeralPort())
     if (options.port !== undefined) await assertPortFree(port, context.serviceName, label)
     try {
-      const place = { serviceDir, port, label, runAs, password }
+      const place = { serviceDir, port, label, runAs, password, command }
       const service = await startOnPort(binary, options, context, place)
       context.progress.done(
         `${context.serviceName}: ${label} ready in ${formatMs(Date.now() - started)} at ${redactUrl(service.url)}`,
@@ -50,6 +52,7 @@ interface RedisPlace {
   label: string
   runAs: RunAsUser | null
   password: string
+  command: string
 }
 
 async function startOnPort(
@@ -68,7 +71,7 @@ async function startOnPort(
     {
       label: place.label,
       serviceName: context.serviceName,
-      command: binary.path,
+      command: place.command,
       args,
       runAs: place.runAs,
       logFile: join(place.serviceDir, 'redis.log'),
