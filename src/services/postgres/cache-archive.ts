@@ -4,10 +4,15 @@ import {
   closeSync,
   createReadStream,
   createWriteStream,
+  fstatSync,
   openSync,
+  readFileSync,
   readSync,
   renameSync,
   rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs'
 import { Transform } from 'node:stream'
@@ -15,8 +20,7 @@ import { pipeline } from 'node:stream/promises'
 import { stagingName } from '../../providers/abandoned-staging.ts'
 
 // A cache file is this header, then a plain tar: `testbed-archive sha256=<64 hex digits>\n`.
-// The checksum travels in the same file, so one rename publishes both; unpacking streams the file
-// through the hash on its way into tar, so checking it costs no second read.
+// The checksum travels in the same file, so one rename publishes both.
 const HEADER_PREFIX = 'testbed-archive sha256='
 const HEADER_LENGTH = HEADER_PREFIX.length + 64 + 1
 const CHUNK = 1024 * 1024
@@ -52,19 +56,97 @@ export async function packArchive(dir: string, archive: string): Promise<void> {
   }
 }
 
-/** Unpacks `archive` into `dir`; an ArchiveError when the checksum or tar says it is damaged, or the disk is full. */
+/**
+ * Unpacks `archive` into `dir`; an ArchiveError when the checksum or tar says it is damaged, or the
+ * disk is full. tar reads the file itself (its stdin is the file, past the header) while this
+ * process hashes it beside it. Hashing 30 MB costs about what unpacking does, so a file is hashed
+ * once: a stamp then records its inode, size and times, which any later write changes.
+ */
 export async function unpackArchive(archive: string, dir: string): Promise<void> {
-  const expected = readHeader(archive)
-  if (expected === null) throw new ArchiveError('damaged', 'no testbed checksum header')
+  const fd = openSync(archive, 'r')
+  try {
+    const expected = readHeader(fd)
+    if (expected === null) throw new ArchiveError('damaged', 'no testbed checksum header')
+    const identity = fileIdentity(fd)
+    const verified = readStamp(archive) === identity
+    const tar = spawn('tar', ['-xpf', '-', '-C', dir], { stdio: [fd, 'ignore', 'pipe'] })
+    const [result, actual] = await Promise.all([
+      tarResult(tar).catch((error: Error) => error),
+      verified ? expected : digest(archive),
+    ])
+    if (result instanceof Error) throw classify(result)
+    if (actual !== expected)
+      throw new ArchiveError('damaged', `checksum mismatch (expected ${expected}, got ${actual})`)
+    if (!verified) writeStamp(archive, identity)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Deletes a cache file and its stamp. */
+export function removeArchive(archive: string): void {
+  rmSync(archive, { force: true })
+  rmSync(stampOf(archive), { force: true })
+}
+
+// A use is recorded on the stamp, not the archive: touching the archive would change its identity.
+export function markUsed(archive: string): void {
+  const now = new Date()
+  try {
+    utimesSync(stampOf(archive), now, now)
+  } catch {
+    // No stamp (it could not be written): the archive's own time stands for its last use.
+  }
+}
+
+/** When the archive was written or last used, in ms since the epoch. */
+export function lastUsed(archive: string): number {
+  return Math.max(safeMtime(stampOf(archive)), safeMtime(archive))
+}
+
+function safeMtime(path: string): number {
+  try {
+    return statSync(path).mtimeMs
+  } catch {
+    return 0
+  }
+}
+
+function stampOf(archive: string): string {
+  return `${archive}.verified`
+}
+
+// Nanosecond times: a rewrite within the same second must not look unchanged. ctime cannot be set back.
+function fileIdentity(fd: number): string {
+  const stats = fstatSync(fd, { bigint: true })
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}\n`
+}
+
+function readStamp(archive: string): string | null {
+  try {
+    return readFileSync(stampOf(archive), 'utf8')
+  } catch {
+    return null
+  }
+}
+
+// Best effort: without a stamp, the next unpack hashes the file again.
+function writeStamp(archive: string, identity: string): void {
+  const staging = stagingName(stampOf(archive))
+  try {
+    writeFileSync(staging, identity)
+    renameSync(staging, stampOf(archive))
+  } catch {
+    rmSync(staging, { force: true })
+  }
+}
+
+async function digest(archive: string): Promise<string> {
   const hash = createHash('sha256')
-  const tar = spawn('tar', ['-xpf', '-', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'] })
-  const input = createReadStream(archive, { start: HEADER_LENGTH, highWaterMark: CHUNK })
-  // tar may stop reading early (a full disk): its exit status is the error worth reporting, not EPIPE.
-  const streamed = pipeline(input, tap(hash), tar.stdin).catch(() => {})
-  const [result] = await Promise.all([tarResult(tar).catch((error: Error) => error), streamed])
-  if (result instanceof Error) throw classify(result)
-  const actual = hash.digest('hex')
-  if (actual !== expected) throw new ArchiveError('damaged', `checksum mismatch (expected ${expected}, got ${actual})`)
+  for await (const chunk of createReadStream(archive, { start: HEADER_LENGTH, highWaterMark: CHUNK })) {
+    hash.update(chunk as Buffer)
+  }
+  return hash.digest('hex')
 }
 
 function tap(hash: Hash): Transform {
@@ -103,15 +185,10 @@ function writeHeader(path: string, digest: string): void {
   }
 }
 
-function readHeader(path: string): string | null {
-  const fd = openSync(path, 'r')
-  try {
-    const buffer = Buffer.alloc(HEADER_LENGTH)
-    const read = readSync(fd, buffer, 0, HEADER_LENGTH, 0)
-    const text = buffer.subarray(0, read).toString('latin1')
-    const match = /^testbed-archive sha256=([0-9a-f]{64})\n$/.exec(text)
-    return match?.[1] ?? null
-  } finally {
-    closeSync(fd)
-  }
+// Reads at the file's current offset, so the descriptor is left at the start of the tar.
+function readHeader(fd: number): string | null {
+  const buffer = Buffer.alloc(HEADER_LENGTH)
+  const read = readSync(fd, buffer, 0, HEADER_LENGTH, null)
+  const match = /^testbed-archive sha256=([0-9a-f]{64})\n$/.exec(buffer.subarray(0, read).toString('latin1'))
+  return match?.[1] ?? null
 }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { TestbedError } from '../../core/errors.ts'
@@ -9,7 +9,7 @@ import type { Progress } from '../../core/progress.ts'
 import { removeAbandonedStaging } from '../../providers/abandoned-staging.ts'
 import { chownTree, type RunAsUser, spawnIdentity } from '../../providers/run-as-user.ts'
 import { stateDirFull } from '../../providers/service-dir.ts'
-import { ArchiveError, packArchive, unpackArchive } from './cache-archive.ts'
+import { ArchiveError, lastUsed, markUsed, packArchive, removeArchive, unpackArchive } from './cache-archive.ts'
 import type { PostgresBinaries } from './postgres-binaries.ts'
 
 const run = promisify(execFile)
@@ -60,7 +60,7 @@ export async function prepareDataDir(
   removeAbandonedStaging(dirname(cached))
   const snapshot = snapshotKey === undefined ? null : snapshotArchive(binaries, snapshotKey)
   if (snapshot && (await unpackCached(snapshot, target))) {
-    touch(snapshot)
+    markUsed(snapshot)
     return 'snapshot'
   }
   if (await unpackCached(cached, target)) return 'warm'
@@ -85,14 +85,9 @@ function dropOldSnapshots(binaries: PostgresBinaries): void {
   const dir = dirname(cachedCluster(binaries))
   const snapshots = readdirSync(dir)
     .filter((name) => name.startsWith(prefix) && name.endsWith('.tar'))
-    .map((name) => ({ path: join(dir, name), used: statSync(join(dir, name)).mtimeMs }))
+    .map((name) => ({ path: join(dir, name), used: lastUsed(join(dir, name)) }))
     .sort((a, b) => b.used - a.used)
-  for (const old of snapshots.slice(SNAPSHOTS_KEPT)) rmSync(old.path, { force: true })
-}
-
-function touch(path: string): void {
-  const now = new Date()
-  utimesSync(path, now, now)
+  for (const old of snapshots.slice(SNAPSHOTS_KEPT)) removeArchive(old.path)
 }
 
 /** The cached cluster of these binaries: one file, because writing one file is far cheaper than 1,000. */
@@ -144,7 +139,7 @@ async function unpackCached(archive: string, target: DataDirTarget): Promise<boo
     target.progress.warn(
       `${target.serviceName}: deleted a damaged cache file; this run rebuilds it (${error.message}): ${archive}`,
     )
-    rmSync(archive, { force: true })
+    removeArchive(archive)
     rmSync(target.dataDir, { recursive: true, force: true })
     return false
   }
