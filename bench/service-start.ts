@@ -20,6 +20,7 @@ import { postgres } from '../src/services/postgres/postgres-service.ts'
 import { createSuperuserPassword, lockSuperuser, socketUrl } from '../src/services/postgres/superuser-password.ts'
 import { resolveProvider } from '../src/services/resolve-provider.ts'
 import { startServices } from '../src/services/service-set.ts'
+import { percentile, printTimingsTable } from './timings-table.ts'
 
 type Timings = Record<string, number>
 
@@ -304,8 +305,12 @@ function ownedDir(name: string): string {
 function report(results: Map<string, number[]>): void {
   const median = (name: string) => percentile(results.get(name) ?? [], 0.5)
   printHeader()
-  printTable(results)
-  for (const [name, base] of RATIOS) console.log(`${name} / ${base}: ${(median(name) / median(base)).toFixed(2)}×`)
+  printTimingsTable(results, 52)
+  console.log('')
+  for (const [name, base] of RATIOS) {
+    if (results.has(name) && results.has(base))
+      console.log(`${name} / ${base}: ${(median(name) / median(base)).toFixed(2)}×`)
+  }
   for (const [name, target] of Object.entries(TARGETS)) {
     console.log(`${name} median ≤ ${target} ms: ${median(name) <= target ? 'PASS' : 'MISS'} (${ms(median(name))})`)
   }
@@ -316,20 +321,6 @@ function printHeader(): void {
   const filesystem = FILESYSTEMS.get(type) ?? `filesystem type 0x${type.toString(16)}`
   console.log(`\nPostgreSQL ${binaries.version} (embedded), ${samples} samples, ${availableParallelism()} cores,`)
   console.log(`Node ${process.version}, data dirs in ${dirname(root)} (${filesystem})\n`)
-}
-
-function printTable(results: Map<string, number[]>): void {
-  const row = (name: string, median: string, p90: string) =>
-    `${name.padEnd(52)}${median.padStart(10)}${p90.padStart(10)}`
-  console.log(row('variant', 'median', 'p90'))
-  for (const [name, values] of results) console.log(row(name, ms(percentile(values, 0.5)), ms(percentile(values, 0.9))))
-  console.log('')
-}
-
-// Nearest rank: with few samples, report a value that was actually observed (p90 of 7 is the slowest).
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN
 }
 
 function ms(value: number): string {
