@@ -1,7 +1,7 @@
 import pg from 'pg'
 import type { IsolatedDatabase, IsolationStrategy } from '../isolated-database.ts'
 import { poolView } from '../pool-view.ts'
-import { installWriteTracking, resetWrittenTables } from './write-tracking.ts'
+import { installWriteTracking, resetWrittenTables } from '../tracking/write-tracking.ts'
 
 /**
  * The `reset` strategy: one shared database per worker; tests commit for real, and after each test

@@ -3,6 +3,7 @@ import { describeCause, TestbedError } from '../../core/errors.ts'
 import { assertString } from '../../core/options.ts'
 import { redactUrl } from '../../core/redact.ts'
 import type { IsolatedDatabase, IsolationStrategy } from '../isolated-database.ts'
+import { TEST_TRANSACTION_SETTING } from '../tracking/write-tracking.ts'
 import { strategyStateError } from './transaction-errors.ts'
 import {
   asPoolLike,
@@ -123,12 +124,18 @@ class TransactionStrategy implements IsolationStrategy {
   }
 }
 
-/** Connects; `onLost` runs when the connection fails or closes, so the next test opens a new one. */
+/**
+ * Connects; `onLost` runs when the connection fails or closes, so the next test opens a new one.
+ * The session is marked as a test transaction's: the leak check's triggers skip its writes, which
+ * are rolled back anyway.
+ */
 async function connect(url: string, onLost: () => void): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url })
   client.on('error', onLost).on('end', onLost)
   try {
     await client.connect()
+    // A SET rather than a startup option, which poolers such as PgBouncer refuse.
+    await client.query(`SET ${TEST_TRANSACTION_SETTING} = on`)
     return client
   } catch (error) {
     onLost()
