@@ -23,6 +23,16 @@ export interface TestbedConfig {
    */
   isolation?: IsolationSetting
   /**
+   * After each `transaction` or `reset` test, fail it if changes outlived it: rows committed through
+   * a connection of its own, tables created, altered or dropped. Each failure names the test, every
+   * changed table and what changed; the worker's database is then replaced, so later tests start
+   * clean. A file or a describe block picks another value with `test.override({ leakCheck: false })`,
+   * one test with `{ meta: { leakCheck: false } }`. Costs about one query per test
+   * (docs/performance.md).
+   * @default true
+   */
+  leakCheck?: boolean
+  /**
    * The timeout of each integration test (and of its hooks). Service start-up is not part of it.
    * @example '45s'
    * @default '300s'

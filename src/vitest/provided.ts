@@ -32,9 +32,13 @@ declare module 'vitest' {
     'testbed:tag': string
     /** The default of the `isolation` fixture (testbed.config.ts `isolation`). */
     isolation: IsolationSetting
+    /** The default of the `leakCheck` fixture (testbed.config.ts `leakCheck`). */
+    leakCheck: boolean
   }
   interface TaskMeta {
     /** Picks the isolation strategy of this test's `db`: `test('…', { meta: { isolation: 'database' } }, …)`. */
     isolation?: IsolationSetting
+    /** Turns the leak check on or off for this test's `db`: `test('…', { meta: { leakCheck: false } }, …)`. */
+    leakCheck?: boolean
   }
 }

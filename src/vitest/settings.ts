@@ -21,6 +21,7 @@ export interface TestbedSettings {
   /** Null when the project has no testbed.config.ts. */
   configFile: string | null
   isolation: IsolationSetting
+  leakCheck: boolean
   timeoutMs: number
   slowThresholdMs: number
   budgetMs: { unit?: number; integration?: number; total?: number }
@@ -44,6 +45,7 @@ export function resolveSettings(config: TestbedConfig, projectDir: string, confi
     projectDir,
     configFile,
     isolation: config.isolation ?? 'transaction',
+    leakCheck: config.leakCheck ?? true,
     timeoutMs: parseDuration(config.timeout) ?? DEFAULT_TIMEOUT_MS,
     slowThresholdMs: parseDuration(config.slowThreshold) ?? DEFAULT_SLOW_MS,
     budgetMs: Object.fromEntries(Object.entries(budget).map(([kind, value]) => [kind, parseDuration(value) as number])),

@@ -10,6 +10,7 @@ import type { RedisOptions } from './redis-options.ts'
 import { probeRedis } from './redis-probe.ts'
 
 const PORT_ATTEMPTS = 3
+const DATABASES = 256
 
 /** Starts a private Redis (or Valkey): loopback port and unix socket, no persistence. */
 export async function startRedisServer(
@@ -62,6 +63,10 @@ async function startOnPort(
     'no',
     '--daemonize',
     'no',
+    // A logical database per test running at once (the `redis` fixture); Redis's 16 run out with a
+    // few workers of concurrent tests. About 400 bytes each. `settings.databases` still wins.
+    '--databases',
+    String(DATABASES),
     ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => [`--${name}`, String(value)]),
   ]
   const process = await startServer(

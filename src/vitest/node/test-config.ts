@@ -23,7 +23,7 @@ export function testConfig(settings: TestbedSettings, files: TestbedFiles) {
     tags: settings.tags.map((tag) => vitestTag(tag, settings)),
     strictTags: true,
     globalSetup: [files.globalSetup],
-    provide: { 'testbed:settings': settings, isolation: settings.isolation },
+    provide: { 'testbed:settings': settings, isolation: settings.isolation, leakCheck: settings.leakCheck },
     projects: [
       {
         test: {
