@@ -1,6 +1,6 @@
 // Cost of the leak check per test: the same test (3 INSERTs and a SELECT through `db`) under isolation
 // `transaction` and `reset`, with the check on and off, interleaved in one run on one server (the order
-// alternates every round). The template has `--tables` tables of `--rows` seed rows each, since a check
+// rotates every round). The template has `--tables` tables of `--rows` seed rows each, since a check
 // may cost more as the schema or the data grows. Prints medians and the ratio on / off; never fails on time.
 // Usage: npx node bench/leak-check.ts [--rounds N] [--warmup N] [--tables N] [--rows N]
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -64,12 +64,14 @@ async function oneTest(isolation: Isolation, round: number): Promise<void> {
   await isolation.rollback(db, { testName: `test ${round}` })
 }
 
-// Alternating the order every round, so a slow patch of the machine hits every variant alike.
+// The order rotates every round, so each variant runs after each other one (a reset leaves work
+// behind for the next test) and a slow patch of the machine hits every variant alike.
 async function runRounds(variants: Record<string, Isolation>, count: number): Promise<Map<string, number[]>> {
   const entries = Object.entries(variants)
   const timings = new Map<string, number[]>(entries.map(([name]) => [name, []]))
   for (let round = 0; round < count; round++) {
-    const order = round % 2 === 0 ? entries : [...entries].reverse()
+    const start = round % entries.length
+    const order = [...entries.slice(start), ...entries.slice(0, start)]
     for (const [name, isolation] of order) {
       const started = performance.now()
       await oneTest(isolation, round)
@@ -82,18 +84,19 @@ async function runRounds(variants: Record<string, Isolation>, count: number): Pr
 function report(timings: Map<string, number[]>): void {
   console.log(`${rounds} rounds after ${warmup} warm-up; template of ${tables} tables × ${rows} rows; µs per test\n`)
   console.log(`${'variant'.padEnd(26)}${'median'.padStart(9)}${'mean'.padStart(9)}${'p95'.padStart(9)}`)
-  const summaries = new Map([...timings].map(([name, samples]) => [name, summarize(samples)]))
-  for (const [name, { median, mean, p95 }] of summaries) {
+  for (const [name, samples] of timings) {
+    const { median, mean, p95 } = summarize(samples)
     console.log(`${name.padEnd(26)}${micro(median)}${micro(mean)}${micro(p95)}`)
   }
   console.log('')
   for (const strategy of ['transaction', 'reset']) {
-    const on = summaries.get(`${strategy}, check on`)
-    const off = summaries.get(`${strategy}, check off`)
-    if (on === undefined || off === undefined) continue
-    const extra = (on.median - off.median) * 1000
+    const on = timings.get(`${strategy}, check on`) ?? []
+    const off = timings.get(`${strategy}, check off`) ?? []
+    const ratio = summarize(on).median / summarize(off).median
+    // Rounds are interleaved: the median of each round's difference cancels a slow patch of the machine.
+    const extra = summarize(on.map((time, round) => time - (off[round] ?? 0))).median
     console.log(
-      `${strategy}: on / off ${(on.median / off.median).toFixed(2)}× (medians), +${extra.toFixed(0)} µs per test`,
+      `${strategy}: on / off ${ratio.toFixed(2)}× (medians), ${extra >= 0 ? '+' : ''}${(extra * 1000).toFixed(0)} µs per test (median of paired rounds)`,
     )
   }
 }

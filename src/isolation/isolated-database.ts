@@ -40,3 +40,15 @@ export interface IsolationStrategy extends AsyncDisposable {
   /** Releases every database and connection the strategy holds. */
   close(): Promise<void>
 }
+
+/**
+ * A strategy that can run one more query in the round trip that undoes a test (`transaction`,
+ * `reset`): the leak check's, at no round trip of its own.
+ */
+export interface LaneStrategy extends IsolationStrategy {
+  /**
+   * Undoes the test like `rollback()`, then runs `sql` in the same round trip, outside the test's
+   * transaction. Resolves to the rows of `sql` (none when the test was undone already).
+   */
+  rollbackAndQuery(database: IsolatedDatabase, sql: string): Promise<pg.QueryResultRow[]>
+}

@@ -1,5 +1,6 @@
 import pg from 'pg'
 import {
+  anyChangeCall,
   CATALOG_FINGERPRINT_SQL,
   installSchemaTracking,
   listRelations,
@@ -86,17 +87,27 @@ export class LeakCheck implements AsyncDisposable {
   }
 
   /**
+   * The check's first step as SQL, for a caller to run in a round trip it makes anyway (the
+   * ROLLBACK of a `transaction` test): its one row's `changed` tells `find()` whether to look.
+   */
+  get anyChangeSql(): string {
+    return anyChangeCall(this.#fingerprint === null ? 'NULL' : pg.escapeLiteral(this.#fingerprint))
+  }
+
+  /**
    * What leaked since the check began, leaving out what an earlier `find()` already reported.
+   * `changed`: the answer of `anyChangeSql` when the caller ran it; `false` means nothing leaked.
    * Concurrent tests' calls run one after another: each reports a change once.
    */
-  find(): Promise<Leak[]> {
-    const found = this.#queue.then(() => this.#find())
+  find({ changed }: { changed?: boolean } = {}): Promise<Leak[]> {
+    if (changed === false) return Promise.resolve([])
+    const found = this.#queue.then(() => this.#find(changed === true))
     this.#queue = found.catch(() => {})
     return found
   }
 
-  async #find(): Promise<Leak[]> {
-    if (!(await this.#anyChange())) return []
+  async #find(changed: boolean): Promise<Leak[]> {
+    if (!changed && !(await this.#anyChange())) return []
     const state = await this.#read()
     return [
       ...(await this.#writeLeaks(state.written)),
@@ -115,14 +126,10 @@ export class LeakCheck implements AsyncDisposable {
 
   /** The common case in one cheap prepared statement: nothing recorded, the same catalog fingerprint. */
   async #anyChange(): Promise<boolean> {
-    const recorded = [`EXISTS (SELECT 1 FROM ${TRACKING_SCHEMA}.written)`]
-    if (this.#schemaTracking === 'event-triggers')
-      recorded.push(`EXISTS (SELECT 1 FROM ${TRACKING_SCHEMA}.schema_changes)`)
-    else recorded.push(`(${CATALOG_FINGERPRINT_SQL}) IS DISTINCT FROM $1::text`)
     const { rows } = await this.#client.query<{ changed: boolean }>({
-      name: `testbed_leak_check_${this.#schemaTracking}`,
-      text: `SELECT ${recorded.join(' OR ')} AS changed`,
-      values: this.#schemaTracking === 'catalog' ? [this.#fingerprint] : [],
+      name: 'testbed_leak_check',
+      text: anyChangeCall('$1::text'),
+      values: [this.#fingerprint],
     })
     return rows[0]?.changed === true
   }

@@ -1,5 +1,5 @@
 import pg from 'pg'
-import type { IsolatedDatabase, IsolationStrategy } from '../isolated-database.ts'
+import type { IsolatedDatabase, LaneStrategy } from '../isolated-database.ts'
 import { poolView } from '../pool-view.ts'
 import { installWriteTracking, resetWrittenTables } from '../tracking/write-tracking.ts'
 
@@ -12,7 +12,7 @@ import { installWriteTracking, resetWrittenTables } from '../tracking/write-trac
  * await db.query('INSERT INTO users (email) VALUES ($1)', ['a@example.com'])
  * await reset.rollback(db) // users is back to the rows it started with
  */
-export async function resetStrategy(url: string): Promise<IsolationStrategy> {
+export async function resetStrategy(url: string): Promise<LaneStrategy> {
   const control = new pg.Client({ connectionString: url })
   await control.connect()
   await installWriteTracking(control)
@@ -34,6 +34,9 @@ export async function resetStrategy(url: string): Promise<IsolationStrategy> {
     },
     async rollback() {
       await resetWrittenTables(control)
+    },
+    async rollbackAndQuery(_database, sql) {
+      return resetWrittenTables(control, sql)
     },
     close,
     [Symbol.asyncDispose]: close,

@@ -22,9 +22,19 @@ export async function installSchemaTracking(client: pg.ClientBase): Promise<Sche
     `SELECT current_setting('is_superuser') = 'on' AS superuser,
             to_regclass('${TRACKING_SCHEMA}.schema_changes') IS NOT NULL AS installed`,
   )
+  await client.query(ANY_CHANGE_SQL)
   if (!rows[0]?.superuser) return 'catalog'
   if (!rows[0].installed) await client.query(EVENT_TRIGGERS_SQL)
   return 'event-triggers'
+}
+
+/**
+ * `SELECT ${TRACKING_SCHEMA}.any_change(fingerprint)`: whether anything was recorded, or (given the
+ * starting catalog fingerprint) whether the catalog changed. A function, so the server plans its
+ * queries once per session instead of at every test's check.
+ */
+export function anyChangeCall(fingerprint: string): string {
+  return `SELECT ${TRACKING_SCHEMA}.any_change(${fingerprint}) AS changed`
 }
 
 /** The schema changes committed since tracking began, oldest first. */
@@ -60,6 +70,21 @@ export async function listRelations(client: pg.ClientBase): Promise<RelationEntr
   )
   return rows
 }
+
+// Statements inside are resolved when first run: schema_changes exists only with event triggers.
+const ANY_CHANGE_SQL = `
+CREATE OR REPLACE FUNCTION ${TRACKING_SCHEMA}.any_change(fingerprint text) RETURNS boolean
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM ${TRACKING_SCHEMA}.written) THEN
+    RETURN true;
+  END IF;
+  IF fingerprint IS NULL THEN
+    RETURN EXISTS (SELECT 1 FROM ${TRACKING_SCHEMA}.schema_changes);
+  END IF;
+  RETURN (${CATALOG_FINGERPRINT_SQL}) IS DISTINCT FROM fingerprint;
+END $$;
+`
 
 const EVENT_TRIGGERS_SQL = `
 CREATE TABLE ${TRACKING_SCHEMA}.schema_changes (id bigserial PRIMARY KEY, command text, identity text);

@@ -27,9 +27,18 @@ export async function installWriteTracking(client: pg.ClientBase, { baselines = 
   if (baselines && !rows[0]?.baselines) await client.query(BASELINES_SQL)
 }
 
-/** Restores every table the test wrote to its starting rows and every sequence to its starting value. */
-export async function resetWrittenTables(client: pg.ClientBase): Promise<void> {
-  await client.query(`SELECT ${TRACKING_SCHEMA}.reset()`)
+/**
+ * Restores every table the test wrote to its starting rows and every sequence to its starting value;
+ * then runs `then`, if given, in the same round trip, and resolves to its rows.
+ */
+export async function resetWrittenTables(client: pg.ClientBase, then?: string): Promise<pg.QueryResultRow[]> {
+  if (then === undefined) {
+    await client.query(`SELECT ${TRACKING_SCHEMA}.reset()`)
+    return []
+  }
+  // Several statements in one query: pg resolves to one result per statement.
+  const results = (await client.query(`SELECT ${TRACKING_SCHEMA}.reset(); ${then}`)) as unknown as pg.QueryResult[]
+  return results.at(-1)?.rows ?? []
 }
 
 const TRIGGERS_SQL = `

@@ -1,5 +1,5 @@
 import type { DatabaseLease } from '../database/database-pool.ts'
-import type { IsolationStrategy } from '../isolated-database.ts'
+import type { LaneStrategy } from '../isolated-database.ts'
 import { LeakCheck } from '../leak-check/leak-check.ts'
 
 /** One test running in a clone: what it asked of the leak check, and who ran beside it. */
@@ -12,7 +12,7 @@ export interface RunningTest {
 
 /** Runs one test at a time: a strategy on a clone. Concurrent tests each get a lane of their own. */
 export interface Lane {
-  readonly strategy: IsolationStrategy
+  readonly strategy: LaneStrategy
   readonly clone: WorkerClone
 }
 

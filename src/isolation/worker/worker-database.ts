@@ -86,18 +86,18 @@ export class WorkerDatabase {
   }
 
   async #openLane(): Promise<Lane> {
-    const clone =
-      this.strategyName === 'transaction'
-        ? await this.#sharedClone()
-        : new WorkerClone(await this.#clones.acquire(), true)
+    if (this.strategyName === 'transaction') {
+      const clone = await this.#sharedClone()
+      clone.lanes++
+      return { strategy: transactionStrategy(clone.lease.url), clone }
+    }
+    const clone = new WorkerClone(await this.#clones.acquire(), true)
     clone.lanes++
     try {
-      const url = clone.lease.url
-      const strategy = this.strategyName === 'transaction' ? transactionStrategy(url) : await resetStrategy(url)
-      return { strategy, clone }
+      return { strategy: await resetStrategy(clone.lease.url), clone }
     } catch (error) {
       clone.lanes--
-      if (clone.exclusive) await this.#release(clone)
+      await this.#release(clone)
       throw error
     }
   }
@@ -117,22 +117,22 @@ export class WorkerDatabase {
   }
 
   /**
-   * Rolls back and looks for leaks. Under `transaction` both at once: the check reads only what other
-   * sessions committed, never the test's own writes. A `reset` must finish first, or the check would
-   * see the rows the reset is about to put back.
+   * Undoes the test and looks for leaks, the check's first query riding in the round trip that
+   * undoes it: under `transaction` right after the ROLLBACK (the check reads only what other
+   * sessions committed), under `reset` right after the reset.
    */
   async #undo(lane: Lane, database: IsolatedDatabase): Promise<Leak[]> {
-    if (this.strategyName === 'reset') {
+    if (!lane.clone.checked) {
       await lane.strategy.rollback(database)
-      return this.#findLeaks(lane.clone)
+      return []
     }
-    const [, leaks] = await Promise.all([lane.strategy.rollback(database), this.#findLeaks(lane.clone)])
-    return leaks
+    const check = await lane.clone.leakCheck()
+    const [answer] = await lane.strategy.rollbackAndQuery(database, check.anyChangeSql)
+    return this.#found(lane.clone, await check.find({ changed: answer?.changed === true }))
   }
 
-  async #findLeaks(clone: WorkerClone): Promise<Leak[]> {
-    if (!clone.checked) return []
-    const leaks = await (await clone.leakCheck()).find()
+  /** A leak retires the clone it was found in. */
+  async #found(clone: WorkerClone, leaks: Leak[]): Promise<Leak[]> {
     if (leaks.length > 0) await this.#retire(clone)
     return leaks
   }
