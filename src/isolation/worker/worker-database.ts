@@ -42,10 +42,8 @@ export class WorkerDatabase {
 
   /** Starts a test in an idle lane, or a new one when every lane is busy. */
   async begin({ leakCheck = this.#leakCheck } = {}): Promise<IsolatedDatabase> {
-    const lane = this.#idle.pop() ?? (await this.#openLane())
+    const lane = await this.#readyLane(leakCheck)
     try {
-      // Installed before the test writes: under `transaction` the triggers must see other sessions' commits.
-      if (leakCheck) await lane.clone.leakCheck()
       const database = await lane.strategy.begin()
       const test: RunningTest = { lane, leakCheck, neighbours: 0 }
       lane.clone.enter(test)
@@ -55,6 +53,22 @@ export class WorkerDatabase {
       await this.#closeLane(lane)
       throw error
     }
+  }
+
+  /** An idle or new lane in a clone no leak retired, with the leak check installed when the test wants it. */
+  async #readyLane(leakCheck: boolean): Promise<Lane> {
+    const lane = this.#idle.pop() ?? (await this.#openLane())
+    try {
+      // Installed before the test writes: under `transaction` the triggers must see other sessions' commits.
+      if (leakCheck) await lane.clone.leakCheck()
+    } catch (error) {
+      await this.#closeLane(lane)
+      throw error
+    }
+    if (!lane.clone.retired) return lane
+    // A test that ended meanwhile found a leak in this clone.
+    await this.#closeLane(lane)
+    return this.#readyLane(leakCheck)
   }
 
   /**
