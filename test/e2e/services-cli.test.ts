@@ -256,7 +256,7 @@ describe.concurrent('providers and errors', () => {
       stdout: '',
       stderr: lines(
         `[testbed] Cannot create a data dir for this run under the state dir: ${stateDir}.`,
-        `testbed keeps each server's data, socket and log there, and creating a folder in it failed (ENOTDIR: not a directory, mkdir '${stateDir}/runs/<run>'). Point TESTBED_STATE_DIR at a writable folder, or make that one writable.`,
+        `testbed keeps each server's data, socket and log there, and creating a folder in it failed (EEXIST: file already exists, mkdir '${file}'). Point TESTBED_STATE_DIR at a writable folder, or make that one writable.`,
       ),
     })
   })
