@@ -4,11 +4,13 @@ import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { identify, isRunning, type ProcessIdentity } from '../../src/core/process-identity.ts'
 import type { RunRecord } from '../../src/core/run-registry.ts'
-import { runTestbed } from '../test-utils/run-cli.ts'
+import { expectNoProcessLeft } from '../test-utils/processes.ts'
+import { CLI, runTestbed, spawnProcess } from '../test-utils/run-cli.ts'
 import { tempDir } from '../test-utils/temp-dir.ts'
-import { testProject } from '../test-utils/test-project.ts'
+import { serviceOf, testProject } from '../test-utils/test-project.ts'
 
 const asRoot = process.getuid?.() === 0
+const hasCapsh = spawnSync('capsh', ['--print'], { stdio: 'ignore' }).status === 0
 const NOT_ROOT = 'acting as another account (runuser -u nobody) needs root'
 const COMMANDS = [
   ['services', 'status'],
@@ -63,7 +65,7 @@ describe('a state dir that is not private to the account testbed runs as', () =>
     expect(readdirSync(join(state, 'runs'))).toEqual(['forged'])
   })
 
-  test('of our own but writable by other accounts is refused with its mode', async () => {
+  test('of our own but writable by other accounts is refused with its mode, and doctor says so', async () => {
     await using project = testProject()
     const state = join(tempDir(), 'state')
     mkdirSync(state)
@@ -75,6 +77,11 @@ describe('a state dir that is not private to the account testbed runs as', () =>
       stdout: '',
       stderr: refusal(state, 'Its mode 777 lets other accounts write to it'),
     })
+    const doctor = await runTestbed(['doctor'], { cwd: project.dir, env: { TESTBED_STATE_DIR: state } })
+    const line = doctor.stdout.split('\n').find((text) => text.startsWith('  state dir'))
+    expect(line).toBe(
+      `  state dir   ${state} ✗ ${refusal(state, 'Its mode 777 lets other accounts write to it').split('\n')[1]}`,
+    )
   })
 
   test('that is a symbolic link is refused, naming its target', async () => {
@@ -131,6 +138,29 @@ describe('a dead run whose record names a live process testbed did not start', (
       true,
     ])
     expect(await ours.exited).toEqual({ code: null, signal: 'SIGTERM' })
+  })
+})
+
+// Docker drops CAP_SYS_PTRACE, without which root cannot read /proc/<pid>/exe of a server running as `postgres`.
+describe('as root without CAP_SYS_PTRACE, as in a Docker container', () => {
+  test('records the command name of a server running as another account, and still verifies and stops it', async ({
+    skip,
+  }) => {
+    skip(!asRoot || !hasCapsh, asRoot ? 'capsh (libcap2-bin) is not installed' : NOT_ROOT)
+    await using project = testProject('{ postgres: postgres() }')
+    const withoutPtrace = (args: string[]) =>
+      spawnProcess('capsh', ['--drop=cap_sys_ptrace', '--', '-c', 'exec "$0" "$@"', process.execPath, CLI, ...args], {
+        cwd: project.dir,
+      }).exited
+    expect(await withoutPtrace(['services', 'up', '--detach'])).toMatchObject({ code: 0 })
+    const run = project.run()
+    const postgres = serviceOf(run, 'postgres')
+    expect(postgres.process.executable).toBe('postgres')
+
+    const down = await withoutPtrace(['services', 'down'])
+    expect(down).toMatchObject({ code: 0, stderr: 'Stopped 1 service and removed their data.\n' })
+    expect(isRunning(postgres.process)).toBe(false)
+    await expectNoProcessLeft(run)
   })
 })
 
