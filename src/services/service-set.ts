@@ -38,6 +38,8 @@ export interface ServiceSet extends AsyncDisposable {
    * Calls `listener` when a server this process started ends without being asked to (a crash, the
    * OOM killer, a `kill`), with a message naming it, how it ended and where its log is kept. Never
    * called for an attached set. Returns a function that stops listening.
+   * @example
+   * set.onServerDeath((death) => console.error(death.error.message))
    */
   onServerDeath(listener: (death: ServerDeath) => void): () => void
   stop(): Promise<void>
