@@ -25,6 +25,14 @@ describe.concurrent('createIsolation()', () => {
         await isolation.rollback(db)
       }
     })
+
+    test(`${strategy}: db.pool is a real pg.Pool, as libraries that keep only a pg.Pool check`, async () => {
+      await using isolation = await createIsolation(server.url, { strategy, template })
+      const db = await isolation.begin()
+      expect(db.pool).toBeInstanceOf(pg.Pool)
+      expect((await db.pool.query('SELECT current_database() AS name')).rows).toEqual([{ name: db.name }])
+      await isolation.rollback(db)
+    })
   }
 
   test('reuses the template it built for the next caller', async () => {

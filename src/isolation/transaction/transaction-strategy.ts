@@ -5,7 +5,6 @@ import { redactUrl } from '../../core/redact.ts'
 import type { IsolatedDatabase, IsolationStrategy } from '../isolated-database.ts'
 import { strategyStateError } from './transaction-errors.ts'
 import {
-  asPoolLike,
   createTransactionPool,
   type TransactionPool,
   type TransactionPoolOptions,
@@ -137,8 +136,7 @@ async function connect(url: string, onLost: () => void): Promise<pg.Client> {
 }
 
 function isolatedDatabase(url: string, pool: TransactionPool): IsolatedDatabase {
-  const poolLike = asPoolLike(pool)
-  return { strategy: 'transaction', url, name: databaseName(url), pool: poolLike, query: poolLike.query.bind(poolLike) }
+  return { strategy: 'transaction', url, name: databaseName(url), pool, query: pool.query.bind(pool) }
 }
 
 /** The database a connection URL names; pg accepts socket URLs (`postgresql://user@/db?host=…`) that `URL` refuses. */
