@@ -30,8 +30,11 @@ export interface IsolatedDatabase {
 export interface IsolationStrategy extends AsyncDisposable {
   readonly name: IsolationName
   begin(): Promise<IsolatedDatabase>
-  /** Undoes what the test did. `failed` lets `database` keep a failed test's database when asked to. */
-  rollback(database: IsolatedDatabase, outcome?: { failed: boolean }): Promise<void>
+  /**
+   * Undoes what the test did. `failed` lets `database` keep a failed test's database when asked to;
+   * `testName` names the test in reports of connections it left open.
+   */
+  rollback(database: IsolatedDatabase, outcome?: { failed: boolean; testName?: string }): Promise<void>
   /** Releases every database and connection the strategy holds. */
   close(): Promise<void>
 }
