@@ -13,6 +13,7 @@ describe('resolveSettings', () => {
       projectDir: '/project',
       configFile: null,
       isolation: 'transaction',
+      unhandledHttp: 'error',
       timeoutMs: 300_000,
       slowThresholdMs: 1000,
       budgetMs: {},

@@ -19,7 +19,8 @@ export interface TestbedPluginOptions {
 /**
  * Makes Vitest run the suite the testbed way: tags `unit`, `integration`, `slow` (and those of
  * testbed.config.ts), strict; projects `unit` and `integration` from their folders; integration
- * tests skipped unless asked for; services started once for the run; a report of durations.
+ * tests skipped unless asked for, and kept off the network; services started once for the run; a
+ * report of durations.
  * @example
  * // vitest.config.ts
  * import { defineConfig } from 'vitest/config'
@@ -38,6 +39,7 @@ export function testbed(options: TestbedPluginOptions = {}): Plugin {
         test: testConfig(settings, {
           globalSetup: siblingFile(import.meta.url, './global-setup'),
           tagFile: siblingFile(import.meta.url, '../runtime/tag-file'),
+          networkGuardFile: siblingFile(import.meta.url, '../runtime/network-guard-file'),
         }),
       }
     },
