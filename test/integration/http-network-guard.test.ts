@@ -31,7 +31,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   upstream.close()
-  await uninstallNetworkGuard()
+  uninstallNetworkGuard()
   dns.lookup = realLookup
 })
 recordEvenInCi()

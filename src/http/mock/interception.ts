@@ -1,9 +1,10 @@
 // One process-wide interceptor, applied while at least one mock listens, hands each outbound
 // request to the mock whose async scope sent it.
 import diagnostics from 'node:diagnostics_channel'
-import { HttpRequestInterceptor } from '@mswjs/interceptors/http'
+import { createRequire } from 'node:module'
+import type { HttpRequestInterceptor } from '@mswjs/interceptors/http'
 import { TestbedError } from '../../core/errors.ts'
-import { handleUnhandledRequest } from '../guard/network-guard.ts'
+import { handleUnhandledRequest } from '../guard/unhandled-traffic.ts'
 import { type Scope, scopes } from './http-scope.ts'
 import { isLoopback } from './loopback.ts'
 
@@ -71,7 +72,12 @@ function disposeWhenIdle(): void {
 }
 
 function applyInterceptor() {
-  const interceptor = new HttpRequestInterceptor()
+  // Loaded on first use, synchronously (the network guard applies it from inside a socket connect):
+  // importing it costs each worker about 150 ms.
+  const { HttpRequestInterceptor: Interceptor } = createRequire(import.meta.url)(
+    '@mswjs/interceptors/http',
+  ) as typeof import('@mswjs/interceptors/http')
+  const interceptor = new Interceptor()
   interceptor.apply()
   interceptor.on('request', ({ request, controller, requestId }) => route(request, controller, requestId))
   interceptor.on('response', ({ response, requestId, responseType }) => {

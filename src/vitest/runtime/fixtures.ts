@@ -133,7 +133,7 @@ const extended = vitestTest.extend<TestbedFixtures & { testbedWorker: WorkerReso
 // file gives integration tests, with the policy `test.override({ unhandledHttp })` picks.
 extended.aroundEach(async (runTest, { task, unhandledHttp }) => {
   await runInHttpScope(async () => {
-    await setGuardPolicy(unhandledHttpOf(task.meta, unhandledHttp))
+    setGuardPolicy(unhandledHttpOf(task.meta, unhandledHttp))
     await runTest()
   })
 })
