@@ -1,5 +1,6 @@
-// One process-wide interceptor, applied while at least one mock listens, hands each outbound
-// request to the mock whose async scope sent it.
+// One process-wide interceptor, applied while at least one mock listens (or for good once the
+// network guard of integration tests needs it), hands each outbound request to the mock whose
+// async scope sent it, or to the scope's network guard when no mock owns it.
 import diagnostics from 'node:diagnostics_channel'
 import { createRequire } from 'node:module'
 import type { HttpRequestInterceptor } from '@mswjs/interceptors/http'
