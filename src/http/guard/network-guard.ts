@@ -4,7 +4,7 @@
 // for the rest of the process; what is not HTTP, by a guard of dns.lookup.
 import type { UnhandledHttpSetting } from '../../core/config.ts'
 import { type GuardState, runInGuardedScope, scopes } from '../mock/http-scope.ts'
-import { holdInterception } from '../mock/interception.ts'
+import { holdInterception, isIntercepting } from '../mock/interception.ts'
 import { isLoopback } from '../mock/loopback.ts'
 import { trapFirstConnect } from './connect-trap.ts'
 import { guardDnsLookups } from './dns-guard.ts'
@@ -40,7 +40,8 @@ export function setGuardPolicy(policy: UnhandledHttpSetting): void {
  */
 export function installNetworkGuard(): void {
   if (uninstall !== undefined) return
-  let release: (() => void) | undefined
+  // Applied already (a mock listens): hold it, since its disposal would take a trap set over it away too.
+  let release = isIntercepting() ? holdInterception() : undefined
   const restoreLookups = guardDnsLookups(decideLookup)
   const restoreConnect = trapFirstConnect(
     (host) => !isLoopback(host),

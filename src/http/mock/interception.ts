@@ -65,6 +65,11 @@ export function holdInterception(): () => void {
   }
 }
 
+/** Whether the interceptor is applied now. */
+export function isIntercepting(): boolean {
+  return active !== undefined
+}
+
 function disposeWhenIdle(): void {
   if (held || listening.size > 0 || active === undefined) return
   active.unsubscribe()
