@@ -9,6 +9,8 @@ import { dirname, join } from 'node:path'
 import { parseArgs, promisify } from 'node:util'
 import pg from 'pg'
 import { stateDir } from '../src/core/paths.ts'
+import { Run } from '../src/core/run-registry.ts'
+import { startWatchdog } from '../src/core/run-watchdog.ts'
 import { ephemeralPort } from '../src/providers/free-port.ts'
 import { spawnIdentity, unprivilegedUser } from '../src/providers/run-as-user.ts'
 import { cachedCluster } from '../src/services/postgres/initdb-cache.ts'
@@ -160,11 +162,23 @@ async function measureParts(): Promise<Timings> {
       'part: detect providers': detect,
       'part: initdb (testbed flags)': initdb,
       'part: unpack cached cluster': copy,
+      'part: spawn the run watchdog (not awaited)': await spawnWatchdog(),
       ...(await postmasterParts(dir)),
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+// What startServices spends on the watchdog before going on: the synchronous spawn; the process starts meanwhile.
+async function spawnWatchdog(): Promise<number> {
+  const run = Run.create({ projectDir: root, configHash: 'bench', detached: false })
+  const started = performance.now()
+  const watchdog = startWatchdog(run)
+  const spent = performance.now() - started
+  await watchdog.standDown()
+  run.remove()
+  return spent
 }
 
 async function postmasterParts(dir: string): Promise<Timings> {

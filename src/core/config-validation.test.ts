@@ -10,6 +10,7 @@ describe('validateConfig', () => {
       invalid({
         isolation: 'database',
         leakCheck: false,
+        unhandledHttp: 'warn',
         timeout: '45s',
         slowThreshold: 500,
         budget: { integration: '5m', unit: '30s', total: '6m' },
@@ -46,6 +47,14 @@ describe('validateConfig', () => {
       '[testbed] Invalid option in testbed.config.ts: `leakCheck`.\n' +
         'Expected the `leakCheck` option to be true or false, got `ci` (string). ' +
         'Fix `leakCheck` in testbed.config.ts, or remove it to use the default.',
+    )
+  })
+
+  test('rejects an unknown unhandledHttp policy, listing the known ones', () => {
+    expect(invalid({ unhandledHttp: 'allow' })).toThrow(
+      '[testbed] Invalid option in testbed.config.ts: `unhandledHttp`.\n' +
+        'Expected the `unhandledHttp` option to be one of `error`, `warn`, `bypass`, got `allow` (string). ' +
+        'Fix `unhandledHttp` in testbed.config.ts, or remove it to use the default.',
     )
   })
 

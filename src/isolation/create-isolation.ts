@@ -122,7 +122,8 @@ function wrap(inner: IsolationStrategy, template: Template): Isolation {
     strategy: inner.name,
     template,
     begin: () => inner.begin(),
-    rollback: (database, outcome) => inner.rollback(database, { failed: outcome?.failed ?? false }),
+    rollback: (database, outcome) =>
+      inner.rollback(database, { failed: outcome?.failed ?? false, testName: outcome?.testName }),
     close,
     [Symbol.asyncDispose]: close,
   }

@@ -1,7 +1,8 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { TestbedError } from '../core/errors.ts'
-import { type Run, stateDirNotWritable } from '../core/run-registry.ts'
+import type { Run } from '../core/run-registry.ts'
+import { stateDirNotWritable } from '../core/state-dir.ts'
 import { chownTree, type RunAsUser } from './run-as-user.ts'
 
 /** A folder for one service's data, socket and log inside the run dir, owned by the account the server runs as. */

@@ -14,6 +14,7 @@ describe('resolveSettings', () => {
       configFile: null,
       isolation: 'transaction',
       leakCheck: true,
+      unhandledHttp: 'error',
       timeoutMs: 300_000,
       slowThresholdMs: 1000,
       budgetMs: {},

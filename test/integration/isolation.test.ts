@@ -1,5 +1,6 @@
 import { setTimeout } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import pg from 'pg'
 import { describe, expect, test } from 'vitest'
 import { createIsolation, ISOLATION_NAMES } from '../../src/isolation/create-isolation.ts'
 import { withClient } from '../test-utils/clients.ts'
@@ -33,6 +34,14 @@ describe.concurrent('createIsolation()', () => {
         await db.query('INSERT INTO orders (user_id, total_cents) VALUES ($1, 500)', [user.rows[0].id])
         await isolation.rollback(db)
       }
+    })
+
+    test(`${strategy}: db.pool is a real pg.Pool, as libraries that keep only a pg.Pool check`, async () => {
+      await using isolation = await createIsolation(server.url, { strategy, template })
+      const db = await isolation.begin()
+      expect(db.pool).toBeInstanceOf(pg.Pool)
+      expect((await db.pool.query('SELECT current_database() AS name')).rows).toEqual([{ name: db.name }])
+      await isolation.rollback(db)
     })
   }
 

@@ -6,7 +6,6 @@ import type { IsolatedDatabase, LaneStrategy } from '../isolated-database.ts'
 import { TEST_TRANSACTION_SETTING } from '../tracking/write-tracking.ts'
 import { strategyStateError } from './transaction-errors.ts'
 import {
-  asPoolLike,
   createTransactionPool,
   type TransactionPool,
   type TransactionPoolOptions,
@@ -158,8 +157,7 @@ async function connect(url: string, onLost: () => void): Promise<pg.Client> {
 }
 
 function isolatedDatabase(url: string, pool: TransactionPool): IsolatedDatabase {
-  const poolLike = asPoolLike(pool)
-  return { strategy: 'transaction', url, name: databaseName(url), pool: poolLike, query: poolLike.query.bind(poolLike) }
+  return { strategy: 'transaction', url, name: databaseName(url), pool, query: pool.query.bind(pool) }
 }
 
 /** The database a connection URL names; pg accepts socket URLs (`postgresql://user@/db?host=…`) that `URL` refuses. */

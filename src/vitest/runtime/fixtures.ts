@@ -1,17 +1,19 @@
 import type { Redis } from 'ioredis'
 import { type TestAPI, test as vitestTest } from 'vitest'
-import type { IsolationSetting } from '../../core/config.ts'
+import type { IsolationSetting, UnhandledHttpSetting } from '../../core/config.ts'
 import type { FactorySession } from '../../data/factories/factory-types.ts'
 import type { LoadFixture } from '../../data/fixtures/load-fixture.ts'
 import type { FixtureSet } from '../../data/labelled/fixture-set.ts'
 import type { App } from '../../http/client/app-dispatch.ts'
 import type { ApiClient } from '../../http/client/create-client.ts'
+import { setGuardPolicy } from '../../http/guard/network-guard.ts'
 import type { HttpMock } from '../../http/mock/http-mock.ts'
 import { runInHttpScope } from '../../http/mock/http-scope.ts'
 import type { IsolatedDatabase } from '../../isolation/isolated-database.ts'
 import type { ServiceInfo } from '../provided.ts'
 import { isolationOf, leakCheckOf } from './isolation-choice.ts'
 import { missingApp } from './missing-app.ts'
+import { unhandledHttpOf } from './unhandled-http-choice.ts'
 import { WorkerResources } from './worker-resources.ts'
 
 /** The fixtures `test` from `testbed/vitest` adds. Each is made only when a test asks for it. */
@@ -29,6 +31,14 @@ export interface TestbedFixtures {
    * @default testbed.config.ts `leakCheck`, else true
    */
   leakCheck: boolean
+  /**
+   * What happens in an integration test to outbound traffic no http mock answers: `error` fails it
+   * before it reaches the network, `warn` lets it through with a warning, `bypass` lets it through.
+   * Pick another for a file or a describe block with `test.override({ unhandledHttp: 'bypass' })`,
+   * for one test with `{ meta: { unhandledHttp: 'bypass' } }`.
+   * @default testbed.config.ts `unhandledHttp`, else 'error'
+   */
+  unhandledHttp: UnhandledHttpSetting
   /**
    * A database only this test sees, on the first PostgreSQL service: `db.pool`, `db.url`, `db.query`.
    * Undone after the test. Concurrent tests (`test.concurrent`) each get their own.
@@ -77,6 +87,7 @@ const extended = vitestTest.extend<TestbedFixtures & { testbedWorker: WorkerReso
   // `injected`: the default comes from what the plugin provides (testbed.config.ts `isolation`).
   isolation: ['transaction', { injected: true }],
   leakCheck: [true, { injected: true }],
+  unhandledHttp: ['error', { injected: true }],
   services: async ({ testbedWorker }, use) => {
     await use(testbedWorker.services('services'))
   },
@@ -132,9 +143,13 @@ const extended = vitestTest.extend<TestbedFixtures & { testbedWorker: WorkerReso
 
 // Every test runs in an HTTP scope of its own, so the `http` fixture's mocks answer only the
 // requests of the test that declared them, even among concurrent tests. Cheap: no interceptor
-// is loaded until a test asks for `http`.
-extended.aroundEach(async (runTest) => {
-  await runInHttpScope(runTest)
+// is loaded until a test asks for `http`. The scope keeps the network guard the plugin's setup
+// file gives integration tests, with the policy `test.override({ unhandledHttp })` picks.
+extended.aroundEach(async (runTest, { task, unhandledHttp }) => {
+  await runInHttpScope(async () => {
+    setGuardPolicy(unhandledHttpOf(task.meta, unhandledHttp))
+    await runTest()
+  })
 })
 
 /**
