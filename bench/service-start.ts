@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
 import pg from 'pg'
 import { stateDir } from '../src/core/paths.ts'
+import { Run } from '../src/core/run-registry.ts'
+import { startWatchdog } from '../src/core/run-watchdog.ts'
 import { ephemeralPort } from '../src/providers/free-port.ts'
 import { spawnIdentity, unprivilegedUser } from '../src/providers/run-as-user.ts'
 import { packArchive, unpackArchive } from '../src/services/postgres/cache-archive.ts'
@@ -218,6 +220,7 @@ async function measureParts(): Promise<Timings> {
       'part: unpack the cached cluster, first use (hashed)': first,
       'part: unpack the cached cluster, later uses': unpack,
       'part: unpack the same as a plain tar -xpf': plain,
+      'part: spawn the run watchdog (not awaited)': await spawnWatchdog(),
       ...(await postmasterParts(dir)),
     }
   } finally {
@@ -236,6 +239,17 @@ function ownedDataDir(path: string): string {
   mkdirSync(path, { mode: 0o700 })
   if (runAs) chownSync(path, runAs.uid, runAs.gid)
   return path
+}
+
+// What startServices spends on the watchdog before going on: the synchronous spawn; the process starts meanwhile.
+async function spawnWatchdog(): Promise<number> {
+  const run = Run.create({ projectDir: root, configHash: 'bench', detached: false })
+  const started = performance.now()
+  const watchdog = startWatchdog(run)
+  const spent = performance.now() - started
+  await watchdog.standDown()
+  run.remove()
+  return spent
 }
 
 async function postmasterParts(dir: string): Promise<Timings> {

@@ -19,11 +19,11 @@ interface Segment {
  * touched; one its children still hold goes when the last of them exits.
  */
 export function releaseSharedMemory(server: ProcessIdentity): void {
-  if (isRunning({ pid: server.pid, startTime: null })) return
   const startedAt = startSeconds(server)
+  // Without a start time, a segment cannot be told from one a later process with the same pid made.
+  if (startedAt === null || isRunning({ pid: server.pid, startTime: null })) return
   for (const segment of listSegments()) {
-    if (segment.creator !== server.pid) continue
-    if (startedAt !== null && segment.createdAt < startedAt) continue
+    if (segment.creator !== server.pid || segment.createdAt < startedAt) continue
     spawnSync('ipcrm', ['-m', segment.id], { stdio: 'ignore' })
   }
 }
@@ -45,7 +45,7 @@ function listSegments(): Segment[] {
 // Whole seconds since the epoch, rounded down, so a segment made in the process's first second still counts.
 function startSeconds(server: ProcessIdentity): number | null {
   const bootTime = /^btime (\d+)$/m.exec(safeRead('/proc/stat'))?.[1]
-  if (server.startTime === null || bootTime === undefined) return null
+  if (server.startTime === null || !/^\d+$/.test(server.startTime) || bootTime === undefined) return null
   return Math.floor(Number(bootTime) + Number(server.startTime) / TICKS_PER_SECOND) - 1
 }
 

@@ -2,7 +2,8 @@ import { accessSync, constants, mkdirSync, statfsSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { TestbedError } from '../core/errors.ts'
 import { stateDir } from '../core/paths.ts'
-import { type Run, stateDirNotWritable } from '../core/run-registry.ts'
+import type { Run } from '../core/run-registry.ts'
+import { stateDirNotWritable } from '../core/state-dir.ts'
 import { chownTree, type RunAsUser } from './run-as-user.ts'
 
 const MB = 1024 * 1024

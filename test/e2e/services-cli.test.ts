@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -124,6 +124,45 @@ describe.concurrent('services up in the foreground', () => {
     })
   }
 })
+
+describe('services up in the foreground, when one of its servers dies', () => {
+  test('says which, how it ended, its last log lines and where its log is kept, stops the others and exits 1', async () => {
+    await using project = testProject()
+    await using up = spawnTestbed(['services', 'up'], { cwd: project.dir })
+    await up.stderrLine('Services run until you press Ctrl-C.')
+    const run = project.run()
+    const [postgres, redis] = [serviceOf(run, 'postgres'), serviceOf(run, 'redis')]
+    const flavor = redisFlavor(redis.url)
+    process.kill(redis.process.pid, 'SIGKILL')
+
+    const result = await up.exited
+    const output = result.stderr.split('\n')
+    const after = output.slice(output.indexOf('Services run until you press Ctrl-C.') + 1)
+    const keptLog = `${process.env.TESTBED_STATE_DIR}/logs/${run.record.id}-redis.log`
+    const logLines = readFileSync(keptLog, 'utf8').trimEnd().split('\n').slice(-12)
+    expect({ ...result, stderr: after }).toEqual({
+      code: 1,
+      signal: null,
+      stdout: '',
+      stderr: [
+        `[testbed] ${flavor} ${redis.version} (local) stopped in the middle of the run for service "redis": ${keptLog}.`,
+        'The server was killed by SIGKILL although testbed did not ask it to stop; whatever uses it fails from here on, and the run fails with it. Its log is kept at that path and ends with the lines below; look there, and in `dmesg` for the kernel’s out-of-memory killer, for what ended it, then run again.',
+        ...logLines.map((line) => `  • | ${line}`),
+        'Stopped the other services.',
+        '',
+      ],
+    })
+    expect(isRunning(postgres.process)).toBe(false)
+    await expectNoProcessLeft(run)
+    expect(existsSync(run.dir)).toBe(false)
+  })
+})
+
+// `Redis` or `Valkey`, as the server reports itself.
+function redisFlavor(url: string): string {
+  const info = spawnSync('redis-cli', ['-u', url, 'INFO', 'server'], { encoding: 'utf8' }).stdout
+  return /^server_name:valkey/m.test(info) ? 'Valkey' : 'Redis'
+}
 
 const unshareRefusal = probeMountNamespace()
 
@@ -265,7 +304,7 @@ describe.concurrent('providers and errors', () => {
       stdout: '',
       stderr: lines(
         `[testbed] Cannot create a data dir for this run under the state dir: ${stateDir}.`,
-        `testbed keeps each server's data, socket and log there, and creating a folder in it failed (ENOTDIR: not a directory, mkdir '${stateDir}/runs/<run>'). Point TESTBED_STATE_DIR at a writable folder, or make that one writable.`,
+        `testbed keeps each server's data, socket and log there, and creating a folder in it failed (EEXIST: file already exists, mkdir '${file}'). Point TESTBED_STATE_DIR at a writable folder, or make that one writable.`,
       ),
     })
   })

@@ -14,6 +14,7 @@ import type { RedisOptions } from './redis-options.ts'
 import { probeRedis } from './redis-probe.ts'
 
 const PORT_ATTEMPTS = 3
+const DATABASES = 256
 
 /** Starts a private Redis (or Valkey): loopback port and unix socket, a password, no persistence. */
 export async function startRedisServer(
@@ -105,6 +106,9 @@ function writeConfig(place: RedisPlace): string {
     ['save', ''],
     ['appendonly', 'no'],
     ['daemonize', 'no'],
+    // A logical database per test running at once (the `redis` fixture); Redis's 16 run out with a
+    // few workers of concurrent tests. About 400 bytes each. `settings.databases` still wins.
+    ['databases', String(DATABASES)],
     ['requirepass', place.password],
   ]
   writeFileSync(file, lines.map(([name, value]) => `${name} ${quote(value ?? '')}\n`).join(''), { mode: 0o600 })
