@@ -169,16 +169,20 @@ describe('LeakCheck without superuser rights', () => {
 })
 
 let plainDatabases = 0
+const PLAIN_PASSWORD = 'plain-role-password'
 
 /** A database owned by a role without superuser rights, and a URL that logs in as that role. */
 async function databaseOwnedByPlainRole(): Promise<string> {
   const name = `plain_${++plainDatabases}`
   await withClient(server.url, async (admin) => {
     await admin.query(`DO $$ BEGIN CREATE ROLE plain LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`)
+    // Servers testbed starts take passwords over TCP (decisions/0013).
+    await admin.query(`ALTER ROLE plain PASSWORD '${PLAIN_PASSWORD}'`)
     await admin.query(`CREATE DATABASE ${name} OWNER plain`)
   })
   const url = new URL(server.url)
   url.username = 'plain'
+  url.password = PLAIN_PASSWORD
   url.pathname = `/${name}`
   return url.toString()
 }
