@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
-import { installWriteTracking, resetWrittenTables } from '../src/isolation/reset/write-tracking.ts'
+import { installWriteTracking, resetWrittenTables } from '../src/isolation/tracking/write-tracking.ts'
 import { postgres } from '../src/services/postgres/postgres-service.ts'
 import { startServices } from '../src/services/service-set.ts'
 

@@ -2,14 +2,10 @@
 // against the usual hand-made baseline: one shared database, TRUNCATE of every table after each test.
 // All in one run on one server; prints totals, per-test medians and ratios. Never fails on time.
 // Usage: npx node bench/isolation-suite.ts [--tests N]
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
-import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
-import { stateDir } from '../src/core/paths.ts'
 import { createIsolation, ISOLATION_NAMES } from '../src/isolation/create-isolation.ts'
-import { postgres } from '../src/services/postgres/postgres-service.ts'
-import { startServices } from '../src/services/service-set.ts'
+import { benchPostgres } from './bench-postgres.ts'
 
 const tests = Number(parseArgs({ options: { tests: { type: 'string', default: '1000' } } }).values.tests)
 const template = {
@@ -18,21 +14,15 @@ const template = {
   baseDir: new URL('../test/fixtures/shop-schema/', import.meta.url).pathname,
 }
 
-const root = mkdtempSync(join(dirname(stateDir()), 'testbed-bench-suite-'))
-// PostgreSQL runs as another account when we are root; it must reach the data dirs below.
-chmodSync(root, 0o711)
-process.env.TESTBED_STATE_DIR = join(root, 'state')
-process.env.TESTBED_QUIET = '1'
-const services = await startServices({ db: postgres({ provider: 'embedded' }) }, { projectDir: root })
-const adminUrl = services.services[0]?.url ?? ''
+const server = await benchPostgres('suite')
+const adminUrl = server.adminUrl
 
 try {
   const results: Record<string, number[]> = { 'TRUNCATE baseline': await truncateSuite() }
   for (const strategy of ISOLATION_NAMES) results[strategy] = await strategySuite(strategy)
   report(results)
 } finally {
-  await services.stop()
-  rmSync(root, { recursive: true, force: true })
+  await server.stop()
 }
 
 // The test body every variant runs: 3 rows in, read back.

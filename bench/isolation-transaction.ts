@@ -10,6 +10,7 @@ import pg from 'pg'
 import { transactionStrategy } from '../src/isolation/transaction/transaction-strategy.ts'
 import { postgres } from '../src/services/postgres/postgres-service.ts'
 import { startServices } from '../src/services/service-set.ts'
+import { micro, summarize } from './sample-stats.ts'
 
 const TARGET_RATIO = 1.5
 const INSERT = 'INSERT INTO items (name) VALUES ($1)'
@@ -98,14 +99,4 @@ function report(timings: Map<string, number[]>): void {
     `\nratio of medians: ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}×) ${ratio <= TARGET_RATIO ? '✓' : '✗'}`,
   )
   console.log(`ratio of means:   ${(ours.mean / bare.mean).toFixed(2)}×`)
-}
-
-function summarize(samples: number[]): { median: number; mean: number; p95: number } {
-  const sorted = [...samples].sort((a, b) => a - b)
-  const at = (quantile: number) => sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))] ?? 0
-  return { median: at(0.5), mean: samples.reduce((sum, x) => sum + x, 0) / samples.length, p95: at(0.95) }
-}
-
-function micro(ms: number): string {
-  return `${(ms * 1000).toFixed(0)}`.padStart(9)
 }

@@ -1,6 +1,7 @@
 import { accessSync, constants, mkdirSync } from 'node:fs'
 import { describeCause, TestbedError } from '../core/errors.ts'
 import { cacheDir, stateDir } from '../core/paths.ts'
+import { privateStateDir } from '../core/state-dir.ts'
 import { unprivilegedUser } from '../providers/run-as-user.ts'
 import { checkProviders, forcedProvider, type ProviderCheck } from '../services/resolve-provider.ts'
 import type { ServiceDefinition } from '../services/service-definition.ts'
@@ -38,7 +39,7 @@ function machineLines(): string[] {
   return [
     `node        ${process.version}`,
     `servers as  ${runAs}`,
-    `state dir   ${stateDir()} ${writable(stateDir())}`,
+    `state dir   ${stateDir()} ${stateDirCheck()}`,
     `cache dir   ${cacheDir()} ${writable(cacheDir())}`,
   ]
 }
@@ -63,6 +64,12 @@ function chosen(definition: ServiceDefinition, checks: ProviderCheck[]): { ok: b
   const order = checks.map((check) => check.provider.name).join(' → ')
   if (first) return { ok: true, text: `would use ${first.provider.name}: the first available in the order ${order}` }
   return { ok: false, text: 'no provider is available: fix one of the lines above' }
+}
+
+// The state dir must be private (state-dir.ts); when it is not, the reason and the fix, as every command would print them.
+function stateDirCheck(): string {
+  const refused = safely(() => privateStateDir())
+  return refused instanceof TestbedError ? `✗ ${refused.message.split('\n')[1]}` : writable(stateDir())
 }
 
 function writable(dir: string): string {

@@ -1,7 +1,8 @@
 import { TestbedError } from '../core/errors.ts'
 import { redactUrl } from '../core/redact.ts'
 import { listRuns, type Run, reapOrphans, type ServiceRecord } from '../core/run-registry.ts'
-import { findRunningSet, serviceEnv, startServices, stopRun } from '../services/service-set.ts'
+import type { ServerDeath } from '../providers/server-watch.ts'
+import { findRunningSet, type ServiceSet, serviceEnv, startServices, stopRun } from '../services/service-set.ts'
 import { type CliContext, loadProjectServices, print, progressFor } from './cli-context.ts'
 
 /** `testbed services up [--detach]`: starts the configured services; in the foreground until Ctrl-C, or detached. */
@@ -21,10 +22,11 @@ export async function servicesUp(context: CliContext, detach: boolean): Promise<
     return 0
   }
   print(context.stderr, 'Services run until you press Ctrl-C.')
-  await waitForSignal()
+  const death = await untilSignalOrDeath(set)
+  if (death) print(context.stderr, death.error.message)
   await set.stop()
-  print(context.stderr, 'Stopped.')
-  return 0
+  print(context.stderr, death ? 'Stopped the other services.' : 'Stopped.')
+  return death ? 1 : 0
 }
 
 /** `testbed services down [--all]`: stops services left running for this project (or every project). */
@@ -101,16 +103,22 @@ function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`
 }
 
-function waitForSignal(): Promise<void> {
+// Resolves on Ctrl-C or SIGTERM with null, or with the death of a server (which ends the command, failed).
+function untilSignalOrDeath(set: ServiceSet): Promise<ServerDeath | null> {
   // Signal listeners do not keep the event loop alive; without this timer the process would end at once.
   const keepAlive = setInterval(() => {}, 2 ** 30)
   return new Promise((resolve) => {
-    const stop = () => {
+    const end = (death: ServerDeath | null) => {
       clearInterval(keepAlive)
-      resolve()
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+      stopListening()
+      resolve(death)
     }
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
+    const onSignal = () => end(null)
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+    const stopListening = set.onServerDeath(end)
   })
 }
 

@@ -3,11 +3,16 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { constants } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describeCause, TestbedError } from '../core/errors.ts'
+import { siblingFile } from '../core/sibling-file.ts'
 import { integrationFromEnv, loadSettings } from '../vitest/settings.ts'
 import { assertKnownTags, parseTagExpression, selectsTag, toTagsFilter } from '../vitest/tag-expression.ts'
 import { type CliContext, print } from './cli-context.ts'
 import { parseTestArgs } from './test-args.ts'
+
+// The fd on which Vitest's main process finds its pipe from testbed (parent-watch.ts reads the same).
+const PARENT_PIPE_FD = 3
 
 export const TEST_USAGE = `Usage: testbed test [options] [vitest arguments]
 
@@ -84,9 +89,23 @@ function findVitest(projectDir: string): string {
   }
 }
 
+// Vitest's main process gets a pipe on fd 3 and a preload that ends Vitest when the pipe closes, that
+// is, when this process dies, however it dies (parent-watch.ts).
 function runVitest(context: CliContext, bin: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const inherit = context.stdout === process.stdout && context.stderr === process.stderr
-  const child = spawn(process.execPath, [bin, ...args], { cwd: context.cwd, env, stdio: inherit ? 'inherit' : 'pipe' })
+  const stdio = inherit ? 'inherit' : 'pipe'
+  const child = spawn(
+    process.execPath,
+    ['--import', pathToFileURL(siblingFile(import.meta.url, './parent-watch')).href, bin, ...args],
+    {
+      cwd: context.cwd,
+      env: { ...env, TESTBED_CLI_PID: String(process.pid) },
+      stdio: [stdio, stdio, stdio, 'pipe'],
+    },
+  )
+  // Every process Vitest starts inherits its end of the pipe: waiting for them all to close it would
+  // keep testbed waiting on a server or daemon a test left behind.
+  child.once('exit', () => child.stdio[PARENT_PIPE_FD]?.destroy())
   if (!inherit) {
     child.stdout?.pipe(context.stdout, { end: false })
     child.stderr?.pipe(context.stderr, { end: false })

@@ -9,6 +9,8 @@ describe('validateConfig', () => {
     expect(
       invalid({
         isolation: 'database',
+        leakCheck: false,
+        unhandledHttp: 'warn',
         timeout: '45s',
         slowThreshold: 500,
         budget: { integration: '5m', unit: '30s', total: '6m' },
@@ -38,6 +40,22 @@ describe('validateConfig', () => {
       'Expected the `isolation` option to be one of `transaction`, `database`, `reset`, got `savepoint` (string).',
     )
     expect(invalid({ timeout: '0s' })).toThrow('Invalid option in testbed.config.ts: `timeout`.')
+  })
+
+  test('rejects a leakCheck that is not true or false', () => {
+    expect(invalid({ leakCheck: 'ci' })).toThrow(
+      '[testbed] Invalid option in testbed.config.ts: `leakCheck`.\n' +
+        'Expected the `leakCheck` option to be true or false, got `ci` (string). ' +
+        'Fix `leakCheck` in testbed.config.ts, or remove it to use the default.',
+    )
+  })
+
+  test('rejects an unknown unhandledHttp policy, listing the known ones', () => {
+    expect(invalid({ unhandledHttp: 'allow' })).toThrow(
+      '[testbed] Invalid option in testbed.config.ts: `unhandledHttp`.\n' +
+        'Expected the `unhandledHttp` option to be one of `error`, `warn`, `bypass`, got `allow` (string). ' +
+        'Fix `unhandledHttp` in testbed.config.ts, or remove it to use the default.',
+    )
   })
 
   test('rejects a tag name that Vitest’s tag filter would read as an operator or split', () => {

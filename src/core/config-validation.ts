@@ -3,8 +3,19 @@ import { parseDuration } from './duration.ts'
 import { assertKnownKeys, assertOneOf, assertPositiveNumber, assertString, invalidOption } from './options.ts'
 
 const WHERE = 'testbed.config.ts'
-const KNOWN = ['services', 'isolation', 'timeout', 'slowThreshold', 'budget', 'tags', 'dirs']
+const KNOWN = [
+  'services',
+  'isolation',
+  'leakCheck',
+  'unhandledHttp',
+  'timeout',
+  'slowThreshold',
+  'budget',
+  'tags',
+  'dirs',
+]
 export const ISOLATION_SETTINGS = ['transaction', 'database', 'reset'] as const
+export const UNHANDLED_HTTP_SETTINGS = ['error', 'warn', 'bypass'] as const
 export const BUDGET_KINDS = ['unit', 'integration', 'total'] as const
 const DURATION = "a duration such as `'300ms'`, `'45s'` or `'5m'`, or a number of milliseconds"
 // What Vitest's tag filter reads as one tag name; `and`, `or` and `not` are its operators.
@@ -16,6 +27,9 @@ export function validateConfig(config: TestbedConfig): void {
   if (typeof config !== 'object' || config === null) throw invalidOption(WHERE, 'default export', 'an object', config)
   assertKnownKeys(WHERE, config, KNOWN)
   assertOneOf(WHERE, 'isolation', config.isolation, ISOLATION_SETTINGS)
+  if (config.leakCheck !== undefined && typeof config.leakCheck !== 'boolean')
+    throw invalidOption(WHERE, 'leakCheck', 'true or false', config.leakCheck)
+  assertOneOf(WHERE, 'unhandledHttp', config.unhandledHttp, UNHANDLED_HTTP_SETTINGS)
   assertDuration('timeout', config.timeout, { positive: true })
   assertDuration('slowThreshold', config.slowThreshold)
   validateBudget(config.budget)

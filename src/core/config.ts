@@ -23,6 +23,25 @@ export interface TestbedConfig {
    */
   isolation?: IsolationSetting
   /**
+   * After each `transaction` or `reset` test, fail it if changes outlived it: rows committed through
+   * a connection of its own, tables created, altered or dropped. Each failure names the test, every
+   * changed table and what changed; the worker's database is then replaced, so later tests start
+   * clean. A file or a describe block picks another value with `test.override({ leakCheck: false })`,
+   * one test with `{ meta: { leakCheck: false } }`. Costs about 0.1–0.2 ms per test
+   * (docs/performance.md).
+   * @default true
+   */
+  leakCheck?: boolean
+  /**
+   * What happens in an integration test to outbound traffic no http mock answers (HTTP requests to
+   * hosts other than loopback, DNS lookups of such hosts): `error` fails it before any lookup or
+   * connection, and fails the test; `warn` lets it through with a warning; `bypass` lets it through.
+   * A file or a describe block picks another with `test.override({ unhandledHttp: 'bypass' })`,
+   * one test with `{ meta: { unhandledHttp: 'bypass' } }`.
+   * @default 'error'
+   */
+  unhandledHttp?: UnhandledHttpSetting
+  /**
    * The timeout of each integration test (and of its hooks). Service start-up is not part of it.
    * @example '45s'
    * @default '300s'
@@ -57,6 +76,9 @@ export interface TestbedConfig {
 
 /** The isolation strategies a suite can choose. */
 export type IsolationSetting = 'transaction' | 'database' | 'reset'
+
+/** What happens to outbound traffic of an integration test that no http mock answers. */
+export type UnhandledHttpSetting = 'error' | 'warn' | 'bypass'
 
 /** Duration budgets, by kind of test. `total` counts every test. */
 export interface BudgetSetting {

@@ -16,17 +16,33 @@ export interface ErrorParts {
 export class TestbedError extends Error {
   override readonly name = 'TestbedError'
   readonly code: string
+  readonly parts: ErrorParts
 
   constructor(code: string, parts: ErrorParts, options?: { cause?: unknown }) {
     super(formatMessage(parts), options)
     this.code = code
+    this.parts = parts
+  }
+
+  /** The same error with more detail lines (where a config put it), keeping this one as the cause. */
+  withDetails(details: readonly string[]): TestbedError {
+    return new TestbedError(
+      this.code,
+      { ...this.parts, details: [...(this.parts.details ?? []), ...details] },
+      { cause: this },
+    )
   }
 }
 
 export function formatMessage({ what, subject, why, fix, details = [] }: ErrorParts): string {
   const head = subject === undefined ? `[testbed] ${what}.` : `[testbed] ${what}: ${subject}.`
-  const lines = [head, `${why}. ${fix}.`, ...details.map((detail) => `  • ${detail}`)]
+  const lines = [head, `${withoutPeriod(why)}. ${withoutPeriod(fix)}.`, ...details.map((detail) => `  • ${detail}`)]
   return lines.join('\n')
+}
+
+// Causes are quoted inside sentences: "…: spelling.. Fix it." would read as a typo.
+function withoutPeriod(text: string): string {
+  return text.replace(/\.+$/, '')
 }
 
 /** The message of an unknown thrown value, for details lines. */

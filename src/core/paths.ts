@@ -1,6 +1,6 @@
 import { accessSync, constants, statfsSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 
 // A server's data dir is ~1,000 files; on a disk filesystem creating them costs 100–500 ms, in
 // memory ~35 ms (docs/performance.md). Docker gives /dev/shm 64 MB, so require room for real use.
@@ -8,13 +8,16 @@ const SHARED_MEMORY = '/dev/shm'
 const TMPFS_MAGIC = 0x01021994
 const MIN_FREE_BYTES = 512 * 1024 * 1024
 
-function currentUid(): number | string {
+export function currentUid(): number | string {
   return process.getuid?.() ?? process.env.USERNAME ?? 'user'
 }
 
-/** Where runs keep their data dirs, logs and records: temporary, like the processes they describe. */
+/**
+ * Where runs keep their data dirs, logs and records: temporary, like the processes they describe.
+ * Only the path: use `privateStateDir()` (state-dir.ts) before reading or writing anything in it.
+ */
 export function stateDir(): string {
-  if (process.env.TESTBED_STATE_DIR) return process.env.TESTBED_STATE_DIR
+  if (process.env.TESTBED_STATE_DIR) return resolve(process.env.TESTBED_STATE_DIR)
   const base = hasRoomyTmpfs(SHARED_MEMORY) ? SHARED_MEMORY : tmpdir()
   return join(base, `testbed-${currentUid()}`)
 }

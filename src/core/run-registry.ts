@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { describeCause, TestbedError } from './errors.ts'
-import { stateDir } from './paths.ts'
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { stopProcess } from './process-control.ts'
 import { identify, isRunning, type ProcessIdentity } from './process-identity.ts'
+import { letServersThrough, privateStateDir, stateDirNotWritable } from './state-dir.ts'
 
 /** One service process (or external endpoint) a run knows about. */
 export interface ServiceRecord {
@@ -35,8 +35,9 @@ const RECORD_FILE = 'run.json'
 // A run dir without a record is a start that died before writing one; leave it a moment in case it is still being made.
 const UNRECORDED_GRACE_MS = 60_000
 
+/** The folder of run dirs, inside the verified state dir: every read or write of a record starts here. */
 export function runsDir(): string {
-  return join(stateDir(), 'runs')
+  return join(privateStateDir(), 'runs')
 }
 
 /** A run directory: the record of what one testbed process started, and the data those services keep. */
@@ -51,12 +52,13 @@ export class Run {
 
   static create(options: { projectDir: string; configHash: string; detached: boolean }): Run {
     const id = `${Date.now().toString(36)}-${process.pid}-${randomBytes(3).toString('hex')}`
-    const dir = join(runsDir(), id)
+    const runs = runsDir()
+    const dir = join(runs, id)
     try {
       mkdirSync(dir, { recursive: true, mode: 0o755 })
-      allowTraversal([stateDir(), runsDir()])
+      for (const passage of [dirname(runs), runs]) letServersThrough(passage)
     } catch (error) {
-      throw stateDirNotWritable(stateDir(), 'this run', error)
+      throw stateDirNotWritable(dirname(runs), 'this run', error)
     }
     const record: RunRecord = {
       id,
@@ -112,16 +114,9 @@ export class Run {
 
   private save(): void {
     const temporary = join(this.dir, `${RECORD_FILE}.${process.pid}.tmp`)
-    writeFileSync(temporary, `${JSON.stringify(this.record, null, 2)}\n`)
+    // The record holds the servers' passwords (in their URLs): for this account's eyes only.
+    writeFileSync(temporary, `${JSON.stringify(this.record, null, 2)}\n`, { mode: 0o600 })
     renameSync(temporary, join(this.dir, RECORD_FILE))
-  }
-}
-
-// Servers may run as another account (PostgreSQL refuses root), which must be able to reach its data dir.
-function allowTraversal(dirs: string[]): void {
-  for (const dir of dirs) {
-    const mode = statSync(dir).mode
-    if ((mode & 0o011) !== 0o011) chmodSync(dir, mode | 0o011)
   }
 }
 
@@ -130,8 +125,9 @@ export function listRuns(): Run[] {
 }
 
 function listRunDirs(): string[] {
+  const runs = runsDir()
   try {
-    return readdirSync(runsDir()).map((name) => join(runsDir(), name))
+    return readdirSync(runs).map((name) => join(runs, name))
   } catch {
     return []
   }
@@ -154,23 +150,29 @@ export async function reapOrphans(): Promise<RunRecord[]> {
   return reaped
 }
 
+/**
+ * The watchdog's half of reaping (run-watchdog.ts): once the owner of the run in `dir` has died,
+ * stops its servers and deletes it. Leaves a detached run, and one whose owner still lives after
+ * `graceMs` (it closed the watchdog's pipe without dying), alone.
+ */
+export async function reapRunOf(dir: string, graceMs = 5000): Promise<boolean> {
+  if (dirname(dir) !== runsDir()) return false
+  const run = Run.read(dir)
+  if (run === null) return false
+  const deadline = Date.now() + graceMs
+  // The kernel closes a dying process's pipes before it is gone from the process table.
+  while (run.ownerAlive() && Date.now() < deadline) await sleep(10)
+  const current = Run.read(dir)
+  if (current === null || current.isLive()) return false
+  await current.stopServices()
+  current.remove()
+  return true
+}
+
 function removeIfAbandoned(dir: string): void {
   try {
     if (Date.now() - statSync(dir).mtimeMs > UNRECORDED_GRACE_MS) rmSync(dir, { recursive: true, force: true })
   } catch {
     // Another process removed it first.
   }
-}
-
-export function stateDirNotWritable(dir: string, serviceName: string, cause: unknown): TestbedError {
-  return new TestbedError(
-    'TESTBED_SERVICE_DATA_DIR_NOT_WRITABLE',
-    {
-      what: `Cannot create a data dir for ${serviceName} under the state dir`,
-      subject: dir,
-      why: `testbed keeps each server's data, socket and log there, and creating a folder in it failed (${describeCause(cause)})`,
-      fix: 'Point TESTBED_STATE_DIR at a writable folder, or make that one writable',
-    },
-    { cause },
-  )
 }

@@ -1,14 +1,11 @@
-import pg from 'pg'
-import { assertKnownKeys, assertOneOf } from '../core/options.ts'
+import { assertKnownKeys, assertOneOf, invalidOption } from '../core/options.ts'
 import { type Progress, silentProgress } from '../core/progress.ts'
-import { createDatabasePool, type DatabaseLease, type DatabasePool } from './database/database-pool.ts'
+import { createDatabasePool } from './database/database-pool.ts'
 import { databaseStrategy } from './database/database-strategy.ts'
 import type { IsolatedDatabase, IsolationName, IsolationStrategy } from './isolated-database.ts'
-import { compareRowCounts, countRows, leakError, type RowCounts } from './leak-check/row-counts.ts'
-import { resetStrategy } from './reset/reset-strategy.ts'
 import { ensureTemplate, type Template } from './templates/ensure-template.ts'
 import type { TemplateSource } from './templates/template-source.ts'
-import { transactionStrategy } from './transaction/transaction-strategy.ts'
+import { WorkerDatabase } from './worker/worker-database.ts'
 
 export const ISOLATION_NAMES = ['transaction', 'database', 'reset'] as const
 
@@ -27,9 +24,10 @@ export interface IsolationOptions {
    */
   template?: Omit<TemplateSource, 'baseDir'> & { baseDir?: string }
   /**
-   * After each test, compare row counts with the starting ones and fail naming each table that
-   * leaked. Not for `database`, whose databases are thrown away.
-   * @default true when the CI environment variable is set
+   * After each `transaction` or `reset` test, look for changes that outlived it (rows committed
+   * through another connection, tables created, altered or dropped) and fail the test naming each
+   * one. `begin({ leakCheck })` decides per test. Not for `database`, whose databases are thrown away.
+   * @default true
    */
   leakCheck?: boolean
   /**
@@ -46,12 +44,25 @@ export interface IsolationOptions {
   progress?: Progress
 }
 
-/** Per-test isolated databases of one kind, on one server. */
+/** Options of one test's `begin()`. */
+export interface BeginOptions {
+  /**
+   * Fail this test if its changes outlive it. Whether or not the test asks, a leak found after it
+   * replaces the database it ran in, so later tests start clean.
+   * @default the `leakCheck` option of createIsolation()
+   */
+  leakCheck?: boolean
+}
+
+/**
+ * Per-test isolated databases of one kind, on one server. Tests may run at the same time: each
+ * `begin()` gets state of its own (a transaction, a clone) until its `rollback()`.
+ */
 export interface Isolation extends AsyncDisposable {
   readonly strategy: IsolationName
   readonly template: Template
-  begin(): Promise<IsolatedDatabase>
-  /** Undoes the test; with the leak check on, throws a TestbedError naming leaked tables (and repairs the database). */
+  begin(options?: BeginOptions): Promise<IsolatedDatabase>
+  /** Undoes the test; with the leak check on, throws a TestbedError naming what leaked (and replaces the database). */
   rollback(database: IsolatedDatabase, outcome?: { failed?: boolean; testName?: string }): Promise<void>
   close(): Promise<void>
 }
@@ -60,8 +71,8 @@ const WHERE = 'createIsolation()'
 
 /**
  * Builds (or reuses) the template and returns the chosen strategy over it. `transaction` and
- * `reset` work in a database cloned for this caller alone (one per worker), so parallel workers
- * never share state; `database` clones one per test.
+ * `reset` work in databases cloned for this caller alone (one per worker, plus one per concurrent
+ * test under `reset`), so parallel workers never share state; `database` clones one per test.
  * @example
  * await using isolation = await createIsolation(process.env.TESTBED_POSTGRES_URL, {
  *   template: { migrations: 'migrations', seeds: ['tests/fixtures/seed.sql'] },
@@ -84,15 +95,25 @@ export async function createIsolation(adminUrl: string, options: IsolationOption
     })
     return wrap(inner, template)
   }
-  const leakCheck = options.leakCheck ?? Boolean(process.env.CI)
+  // One clone kept ready: the next `reset` lane, or the replacement of a database something leaked into.
   const clones = await createDatabasePool(adminUrl, template, { size: 1, progress })
-  const worker = await WorkerDatabase.open(clones, strategy, leakCheck)
-  return workerIsolation(worker, template)
+  try {
+    const worker = await WorkerDatabase.open(clones, strategy, options.leakCheck ?? true)
+    return workerIsolation(worker, template)
+  } catch (error) {
+    await clones.close()
+    throw error
+  }
 }
 
 function validate(options: IsolationOptions): void {
   assertKnownKeys(WHERE, options, ['strategy', 'template', 'leakCheck', 'keepOnFailure', 'poolSize', 'progress'])
   assertOneOf(WHERE, 'strategy', options.strategy, ISOLATION_NAMES)
+  assertBoolean('leakCheck', options.leakCheck)
+}
+
+function assertBoolean(option: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') throw invalidOption(WHERE, option, 'true or false', value)
 }
 
 function wrap(inner: IsolationStrategy, template: Template): Isolation {
@@ -101,7 +122,8 @@ function wrap(inner: IsolationStrategy, template: Template): Isolation {
     strategy: inner.name,
     template,
     begin: () => inner.begin(),
-    rollback: (database, outcome) => inner.rollback(database, { failed: outcome?.failed ?? false }),
+    rollback: (database, outcome) =>
+      inner.rollback(database, { failed: outcome?.failed ?? false, testName: outcome?.testName }),
     close,
     [Symbol.asyncDispose]: close,
   }
@@ -112,72 +134,9 @@ function workerIsolation(worker: WorkerDatabase, template: Template): Isolation 
   return {
     strategy: worker.strategyName,
     template,
-    begin: () => worker.strategy.begin(),
+    begin: (begin) => worker.begin(begin),
     rollback: (database, outcome) => worker.rollback(database, outcome?.testName ?? 'the test'),
     close,
     [Symbol.asyncDispose]: close,
-  }
-}
-
-/** The database one worker's tests run in (`transaction`, `reset`), with its starting row counts. */
-class WorkerDatabase {
-  readonly strategyName: 'transaction' | 'reset'
-  strategy: IsolationStrategy
-  readonly #clones: DatabasePool
-  #lease: DatabaseLease
-  #baseline: RowCounts | null
-
-  private constructor(
-    clones: DatabasePool,
-    lease: DatabaseLease,
-    name: 'transaction' | 'reset',
-    strategy: IsolationStrategy,
-    baseline: RowCounts | null,
-  ) {
-    this.#clones = clones
-    this.#lease = lease
-    this.strategyName = name
-    this.strategy = strategy
-    this.#baseline = baseline
-  }
-
-  static async open(clones: DatabasePool, name: 'transaction' | 'reset', leakCheck: boolean): Promise<WorkerDatabase> {
-    const lease = await clones.acquire()
-    const strategy = name === 'transaction' ? transactionStrategy(lease.url) : await resetStrategy(lease.url)
-    const baseline = leakCheck ? await countRowsAt(lease.url) : null
-    return new WorkerDatabase(clones, lease, name, strategy, baseline)
-  }
-
-  async rollback(database: IsolatedDatabase, testName: string): Promise<void> {
-    await this.strategy.rollback(database)
-    if (this.#baseline === null) return
-    const leaks = compareRowCounts(this.#baseline, await countRowsAt(this.#lease.url))
-    if (leaks.length === 0) return
-    // The leaked rows would show up in every later test: swap in a fresh clone before failing this one.
-    await this.#replaceDatabase()
-    throw leakError(leaks, testName)
-  }
-
-  async close(): Promise<void> {
-    await this.strategy.close()
-    await this.#clones.close()
-  }
-
-  async #replaceDatabase(): Promise<void> {
-    await this.strategy.close()
-    await this.#clones.release(this.#lease.name)
-    this.#lease = await this.#clones.acquire()
-    this.strategy =
-      this.strategyName === 'transaction' ? transactionStrategy(this.#lease.url) : await resetStrategy(this.#lease.url)
-  }
-}
-
-async function countRowsAt(url: string): Promise<RowCounts> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return await countRows(client)
-  } finally {
-    await client.end()
   }
 }

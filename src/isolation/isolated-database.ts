@@ -3,16 +3,11 @@ import type pg from 'pg'
 /** The isolation strategies a test can use. */
 export type IsolationName = 'transaction' | 'database' | 'reset'
 
-/** The subset of `pg.Pool` testbed's pools implement: what Drizzle, Kysely and plain `pg` code call. */
-export type PoolLike = Pick<
-  pg.Pool,
-  // `options`: Kysely's PostgresDialect requires it in its pool type.
-  'query' | 'connect' | 'end' | 'on' | 'once' | 'off' | 'removeListener' | 'options'
-> & {
-  readonly totalCount: number
-  readonly idleCount: number
-  readonly waitingCount: number
-}
+/**
+ * What `db.pool` is under every strategy: a real `pg.Pool` (`instanceof pg.Pool` holds), so
+ * libraries that take an existing pool only when it is one (@prisma/adapter-pg) keep it.
+ */
+export type PoolLike = pg.Pool
 
 /** What one test gets: a database only it sees, for as long as the test runs. */
 export interface IsolatedDatabase {
@@ -25,8 +20,8 @@ export interface IsolatedDatabase {
   readonly url: string
   /** The database's name on the server. */
   readonly name: string
-  /** A `pg.Pool`-compatible object; under `transaction`, every client maps onto the test's transaction. */
-  readonly pool: PoolLike
+  /** A `pg.Pool`; under `transaction`, every client it hands out runs inside the test's transaction. */
+  readonly pool: pg.Pool
   /** Shorthand for `pool.query`. */
   query: pg.Pool['query']
 }
@@ -35,8 +30,23 @@ export interface IsolatedDatabase {
 export interface IsolationStrategy extends AsyncDisposable {
   readonly name: IsolationName
   begin(): Promise<IsolatedDatabase>
-  /** Undoes what the test did. `failed` lets `database` keep a failed test's database when asked to. */
-  rollback(database: IsolatedDatabase, outcome?: { failed: boolean }): Promise<void>
+  /**
+   * Undoes what the test did. `failed` lets `database` keep a failed test's database when asked to;
+   * `testName` names the test in reports of connections it left open.
+   */
+  rollback(database: IsolatedDatabase, outcome?: { failed: boolean; testName?: string }): Promise<void>
   /** Releases every database and connection the strategy holds. */
   close(): Promise<void>
+}
+
+/**
+ * A strategy that can run one more query in the round trip that undoes a test (`transaction`,
+ * `reset`): the leak check's, at no round trip of its own.
+ */
+export interface LaneStrategy extends IsolationStrategy {
+  /**
+   * Undoes the test like `rollback()`, then runs `sql` in the same round trip, outside the test's
+   * transaction. Resolves to the rows of `sql` (none when the test was undone already).
+   */
+  rollbackAndQuery(database: IsolatedDatabase, sql: string): Promise<pg.QueryResultRow[]>
 }

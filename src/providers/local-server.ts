@@ -1,17 +1,16 @@
 import { spawn } from 'node:child_process'
-import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { closeSync, openSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { TestbedError } from '../core/errors.ts'
-import { stateDir } from '../core/paths.ts'
 import { stopProcess } from '../core/process-control.ts'
 import { identify, type ProcessIdentity } from '../core/process-identity.ts'
 import { formatMs } from '../core/progress.ts'
 import type { Run, ServiceRecord } from '../core/run-registry.ts'
 import { type RunAsUser, spawnIdentity } from './run-as-user.ts'
+import { describeExit, logTail, preserveLog, readLog, type ServerExit } from './server-log.ts'
+import { watchServer } from './server-watch.ts'
 
 const POLL_MS = 15
-const LOG_TAIL_LINES = 12
 
 /** How to start one server binary and tell when it answers. */
 export interface ServerSpec {
@@ -29,11 +28,6 @@ export interface ServerSpec {
   isReady(): Promise<boolean>
   /** What the run records about this service before it is ready, so a killed start is still reaped. */
   record: Omit<ServiceRecord, 'process' | 'stopSignal'>
-}
-
-interface ServerExit {
-  code: number | null
-  signal: NodeJS.Signals | null
 }
 
 /** Thrown when the server could not bind its port, so the caller can retry on another. */
@@ -75,20 +69,8 @@ export async function startServer(
     }
     await sleep(POLL_MS)
   }
+  watchServer(child, identity, spec, run)
   return identity
-}
-
-export function readLog(logFile: string): string {
-  try {
-    return readFileSync(logFile, 'utf8')
-  } catch {
-    return ''
-  }
-}
-
-export function logTail(log: string): string[] {
-  const lines = log.trimEnd().split('\n').filter(Boolean)
-  return lines.slice(-LOG_TAIL_LINES).map((line) => `| ${line}`)
 }
 
 function spawnFailed(spec: ServerSpec, cause: Error | null): TestbedError {
@@ -106,11 +88,10 @@ function spawnFailed(spec: ServerSpec, cause: Error | null): TestbedError {
 }
 
 function exitedDuringStart(spec: ServerSpec, exit: ServerExit, elapsedMs: number, log: string): TestbedError {
-  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`
   return new TestbedError('TESTBED_SERVICE_EXITED', {
     what: `${spec.label} exited during start for service "${spec.serviceName}"`,
-    subject: preserveLog(spec),
-    why: `The server ${how} before it answered a query; its log below says why`,
+    subject: preserveLog(spec.logFile, spec.serviceName),
+    why: `The server ${describeExit(exit)} before it answered a query; its log below says why`,
     fix: 'Fix the cause the log names (a bad setting, a full disk, missing permissions), then run again; `npx testbed doctor` checks the installation',
     details: [`elapsed: ${formatMs(elapsedMs)}`, `command: ${spec.command} ${spec.args.join(' ')}`, ...logTail(log)],
   })
@@ -119,21 +100,9 @@ function exitedDuringStart(spec: ServerSpec, exit: ServerExit, elapsedMs: number
 function notReady(spec: ServerSpec, elapsedMs: number): TestbedError {
   return new TestbedError('TESTBED_SERVICE_START_TIMEOUT', {
     what: `${spec.label} did not answer a query in time for service "${spec.serviceName}"`,
-    subject: preserveLog(spec),
+    subject: preserveLog(spec.logFile, spec.serviceName),
     why: `The server was still not ready after ${formatMs(elapsedMs)}; the machine may be overloaded or the server stuck`,
     fix: 'Raise `startTimeout` in the service options if the machine is slow, or read the log below',
     details: [`elapsed: ${formatMs(elapsedMs)}`, ...logTail(readLog(spec.logFile))],
   })
-}
-
-// The run dir, log included, is deleted when a start fails; keep the log where the error can point to it.
-function preserveLog(spec: ServerSpec): string {
-  const kept = join(stateDir(), 'logs', `${basename(dirname(dirname(spec.logFile)))}-${spec.serviceName}.log`)
-  try {
-    mkdirSync(dirname(kept), { recursive: true })
-    copyFileSync(spec.logFile, kept)
-    return kept
-  } catch {
-    return spec.logFile
-  }
 }

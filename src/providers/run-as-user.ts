@@ -1,7 +1,10 @@
 import { chownSync, readFileSync } from 'node:fs'
 import { TestbedError } from '../core/errors.ts'
 
-/** The unprivileged account servers run as when testbed runs as root (PostgreSQL refuses root). */
+/**
+ * The unprivileged account servers run as when testbed runs as root: PostgreSQL refuses root, and a
+ * test server holding root's powers (Redis `SAVE`, `CONFIG SET dir`) would write files as root.
+ */
 export interface RunAsUser {
   name: string
   uid: number
@@ -48,7 +51,7 @@ function throwUnknownAccount(name: string): never {
   throw new TestbedError('TESTBED_SERVICE_NO_UNPRIVILEGED_USER', {
     what: 'Cannot find an unprivileged account to run servers as',
     subject: name,
-    why: 'testbed runs as root, and PostgreSQL refuses to run as root, so servers run as another account',
+    why: 'testbed runs as root, and servers run as another account (PostgreSQL refuses root, and a test server must not hold root’s powers)',
     fix: 'Set TESTBED_RUN_AS to an existing account (for example `nobody`), or run testbed as a normal user',
   })
 }

@@ -2,6 +2,7 @@ export { defineConfig, type ServiceDeclaration, type TestbedConfig } from '../co
 export { TestbedError } from '../core/errors.ts'
 export type { ServiceRecord } from '../core/run-registry.ts'
 export type { ProviderName } from '../providers/provider.ts'
+export type { ServerDeath } from '../providers/server-watch.ts'
 export type { PostgresOptions } from '../services/postgres/postgres-options.ts'
 export { postgres } from '../services/postgres/postgres-service.ts'
 export type { RedisOptions } from '../services/redis/redis-options.ts'

@@ -4,6 +4,8 @@ import { onProcessExit } from '../core/exit-hooks.ts'
 import { stopProcessSync } from '../core/process-control.ts'
 import { type Progress, silentProgress } from '../core/progress.ts'
 import { listRuns, Run, reapOrphans, type ServiceRecord } from '../core/run-registry.ts'
+import { startWatchdog } from '../core/run-watchdog.ts'
+import { onServerDeath, type ServerDeath } from '../providers/server-watch.ts'
 import { snapshotPostgres } from './postgres/postgres-server.ts'
 import { resolveProvider } from './resolve-provider.ts'
 import { isServiceDefinition, kindEnvName, type ServiceDefinition, serviceEnvName } from './service-definition.ts'
@@ -32,6 +34,14 @@ export interface ServiceSet extends AsyncDisposable {
    * service is not a PostgreSQL this process started.
    */
   snapshot(name: string, key: string): Promise<boolean>
+  /**
+   * Calls `listener` when a server this process started ends without being asked to (a crash, the
+   * OOM killer, a `kill`), with a message naming it, how it ended and where its log is kept. Never
+   * called for an attached set. Returns a function that stops listening.
+   * @example
+   * set.onServerDeath((death) => console.error(death.error.message))
+   */
+  onServerDeath(listener: (death: ServerDeath) => void): () => void
   stop(): Promise<void>
 }
 
@@ -51,7 +61,12 @@ export async function startServices(
     return serviceSet(running, true)
   }
   const run = Run.create({ projectDir: options.projectDir, configHash, detached: false })
+  const watchdog = startWatchdog(run)
   const removeExitHook = onProcessExit(() => stopRunSync(run))
+  const release = async () => {
+    removeExitHook()
+    await watchdog.standDown()
+  }
   try {
     // allSettled: when one service fails, the others must finish starting (and be recorded) before the run stops.
     const outcomes = await Promise.allSettled(
@@ -63,14 +78,14 @@ export async function startServices(
     if (failure) throw failure.reason
   } catch (error) {
     await stopRun(run)
-    removeExitHook()
+    await release()
     throw error
   }
   if (options.detach) {
     run.detach()
-    removeExitHook()
+    await release()
   }
-  return serviceSet(run, false, removeExitHook)
+  return serviceSet(run, false, release)
 }
 
 /** The live set of services for this project, if `testbed services up` (or a running test process) has one. */
@@ -103,11 +118,11 @@ async function startOne(
   }
 }
 
-function serviceSet(run: Run, attached: boolean, removeExitHook: () => void = () => {}): ServiceSet {
+function serviceSet(run: Run, attached: boolean, release: () => Promise<void> = async () => {}): ServiceSet {
   const stop = async () => {
     if (attached) return
     await stopRun(run)
-    removeExitHook()
+    await release()
   }
   return {
     run,
@@ -115,6 +130,7 @@ function serviceSet(run: Run, attached: boolean, removeExitHook: () => void = ()
     services: run.record.services,
     env: () => serviceEnv(run.record.services),
     snapshot: async (name, key) => !attached && snapshotPostgres(run, name, key),
+    onServerDeath: (listener) => (attached ? () => {} : onServerDeath(run, listener)),
     stop,
     [Symbol.asyncDispose]: stop,
   }

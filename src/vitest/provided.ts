@@ -1,4 +1,4 @@
-import type { IsolationSetting } from '../core/config.ts'
+import type { IsolationSetting, UnhandledHttpSetting } from '../core/config.ts'
 import type { TestbedSettings } from './settings.ts'
 
 /** A running service, as workers see it. */
@@ -32,9 +32,20 @@ declare module 'vitest' {
     'testbed:tag': string
     /** The default of the `isolation` fixture (testbed.config.ts `isolation`). */
     isolation: IsolationSetting
+    /** The default of the `leakCheck` fixture (testbed.config.ts `leakCheck`). */
+    leakCheck: boolean
+    /** The default of the `unhandledHttp` fixture (testbed.config.ts `unhandledHttp`). */
+    unhandledHttp: UnhandledHttpSetting
   }
   interface TaskMeta {
     /** Picks the isolation strategy of this test's `db`: `test('…', { meta: { isolation: 'database' } }, …)`. */
     isolation?: IsolationSetting
+    /** Turns the leak check on or off for this test's `db`: `test('…', { meta: { leakCheck: false } }, …)`. */
+    leakCheck?: boolean
+    /**
+     * What happens to this integration test's outbound traffic no http mock answers:
+     * `test('…', { meta: { unhandledHttp: 'bypass' } }, …)`; on a describe block, for its tests.
+     */
+    unhandledHttp?: UnhandledHttpSetting
   }
 }

@@ -13,6 +13,8 @@ describe('resolveSettings', () => {
       projectDir: '/project',
       configFile: null,
       isolation: 'transaction',
+      leakCheck: true,
+      unhandledHttp: 'error',
       timeoutMs: 300_000,
       slowThresholdMs: 1000,
       budgetMs: {},

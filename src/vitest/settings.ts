@@ -1,4 +1,4 @@
-import type { IsolationSetting, TagDeclaration, TestbedConfig } from '../core/config.ts'
+import type { IsolationSetting, TagDeclaration, TestbedConfig, UnhandledHttpSetting } from '../core/config.ts'
 import { loadConfig } from '../core/config-loader.ts'
 import { validateConfig } from '../core/config-validation.ts'
 import { parseDuration } from '../core/duration.ts'
@@ -21,6 +21,9 @@ export interface TestbedSettings {
   /** Null when the project has no testbed.config.ts. */
   configFile: string | null
   isolation: IsolationSetting
+  leakCheck: boolean
+  /** What happens in integration tests to outbound traffic no http mock answers. */
+  unhandledHttp: UnhandledHttpSetting
   timeoutMs: number
   slowThresholdMs: number
   budgetMs: { unit?: number; integration?: number; total?: number }
@@ -44,6 +47,8 @@ export function resolveSettings(config: TestbedConfig, projectDir: string, confi
     projectDir,
     configFile,
     isolation: config.isolation ?? 'transaction',
+    leakCheck: config.leakCheck ?? true,
+    unhandledHttp: config.unhandledHttp ?? 'error',
     timeoutMs: parseDuration(config.timeout) ?? DEFAULT_TIMEOUT_MS,
     slowThresholdMs: parseDuration(config.slowThreshold) ?? DEFAULT_SLOW_MS,
     budgetMs: Object.fromEntries(Object.entries(budget).map(([kind, value]) => [kind, parseDuration(value) as number])),

@@ -4,8 +4,8 @@ import { describe, expect, test } from 'vitest'
 import { isRunning } from '../../src/core/process-identity.ts'
 import { type Run, reapOrphans } from '../../src/core/run-registry.ts'
 import { pgQuery, redisPing } from '../test-utils/clients.ts'
-import { expectNoProcessLeft } from '../test-utils/processes.ts'
-import { runTestbed, spawnTestbed } from '../test-utils/run-cli.ts'
+import { expectNoProcessLeft, watchdogOf } from '../test-utils/processes.ts'
+import { type BackgroundProcess, runTestbed, spawnTestbed } from '../test-utils/run-cli.ts'
 import { serviceOf, type TestProject, testProject } from '../test-utils/test-project.ts'
 
 const LOUD = { TESTBED_QUIET: '' }
@@ -13,13 +13,30 @@ const LOUD = { TESTBED_QUIET: '' }
 // One test at a time: every start reaps every dead run in this file's state dir, so concurrent tests would reap
 // each other's orphans before the step that is meant to.
 describe('after the process that started services is SIGKILLed', () => {
+  test('its watchdog stops its servers and deletes its run dir within 10 s, with no other testbed command', async () => {
+    await using project = testProject()
+    await using up = spawnTestbed(['services', 'up'], { cwd: project.dir })
+    await up.stderrLine('Services run until you press Ctrl-C.')
+    const run = project.run()
+    expect(watchdogOf(run)).not.toBeNull()
+    up.child.kill('SIGKILL')
+    expect(await up.exited).toMatchObject({ signal: 'SIGKILL' })
+
+    await expectNoProcessLeft(run)
+    const servers = run.record.services.map((service) => serviceOf(run, service.name).process)
+    expect(servers.filter(isRunning)).toEqual([])
+    expect(existsSync(run.dir)).toBe(false)
+  })
+})
+
+// The second line of defence, for when the watchdog is gone too (killed with its owner, or never started).
+describe('after the process that started services and its watchdog are SIGKILLed', () => {
   test('its servers keep running, and the next start, from any project, stops them and deletes the run dir', async () => {
     await using project = testProject()
     await using up = spawnTestbed(['services', 'up'], { cwd: project.dir })
     await up.stderrLine('Services run until you press Ctrl-C.')
     const run = project.run()
-    up.child.kill('SIGKILL')
-    expect(await up.exited).toMatchObject({ signal: 'SIGKILL' })
+    await killWithWatchdog(up, run)
 
     const postgres = serviceOf(run, 'postgres')
     const redis = serviceOf(run, 'redis')
@@ -38,9 +55,8 @@ describe('after the process that started services is SIGKILLed', () => {
     await using project = testProject('{ postgres: postgres() }')
     await using up = spawnTestbed(['services', 'up'], { cwd: project.dir, env: LOUD })
     await up.stderrLine('… postgres: starting PostgreSQL')
-    up.child.kill('SIGKILL')
-    expect(await up.exited).toMatchObject({ signal: 'SIGKILL' })
     const run = project.run()
+    await killWithWatchdog(up, run)
 
     const reaped = await reapOrphans()
     expect(reaped.map((record) => record.id)).toEqual([run.record.id])
@@ -53,8 +69,7 @@ describe('after the process that started services is SIGKILLed', () => {
     await up.stderrLine('… postgres: starting PostgreSQL')
     // A server is recorded as soon as it is spawned, before it answers: that record is what lets it be reaped.
     const run = await recordedServer(project, 'postgres')
-    up.child.kill('SIGKILL')
-    expect(await up.exited).toMatchObject({ signal: 'SIGKILL' })
+    await killWithWatchdog(up, run)
     expect(isRunning(serviceOf(run, 'postgres').process)).toBe(true)
 
     const reaped = await reapOrphans()
@@ -67,8 +82,7 @@ describe('after the process that started services is SIGKILLed', () => {
     await using up = spawnTestbed(['services', 'up'], { cwd: project.dir, env: LOUD })
     await up.stderrLine('… postgres: starting PostgreSQL')
     const run = await recordedServer(project, 'postgres')
-    up.child.kill('SIGKILL')
-    expect(await up.exited).toMatchObject({ signal: 'SIGKILL' })
+    await killWithWatchdog(up, run)
 
     const status = await runTestbed(['services', 'status'], { cwd: project.dir })
     expect(status.stderr).toBe(
@@ -77,6 +91,14 @@ describe('after the process that started services is SIGKILLed', () => {
     await expectNothingLeftOf(run)
   })
 })
+
+async function killWithWatchdog(up: BackgroundProcess, run: Run): Promise<void> {
+  const watchdog = watchdogOf(run)
+  expect(watchdog, `the watchdog of run ${run.record.id}`).not.toBeNull()
+  process.kill(watchdog as number, 'SIGKILL')
+  up.child.kill('SIGKILL')
+  expect(await up.exited).toMatchObject({ signal: 'SIGKILL' })
+}
 
 async function expectNothingLeftOf(run: Run): Promise<void> {
   const servers = run.record.services.flatMap((service) => (service.process ? [service.process] : []))

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { cacheDir } from '../../src/core/paths.ts'
 import { isRunning } from '../../src/core/process-identity.ts'
+import { redactUrl } from '../../src/core/redact.ts'
 import { findEmbeddedBinaries } from '../../src/services/postgres/postgres-binaries.ts'
 import { pgQuery, redisPing } from '../test-utils/clients.ts'
 import { commandName, expectNoProcessLeft } from '../test-utils/processes.ts'
@@ -45,8 +46,16 @@ describe.concurrent('services up --detach', () => {
     expect([isRunning(postgres.process), commandName(postgres.process.pid)]).toEqual([true, 'postgres'])
     expect([isRunning(redis.process), commandName(redis.process.pid)]).toEqual([true, 'redis-server'])
     const table = [
-      ['postgres', 'postgres', embedded.version, 'embedded', 'pid', String(postgres.process.pid), postgres.url],
-      ['redis', 'redis', redis.version, 'local', 'pid', String(redis.process.pid), redis.url],
+      [
+        'postgres',
+        'postgres',
+        embedded.version,
+        'embedded',
+        'pid',
+        String(postgres.process.pid),
+        redactUrl(postgres.url),
+      ],
+      ['redis', 'redis', redis.version, 'local', 'pid', String(redis.process.pid), redactUrl(redis.url)],
     ]
     expect(tableRows(up.stderr)).toEqual(table)
 
@@ -62,8 +71,8 @@ describe.concurrent('services up --detach', () => {
       `export TESTBED_POSTGRES_URL='${postgres.url}'`,
       `export TESTBED_REDIS_URL='${redis.url}'`,
     ])
-    expect(postgres.url).toMatch(/^postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/)
-    expect(redis.url).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/)
+    expect(postgres.url).toMatch(/^postgresql:\/\/postgres:[\w-]{43}@127\.0\.0\.1:\d+\/postgres$/)
+    expect(redis.url).toMatch(/^redis:\/\/default:[\w-]{43}@127\.0\.0\.1:\d+$/)
     const script = `eval "$('${process.execPath}' '${CLI}' services env)"
       psql "$TESTBED_POSTGRES_URL" -tAc 'select 1'
       redis-cli -u "$TESTBED_REDIS_URL" ping`
@@ -115,6 +124,45 @@ describe.concurrent('services up in the foreground', () => {
     })
   }
 })
+
+describe('services up in the foreground, when one of its servers dies', () => {
+  test('says which, how it ended, its last log lines and where its log is kept, stops the others and exits 1', async () => {
+    await using project = testProject()
+    await using up = spawnTestbed(['services', 'up'], { cwd: project.dir })
+    await up.stderrLine('Services run until you press Ctrl-C.')
+    const run = project.run()
+    const [postgres, redis] = [serviceOf(run, 'postgres'), serviceOf(run, 'redis')]
+    const flavor = redisFlavor(redis.url)
+    process.kill(redis.process.pid, 'SIGKILL')
+
+    const result = await up.exited
+    const output = result.stderr.split('\n')
+    const after = output.slice(output.indexOf('Services run until you press Ctrl-C.') + 1)
+    const keptLog = `${process.env.TESTBED_STATE_DIR}/logs/${run.record.id}-redis.log`
+    const logLines = readFileSync(keptLog, 'utf8').trimEnd().split('\n').slice(-12)
+    expect({ ...result, stderr: after }).toEqual({
+      code: 1,
+      signal: null,
+      stdout: '',
+      stderr: [
+        `[testbed] ${flavor} ${redis.version} (local) stopped in the middle of the run for service "redis": ${keptLog}.`,
+        'The server was killed by SIGKILL although testbed did not ask it to stop; whatever uses it fails from here on, and the run fails with it. Its log is kept at that path and ends with the lines below; look there, and in `dmesg` for the kernel’s out-of-memory killer, for what ended it, then run again.',
+        ...logLines.map((line) => `  • | ${line}`),
+        'Stopped the other services.',
+        '',
+      ],
+    })
+    expect(isRunning(postgres.process)).toBe(false)
+    await expectNoProcessLeft(run)
+    expect(existsSync(run.dir)).toBe(false)
+  })
+})
+
+// `Redis` or `Valkey`, as the server reports itself.
+function redisFlavor(url: string): string {
+  const info = spawnSync('redis-cli', ['-u', url, 'INFO', 'server'], { encoding: 'utf8' }).stdout
+  return /^server_name:valkey/m.test(info) ? 'Valkey' : 'Redis'
+}
 
 const unshareRefusal = probeMountNamespace()
 
@@ -256,7 +304,7 @@ describe.concurrent('providers and errors', () => {
       stdout: '',
       stderr: lines(
         `[testbed] Cannot create a data dir for this run under the state dir: ${stateDir}.`,
-        `testbed keeps each server's data, socket and log there, and creating a folder in it failed (ENOTDIR: not a directory, mkdir '${stateDir}/runs/<run>'). Point TESTBED_STATE_DIR at a writable folder, or make that one writable.`,
+        `testbed keeps each server's data, socket and log there, and creating a folder in it failed (EEXIST: file already exists, mkdir '${file}'). Point TESTBED_STATE_DIR at a writable folder, or make that one writable.`,
       ),
     })
   })
@@ -290,7 +338,7 @@ describe.concurrent('providers and errors', () => {
         `[testbed] PostgreSQL ${embedded.version} (embedded) exited during start for service "postgres": ${process.env.TESTBED_STATE_DIR}/logs/<run>-postgres.log.`,
         'The server exited with code 1 before it answered a query; its log below says why. Fix the cause the log names (a bad setting, a full disk, missing permissions), then run again; `npx testbed doctor` checks the installation.',
         '  • elapsed: <duration>',
-        `  • command: ${embedded.postgres} -D ${runs}/<run>/postgres/data -p <port> -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=lots -c listen_addresses=127.0.0.1 -c unix_socket_directories=${runs}/<run>/postgres`,
+        `  • command: ${embedded.postgres} -D ${runs}/<run>/postgres/data -p <port> -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c dynamic_shared_memory_type=mmap -c shared_buffers=lots -c listen_addresses=127.0.0.1 -c unix_socket_directories=${runs}/<run>/postgres -c unix_socket_permissions=0700`,
         '  • | <time> [<pid>] FATAL:  invalid value for parameter "shared_buffers": "lots"',
       ),
     })

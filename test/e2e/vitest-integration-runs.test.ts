@@ -1,11 +1,20 @@
 import { describe, expect, test } from 'vitest'
 import { tempDir } from '../test-utils/temp-dir.ts'
-import { expectPassed, RESULTS, vitestProject } from '../test-utils/vitest-project.ts'
+import { expectPassed, RESULTS, type VitestProject, vitestProject } from '../test-utils/vitest-project.ts'
 
 // Runs of throwaway projects against real PostgreSQL and Redis servers that the runs start.
 // At most two runs (so two PostgreSQL and two Redis servers) at once: the tests of a block run side
 // by side, the blocks one after another (a `describe.concurrent` block would run beside its siblings).
 const linesOf = (text: string, prefix: string) => text.split('\n').filter((line) => line.startsWith(prefix))
+
+/** The first line-group of a failed test's error as the JSON reporter wrote it, without the stack. */
+function failureOf(project: VitestProject, fullName: string): string | undefined {
+  const results = JSON.parse(project.read('.results.json')) as {
+    testResults: Array<{ assertionResults: Array<{ fullName: string; failureMessages: string[] }> }>
+  }
+  const test = results.testResults.flatMap((file) => file.assertionResults).find((t) => t.fullName === fullName)
+  return test?.failureMessages[0]?.split('\n    at ')[0]
+}
 
 describe('testbed test --integration', () => {
   test.concurrent('runs unit and integration tests against real services started once before the tests, and stops them after', async () => {
@@ -87,6 +96,41 @@ describe('the db and redis fixtures', () => {
       [`${isolation} isolation worker b sees only its own rows and keys while worker a writes`, 'passed'],
     ])
     expect(project.results()).toEqual(Object.fromEntries(names.sort(([a], [b]) => String(a).localeCompare(String(b)))))
+  })
+})
+
+describe('concurrent tests and the leak check', () => {
+  test.concurrent('concurrent tests in one worker each get their own database state and Redis database, with every strategy', async () => {
+    const project = vitestProject('concurrent', {}, 'isolation-project')
+    const file = 'tests/integration/concurrent.test.ts'
+    const result = await project.testbed(['test', '--integration', '--maxConcurrency=5', file, ...RESULTS])
+    expectPassed(result)
+    const statuses = Object.values(project.results())
+    expect(statuses).toEqual(Array(60).fill('passed'))
+  })
+
+  test.concurrent('leakCheck in testbed.config.ts, a describe block or a test’s meta: a leak fails its test by name, and later tests start clean', async () => {
+    const project = vitestProject('leak-check', {}, 'isolation-project')
+    const config = project
+      .read('testbed.config.ts')
+      .replace("isolation: 'reset',", "isolation: 'reset',\n  leakCheck: true,")
+    project.write({ 'testbed.config.ts': config })
+    const result = await project.testbed(['test', '--integration', 'tests/integration/leak-check.test.ts', ...RESULTS])
+    expect(result.code).toBe(1)
+    expect(project.results()).toEqual({
+      'a block with the check off creates a table, which a reset cannot undo, unchecked': 'passed',
+      'transaction isolation commits on purpose, with the check off for this test': 'passed',
+      'transaction isolation finds only the seed user again': 'passed',
+      'transaction isolation finds the seed user unchanged: the leak was reported and the database replaced': 'passed',
+      'transaction isolation updates the seed user through a connection of its own': 'failed',
+    })
+    expect(failureOf(project, 'transaction isolation updates the seed user through a connection of its own')).toBe(
+      "TestbedError: [testbed] Changes leaked out of the test's isolation: tests/integration/leak-check.test.ts > transaction isolation > updates the seed user through a connection of its own.\n" +
+        "The database did not return to its starting state after the test, which usually means the test committed through a connection of its own instead of the test's `db` pool. " +
+        "Run every query through `db.pool` / `db.query` (or use isolation 'database' for code that must open its own connections), " +
+        'or turn the check off with `leakCheck: false` (in testbed.config.ts, `test.override({ leakCheck: false })` or the test’s `meta`).\n' +
+        '  • public.users: rows updated (1 row before, 1 after)',
+    )
   })
 })
 

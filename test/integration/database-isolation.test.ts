@@ -1,90 +1,25 @@
 import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdtempSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import type pg from 'pg'
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import type { Progress } from '../../src/core/progress.ts'
-import { cloneLockKey } from '../../src/isolation/database/clone-leases.ts'
+import { describe, expect, test, vi } from 'vitest'
 import { createDatabasePool } from '../../src/isolation/database/database-pool.ts'
 import { databaseStrategy } from '../../src/isolation/database/database-strategy.ts'
-import { ensureTemplate, type Template } from '../../src/isolation/templates/ensure-template.ts'
-import { postgres } from '../../src/services/postgres/postgres-service.ts'
-import { type ServiceSet, startServices } from '../../src/services/service-set.ts'
 import { withClient } from '../test-utils/clients.ts'
+import {
+  capture,
+  clonesOf,
+  emails,
+  exists,
+  leaseHolder,
+  rows,
+  sharedServer,
+  silent,
+  usersTemplate,
+} from '../test-utils/clone-server.ts'
 
 const exec = promisify(execFile)
-const silent: Progress = { step() {}, done() {}, warn() {} }
-const MIGRATION = 'CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL UNIQUE);\n'
-const SEED = "INSERT INTO users (email) VALUES ('seed@example.com');\n"
-
-function sharedServer(provider: 'embedded' | 'local') {
-  const state = {
-    set: undefined as ServiceSet | undefined,
-    url: '',
-    dir: '',
-    template: undefined as unknown as Template,
-  }
-  beforeAll(async () => {
-    state.dir = mkdtempSync(join(tmpdir(), 'testbed-database-isolation-'))
-    state.set = await startServices({ db: postgres({ provider }) }, { projectDir: state.dir })
-    state.url = state.set.services[0]?.url ?? ''
-    state.template = await usersTemplate(state.url, state.dir)
-  })
-  afterAll(async () => {
-    await state.set?.stop()
-    rmSync(state.dir, { recursive: true, force: true })
-  })
-  return state
-}
-
-/** The users schema with one seed row; `key` makes a template of its own, whose clones no other test makes. */
-async function usersTemplate(url: string, dir: string, key?: string): Promise<Template> {
-  mkdirSync(join(dir, 'migrations'), { recursive: true })
-  writeFileSync(join(dir, 'migrations', '001_users.sql'), MIGRATION)
-  writeFileSync(join(dir, 'seed.sql'), SEED)
-  return ensureTemplate(url, { migrations: 'migrations', seeds: ['seed.sql'], key, baseDir: dir }, { keep: 100 })
-}
-
-async function rows<T extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {
-  return withClient(url, async (client) => (await client.query<T>(sql, values)).rows)
-}
-
-async function emails(url: string): Promise<string[]> {
-  return (await rows<{ email: string }>(url, 'SELECT email FROM users ORDER BY id')).map((row) => row.email)
-}
-
-async function clonesOf(url: string, template: Template): Promise<string[]> {
-  const prefix = `testbed_db_${template.name.slice('testbed_tpl_'.length)}_`
-  const found = await rows<{ datname: string }>(
-    url,
-    'SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY 1',
-    [prefix],
-  )
-  return found.map((row) => row.datname)
-}
-
-async function exists(url: string, name: string): Promise<boolean> {
-  return (await rows(url, 'SELECT 1 FROM pg_database WHERE datname = $1', [name])).length === 1
-}
-
-/** The backend holding a clone's lease lock. */
-async function leaseHolder(url: string, name: string): Promise<number | undefined> {
-  const found = await rows<{ pid: number }>(
-    url,
-    `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1
-        AND ((classid::bigint << 32) | objid::bigint) = $1::bigint`,
-    [cloneLockKey(name)],
-  )
-  return found[0]?.pid
-}
-
-function capture(): Progress & { lines: string[] } {
-  const lines: string[] = []
-  return { lines, step() {}, done: (line) => lines.push(`done: ${line}`), warn: (line) => lines.push(line) }
-}
 
 describe.concurrent('the database strategy on embedded PostgreSQL', () => {
   const server = sharedServer('embedded')
@@ -158,7 +93,7 @@ describe.concurrent('the database strategy on embedded PostgreSQL', () => {
 
     const port = new URL(server.url).port
     expect(progress.lines).toEqual([
-      `kept database ${failed.name} for the failed test: psql postgresql://postgres@127.0.0.1:${port}/${failed.name}`,
+      `kept database ${failed.name} for the failed test: psql postgresql://postgres:***@127.0.0.1:${port}/${failed.name}`,
     ])
     expect(await emails(failed.url)).toEqual(['seed@example.com', 'failed@example.com'])
     expect(await exists(server.url, passed.name)).toBe(false)
@@ -256,7 +191,7 @@ describe('pools whose control connection died', () => {
     const port = new URL(server.url).port
     expect((error as Error).message).toBe(
       [
-        `[testbed] The database pool lost its control connection: postgresql://postgres@127.0.0.1:${port}/postgres.`,
+        `[testbed] The database pool lost its control connection: postgresql://postgres:***@127.0.0.1:${port}/postgres.`,
         'Its clones are leased through that connection, so another pool may already have dropped them as orphans; the server may have stopped or restarted. Create a new pool; if the server stopped, start the test run again.',
       ].join('\n'),
     )
@@ -284,6 +219,22 @@ describe('createDatabasePool() options', () => {
       [
         '[testbed] Invalid option in createDatabasePool(): `size`.',
         'Expected the `size` option to be a positive integer, got `0` (number). Fix `size` in testbed.config.ts, or remove it to use the default.',
+      ].join('\n'),
+    )
+  })
+
+  test('rejects a maxPendingDrops that is not a positive integer, and a pendingDropTimeout that is not a positive number', async () => {
+    const template = { name: 'testbed_tpl_0000000000000000', hash: '0'.repeat(64) }
+    await expect(createDatabasePool('postgresql://unused', template, { maxPendingDrops: 1.5 })).rejects.toThrow(
+      [
+        '[testbed] Invalid option in createDatabasePool(): `maxPendingDrops`.',
+        'Expected the `maxPendingDrops` option to be a positive integer, got `1.5` (number). Fix `maxPendingDrops` in testbed.config.ts, or remove it to use the default.',
+      ].join('\n'),
+    )
+    await expect(createDatabasePool('postgresql://unused', template, { pendingDropTimeout: -1 })).rejects.toThrow(
+      [
+        '[testbed] Invalid option in createDatabasePool(): `pendingDropTimeout`.',
+        'Expected the `pendingDropTimeout` option to be a positive number of milliseconds, got `-1` (number). Fix `pendingDropTimeout` in testbed.config.ts, or remove it to use the default.',
       ].join('\n'),
     )
   })

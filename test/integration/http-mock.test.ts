@@ -225,6 +225,9 @@ describe.concurrent('createHttpMock', () => {
     expect(() => createHttpMock({ mode: 'live' as never })).toThrow(
       '[testbed] Invalid option of createHttpMock(): `mode`.\n`mode` takes `mock`, `record`, `replay`, `auto`, got `live` (string). Fix `mode`, or leave it out for the default.',
     )
+    expect(() => createHttpMock({ allow: 'response.body' as never })).toThrow(
+      "[testbed] Invalid option of createHttpMock(): `allow`.\n`allow` takes an array of places in an interaction, such as `'response.body.json.sha'`, got `response.body` (string). Fix `allow`, or leave it out for the default.",
+    )
   })
 })
 

@@ -1,11 +1,29 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import pg from 'pg'
 import { describe, expect, test } from 'vitest'
 import { isRunning } from '../../src/core/process-identity.ts'
 import { postgres } from '../../src/services/postgres/postgres-service.ts'
 import { startServices } from '../../src/services/service-set.ts'
 import { tempDir } from '../test-utils/temp-dir.ts'
+
+// Files the server maps shared (`rw-s`): its dynamic shared memory segments, wherever they live.
+function sharedFilesOf(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/maps`, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(' rw-s ') && line.includes('/') && !line.includes('/SYSV'))
+    .map((line) => line.slice(line.indexOf('/')))
+}
+
+// System V segments `pid` created that are not yet marked for removal (SHM_DEST, 0o1000, in the mode).
+function sysvSegmentsOf(pid: number): string[] {
+  return readFileSync('/proc/sysvipc/shm', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => Number(fields[4]) === pid && (Number.parseInt(fields[2] ?? '0', 8) & 0o1000) === 0)
+    .map((fields) => `shmid ${fields[1]}`)
+}
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
   const client = new pg.Client(url)
@@ -29,7 +47,7 @@ describe.concurrent('postgres() started by testbed', () => {
                 current_setting('full_page_writes') AS fpw`,
       )
       expect(rows).toEqual([{ fsync: 'off', sync: 'off', fpw: 'off' }])
-      expect(service?.url).toMatch(/^postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/)
+      expect(service?.url).toMatch(/^postgresql:\/\/postgres:[\w-]{43}@127\.0\.0\.1:\d+\/postgres$/)
     })
   }
 
@@ -79,6 +97,18 @@ describe.concurrent('postgres() started by testbed', () => {
     await set.stop()
     expect(serverProcess && isRunning(serverProcess)).toBe(false)
     expect(existsSync(runDir)).toBe(false)
+  })
+
+  test('a server killed with SIGKILL leaves no shared memory behind once stopped', async () => {
+    const set = await startServices({ db: postgres() }, { projectDir: tempDir() })
+    const pid = set.services[0]?.process?.pid ?? 0
+    const shared = sharedFilesOf(pid)
+    expect(shared.length).toBeGreaterThan(0)
+    expect(sysvSegmentsOf(pid).length).toBeGreaterThan(0)
+    process.kill(pid, 'SIGKILL')
+    await set.stop()
+    expect(shared.filter((file) => existsSync(file))).toEqual([])
+    expect(sysvSegmentsOf(pid)).toEqual([])
   })
 
   test('starts two servers side by side on different ports', async () => {

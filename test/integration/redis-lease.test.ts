@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis'
 import { describe, expect, test } from 'vitest'
+import { redactUrl } from '../../src/core/redact.ts'
 import { redis } from '../../src/services/redis/redis-service.ts'
 import { startServices } from '../../src/services/service-set.ts'
 import { leaseRedisDatabase, type RedisLease } from '../../src/vitest/runtime/redis-lease.ts'
@@ -16,14 +17,22 @@ async function releaseAll(...leases: RedisLease[]): Promise<void> {
 }
 
 describe.concurrent('leaseRedisDatabase', () => {
+  test('a server testbed starts has databases 1–255 to lease, one per test running at once', async () => {
+    await using set = await startServices({ cache: redis() }, { projectDir: tempDir() })
+    const admin = new Redis(set.services[0]?.url as string)
+    expect(await admin.config('GET', 'databases')).toEqual(['databases', '256'])
+    admin.disconnect()
+  })
+
   test('gives live leases different databases, fails when none is free, and hands a released one out again', () =>
     withServer(async (url) => {
       const [first, second] = await Promise.all([leaseRedisDatabase(url), leaseRedisDatabase(url)])
       expect([first.db, second.db].sort()).toEqual([1, 2])
-      await expect(leaseRedisDatabase(url)).rejects.toThrow(
-        `[testbed] The \`redis\` fixture found no free logical database: ${url}.\n` +
-          'Each worker leases one of databases 1–2, and live workers hold them all. ' +
-          'Run fewer workers (`--maxWorkers`), or start Redis with more databases (`redis({ settings: { databases: 64 } })`).',
+      await expect(leaseRedisDatabase(url, { held: 2 })).rejects.toThrow(
+        `[testbed] The \`redis\` fixture found no free logical database: ${redactUrl(url)}.\n` +
+          'Every test that runs while others do gets one of databases 1–2 to itself, and the tests running now hold them all (2 in this worker). ' +
+          'Run fewer tests at once (`--maxWorkers`, `--maxConcurrency`), or give the server more databases: ' +
+          '`redis({ settings: { databases: 1024 } })` when testbed starts it, `databases` in its redis.conf when it does not.',
       )
       await first.release()
       const third = await leaseRedisDatabase(url)

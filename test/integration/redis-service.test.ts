@@ -6,13 +6,22 @@ import { redis } from '../../src/services/redis/redis-service.ts'
 import { startServices } from '../../src/services/service-set.ts'
 import { tempDir } from '../test-utils/temp-dir.ts'
 
-/** Sends one inline command and returns the raw reply, so the test does not depend on the code under test. */
+/**
+ * Sends one inline command (after AUTH, when the URL has a password) and returns the raw reply, so
+ * the test does not depend on the code under test.
+ */
 function send(url: string, command: string): Promise<string> {
-  const { hostname, port } = new URL(url)
+  const { hostname, port, username, password } = new URL(url)
+  const auth = password ? `AUTH ${username} ${password}\r\n` : ''
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(`${command}\r\n`))
-    socket.once('data', (data) => {
-      resolve(data.toString())
+    let reply = ''
+    const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(`${auth}${command}\r\n`))
+    socket.on('data', (data) => {
+      reply += data.toString()
+      // AUTH's own +OK comes first; the command's reply is what follows it.
+      const answer = auth ? reply.replace(/^\+OK\r\n/, '') : reply
+      if ((auth && answer === reply) || !answer.endsWith('\r\n')) return
+      resolve(answer)
       socket.end()
     })
     socket.once('error', reject)
@@ -23,7 +32,9 @@ describe.concurrent('redis() started by testbed', () => {
   test('answers commands on a loopback port, with persistence off', async () => {
     await using set = await startServices({ cache: redis() }, { projectDir: tempDir() })
     const url = set.services[0]?.url ?? ''
-    expect(url).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/)
+    expect(url).toMatch(/^redis:\/\/default:[\w-]{43}@127\.0\.0\.1:\d+$/)
+    const { port } = new URL(url)
+    expect(await send(`redis://127.0.0.1:${port}`, 'PING')).toBe('-NOAUTH Authentication required.\r\n')
     expect(await send(url, 'SET greeting hello')).toBe('+OK\r\n')
     expect(await send(url, 'GET greeting')).toBe('$5\r\nhello\r\n')
     expect(await send(url, 'CONFIG GET save')).toBe('*2\r\n$4\r\nsave\r\n$0\r\n\r\n')

@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { IsolationStrategy } from '../../src/isolation/isolated-database.ts'
-import { compareRowCounts, countRows, leakError } from '../../src/isolation/leak-check/row-counts.ts'
 import { resetStrategy } from '../../src/isolation/reset/reset-strategy.ts'
 import { postgres } from '../../src/services/postgres/postgres-service.ts'
 import { type ServiceSet, startServices } from '../../src/services/service-set.ts'
@@ -114,33 +113,5 @@ describe.concurrent('reset isolation', () => {
       await strategy.rollback(db)
       const next = await strategy.begin()
       expect((await next.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }])
-    }))
-})
-
-describe('leak check', () => {
-  test('counts rows per table and names each table whose count changed', () =>
-    withStrategy(async (_strategy, url) => {
-      const client = new pg.Client(url)
-      await client.connect()
-      try {
-        const before = await countRows(client)
-        expect(Object.fromEntries(before)).toEqual({ 'public.audit': 1, 'public.orders': 1, 'public.users': 2 })
-        await client.query(`INSERT INTO users (email) VALUES ('x@example.com'), ('y@example.com')`)
-        await client.query('DELETE FROM audit')
-        const leaks = compareRowCounts(before, await countRows(client))
-        expect(leaks).toEqual([
-          { table: 'public.audit', before: 1, after: 0 },
-          { table: 'public.users', before: 2, after: 4 },
-        ])
-        expect(leakError(leaks, 'signup > creates a user').message).toBe(
-          "[testbed] Rows leaked out of the test's isolation in 2 tables: signup > creates a user.\n" +
-            "The database did not return to its starting rows after the test, which usually means the test committed through a connection of its own instead of the test's `db` pool. " +
-            "Run every query through `db.pool` / `db.query` (or use isolation 'database' for code that must open its own connections), or turn the check off with `leakCheck: false`.\n" +
-            '  • public.audit: 1 row before, 0 after (-1)\n' +
-            '  • public.users: 2 rows before, 4 after (+2)',
-        )
-      } finally {
-        await client.end()
-      }
     }))
 })

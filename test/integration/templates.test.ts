@@ -107,7 +107,7 @@ for (const provider of ['embedded', 'local'] as const) {
       const second = await ensureTemplate(server.url, source, { ...KEEP_ALL, progress })
       expect(lines).toEqual([
         `… building template ${first.name} (1 migration)`,
-        expect.stringMatching(/^✓ template built in \d+ ms$/),
+        expect.stringMatching(/^✓ template built in (\d+ ms|\d+\.\d+ s)$/),
       ])
       expect(first).toMatchObject({ built: true, name: expect.stringMatching(/^testbed_tpl_[0-9a-f]{16}$/) })
       expect(second).toEqual({ ...first, built: false })
@@ -241,7 +241,7 @@ for (const provider of ['embedded', 'local'] as const) {
       expect(again.message).toBe(error.message)
     })
 
-    test('a failing seed without a server position names the file, the detail and no line', async () => {
+    test('a seed statement that fails while it runs is found by its line, though the server gives no position', async () => {
       const baseDir = project({
         'migrations/001_users.sql': USERS,
         'seeds/users.sql':
@@ -251,12 +251,38 @@ for (const provider of ['embedded', 'local'] as const) {
         ensureTemplate(server.url, { migrations: 'migrations', seeds: ['seeds/users.sql'], baseDir }, KEEP_ALL),
       )
       expect(error.code).toBe('TESTBED_TEMPLATE_SEED_FAILED')
+      // Line 3 of the file: testbed's project() helper adds a comment line on top.
       expect(error.message).toBe(
         [
-          '[testbed] ensureTemplate() could not apply `seeds`: seeds/users.sql.',
+          '[testbed] ensureTemplate() could not apply `seeds`: seeds/users.sql, line 3.',
           'PostgreSQL rejected a statement: duplicate key value violates unique constraint "users_pkey". Fix it and run again; the half-built template was dropped, so nothing was cached.',
-          '  • line: unknown, PostgreSQL gives no position for errors raised while a statement runs',
+          "  • line 3: INSERT INTO users (id, email) VALUES (1, 'b@example.com');",
           '  • detail: Key (id)=(1) already exists.',
+        ].join('\n'),
+      )
+    })
+
+    test('a migration statement that fails at run time inside its own transaction names the line it starts on', async () => {
+      const baseDir = project({
+        'migrations/001_users.sql': [
+          'BEGIN;',
+          USERS,
+          "INSERT INTO users (email) VALUES ('a@example.com');",
+          '-- A constraint the existing row breaks: checked while the statement runs.',
+          'ALTER TABLE users',
+          "  ADD CONSTRAINT users_email_example CHECK (email NOT LIKE '%@example.com');",
+          'COMMIT;',
+        ].join('\n'),
+      })
+      const error = await failure(ensureTemplate(server.url, { migrations: 'migrations', baseDir }, KEEP_ALL))
+      expect(error.code).toBe('TESTBED_TEMPLATE_MIGRATION_FAILED')
+      // Line 7: the helper's comment line, BEGIN, USERS and the blank line its newline leaves, the INSERT, the comment.
+      const line = 7
+      expect(error.message).toBe(
+        [
+          `[testbed] ensureTemplate() could not apply \`migrations\`: migrations/001_users.sql, line ${line}.`,
+          'PostgreSQL rejected a statement: check constraint "users_email_example" of relation "users" is violated by some row. Fix it and run again; the half-built template was dropped, so nothing was cached.',
+          `  • line ${line}: ALTER TABLE users`,
         ].join('\n'),
       )
     })

@@ -1,5 +1,6 @@
 import pg from 'pg'
 import { describe, expect, test } from 'vitest'
+import { redactUrl } from '../../src/core/redact.ts'
 import type { PoolLike } from '../../src/isolation/isolated-database.ts'
 import { transactionStrategy } from '../../src/isolation/transaction/transaction-strategy.ts'
 import { withClient } from '../test-utils/clients.ts'
@@ -350,6 +351,26 @@ describe.concurrent('isolation transaction', () => {
     expect(db.pool.totalCount).toBe(0)
   })
 
+  it('is a real pg.Pool that never opens a connection of its own, whose options name the test database', async ({
+    url,
+    db,
+  }) => {
+    expect(db.pool).toBeInstanceOf(pg.Pool)
+    expect(db.pool.options).toMatchObject({ database: db.name, port: Number(new URL(url).port) })
+    const clients = await Promise.all(Array.from({ length: 12 }, () => db.pool.connect()))
+    await Promise.all(clients.map((client) => client.query('SELECT 1')))
+    expect(db.pool.totalCount).toBe(12)
+    const connections = await withClient(serverUrl(), async (admin) => {
+      const { rows } = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [
+        db.name,
+      ])
+      return rows[0].n
+    })
+    expect(connections).toBe(1)
+    for (const client of clients) client.release()
+    expect([db.pool.totalCount, db.pool.idleCount, db.pool.waitingCount, db.pool.expiredCount]).toEqual([0, 0, 0, 0])
+  })
+
   it('pool.end() leaves the real connection open: the next test begins on it', async ({ strategy }) => {
     const db = await strategy.begin()
     await db.pool.end()
@@ -540,7 +561,7 @@ describe.concurrent('isolation transaction errors', () => {
     const error = await strategy.begin().catch((caught) => caught)
     expect(error.code).toBe('TESTBED_ISOLATION_CONNECT_FAILED')
     expect(error.message).toBe(
-      `[testbed] Cannot connect to the test database for isolation 'transaction': ${url}.\n` +
+      `[testbed] Cannot connect to the test database for isolation 'transaction': ${redactUrl(url)}.\n` +
         'The connection failed: database "no_such_database" does not exist. ' +
         'Check that the database exists and its server runs (`testbed services status`).',
     )

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { expect } from 'vitest'
+import { isRunning, type ProcessIdentity } from '../../src/core/process-identity.ts'
 import type { Run } from '../../src/core/run-registry.ts'
 
 interface ProcessInfo {
@@ -17,18 +18,30 @@ interface ProcessInfo {
  * them): its servers' sessions (servers are spawned as session leaders, so PostgreSQL's workers are
  * in the postmaster's), and anything working in its run dir, recorded or not. An initdb or cp that a
  * killed CLI had started is never recorded: it fails on its own once its destination is deleted, so
- * this waits up to `timeoutMs` for such helpers to end. What is still there is killed, so that a
- * failing test leaves nothing running either.
+ * this waits up to `timeoutMs` for such helpers to end, and for the processes in `alsoGone` (a
+ * runner's own). What is still there is killed, so that a failing test leaves nothing running either.
  */
-export async function expectNoProcessLeft(run: Run, timeoutMs = 10_000): Promise<void> {
+export async function expectNoProcessLeft(
+  run: Run,
+  { alsoGone = [], timeoutMs = 10_000 }: { alsoGone?: ProcessIdentity[]; timeoutMs?: number } = {},
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
-  let left = processesOf(run)
+  const leftOf = () => [...processesOf(run), ...alsoGone.filter(isRunning).flatMap((p) => describeProcess(p.pid) ?? [])]
+  let left = leftOf()
   while (left.length > 0 && Date.now() < deadline) {
     await sleep(20)
-    left = processesOf(run)
+    left = leftOf()
   }
   for (const { pid } of left) kill(pid)
   expect(left.map(describe), `processes of run ${run.record.id}`).toEqual([])
+}
+
+/** The pid of the watchdog testbed started for `run` (run-watchdog-main), or null when it is gone. */
+export function watchdogOf(run: Run): number | null {
+  const watchdog = liveProcesses().find(
+    (info) => info.commandLine.includes('run-watchdog-main') && info.commandLine.includes(run.dir),
+  )
+  return watchdog?.pid ?? null
 }
 
 /** The executable name the kernel shows for `pid` (`postgres`, `redis-server`), or null when it is gone. */

@@ -62,4 +62,9 @@ export async function freshDatabase(): Promise<string> {
   return url
 }
 
+/** How many rows of `items` a connection of its own sees at `url`: the committed ones only. */
+export function committedItemCount(url: string): Promise<number | null> {
+  return withClient(url, async (client) => (await client.query('SELECT * FROM items')).rowCount)
+}
+
 export { withClient } from './clients.ts'

@@ -4,12 +4,14 @@ import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
 import { listRuns, type Run } from '../../src/core/run-registry.ts'
 import { installedTestbed } from './installed-testbed.ts'
-import { type CliResult, spawnProcess } from './run-cli.ts'
+import { type BackgroundProcess, type CliResult, spawnProcess } from './run-cli.ts'
 
 export interface VitestProject {
   dir: string
   /** `npx testbed <args>` with the installed testbed, in the project. */
   testbed(args: string[], env?: NodeJS.ProcessEnv): Promise<CliResult>
+  /** The same in the background, for a run that gets signalled. */
+  spawnTestbed(args: string[], env?: NodeJS.ProcessEnv): BackgroundProcess
   /** `npx vitest run <args>` in the project, without testbed's CLI. */
   vitest(args: string[], env?: NodeJS.ProcessEnv): Promise<CliResult>
   /** The JSON reporter's results of the last run that asked for them (`RESULTS` in the arguments). */
@@ -51,16 +53,18 @@ export function vitestProject(name: string, files: Record<string, string | null>
   }
   write({ 'package.json': JSON.stringify({ name, type: 'module', private: true }), ...files })
   const realDir = realpathSync(dir)
-  const run = (command: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+  const spawn = (command: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
     spawnProcess(process.execPath, [join(installedTestbed(), 'node_modules', command), ...args], {
       cwd: realDir,
       // A cache of its own: the first run of a project builds its template, whatever other tests ran before
       // (a shared cache would hand it a cluster snapshot with the template already in it).
       env: { ...ENV, TESTBED_CACHE_DIR: join(realDir, '.testbed-cache'), ...env },
-    }).exited
+    })
+  const run = (command: string, args: string[], env: NodeJS.ProcessEnv = {}) => spawn(command, args, env).exited
   return {
     dir: realDir,
     testbed: (args, env) => run('testbed/bin/testbed.js', args, env),
+    spawnTestbed: (args, env) => spawn('testbed/bin/testbed.js', args, env),
     vitest: (args, env) => run('vitest/vitest.mjs', ['run', ...args], env),
     results: () => statuses(JSON.parse(readFileSync(join(realDir, '.results.json'), 'utf8'))),
     read: (path) => readFileSync(join(realDir, path), 'utf8'),

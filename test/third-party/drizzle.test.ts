@@ -1,16 +1,14 @@
 import { asc, eq, TransactionRollbackError } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import { pgTable, serial, text } from 'drizzle-orm/pg-core'
-import type pg from 'pg'
 import { describe, expect } from 'vitest'
 import type { IsolatedDatabase } from '../../src/isolation/isolated-database.ts'
 import { transactionTest as test } from '../test-utils/transaction-test.ts'
 
 const items = pgTable('items', { id: serial('id').primaryKey(), name: text('name').notNull().unique() })
 
-// Drizzle types its client as pg.Pool | pg.PoolClient | pg.Client; the pool implements what it calls.
 function orm(db: IsolatedDatabase) {
-  return drizzle({ client: db.pool as pg.Pool })
+  return drizzle({ client: db.pool })
 }
 
 async function names(db: ReturnType<typeof orm>): Promise<string[]> {

@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import { describe, expect } from 'vitest'
 import type { PoolLike } from '../../src/isolation/isolated-database.ts'
-import { transactionTest as test, withClient } from '../test-utils/transaction-test.ts'
+import { committedItemCount, transactionTest as test } from '../test-utils/transaction-test.ts'
 
 /** The transaction helper from node-postgres's docs (node-postgres.com/features/transactions). */
 async function inTransaction<T>(pool: PoolLike, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -67,12 +67,17 @@ describe.concurrent('pg through the transaction pool', () => {
     expect(await items.names()).toHaveLength(40)
   })
 
-  test('leaves nothing committed for other connections to see', async ({ strategy, url }) => {
+  test('leaves nothing committed for other connections to see, and the next test starts empty', async ({
+    strategy,
+    url,
+  }) => {
     const db = await strategy.begin()
     await itemsRepository(db.pool).rename(await itemsRepository(db.pool).add('x'), 'y')
-    const seenOutside = await withClient(url, async (client) => (await client.query('SELECT * FROM items')).rowCount)
-    expect(seenOutside).toBe(0)
+    expect(await committedItemCount(url)).toBe(0)
     await strategy.rollback(db)
+    const next = await strategy.begin()
+    expect(await itemsRepository(next.pool).names()).toEqual([])
+    await strategy.rollback(next)
   })
 
   test('returns results shaped as pg returns them', async ({ db }) => {

@@ -1,8 +1,8 @@
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { threadId } from 'node:worker_threads'
-import { stateDir } from '../../core/paths.ts'
 import { identify, isRunning, type ProcessIdentity } from '../../core/process-identity.ts'
+import { privateStateDir } from '../../core/state-dir.ts'
 
 interface Holder extends ProcessIdentity {
   threadId: number
@@ -19,7 +19,7 @@ const STALE_MUTEX_MS = 10_000
  * mutex and after reading it again, so two workers reclaiming at once cannot both win a slot.
  */
 export function leaseWorkerSlot(): number {
-  const dir = join(stateDir(), 'sequence-slots')
+  const dir = join(privateStateDir(), 'sequence-slots')
   mkdirSync(dir, { recursive: true })
   const me = JSON.stringify({ ...identify(process.pid), threadId } satisfies Holder)
   for (let slot = 0; ; slot++) {

@@ -2,15 +2,15 @@ import type { OutboundRequest } from '../mock/outbound-request.ts'
 import type { Cassette, Interaction } from './cassette-file.ts'
 import { changedLineCount, lineDiff } from './line-diff.ts'
 import { recordRequest, requestLines } from './recorded-exchange.ts'
-import type { Redactor } from './redaction.ts'
+import { REDACTED, type Redactor } from './redaction.ts'
 
 /** Lines of diff shown for the nearest recorded request. */
 const SHOWN_DIFF_LINES = 40
 
 /**
  * Answers requests from a cassette. A request matches an interaction when method, URL and body are
- * the same once redacted the way recording redacts them (so a redacted value matches any value);
- * each interaction answers once, in recorded order.
+ * the same once redacted the way recording redacts them, `[redacted]` in the recording matching any
+ * text (a value recording learned was secret only later); each interaction answers once, in order.
  */
 export class CassettePlayer {
   readonly path: string
@@ -28,7 +28,7 @@ export class CassettePlayer {
   take(request: OutboundRequest): Interaction | undefined {
     const sent = this.#linesOf(request).join('\n')
     const index = this.#interactions.findIndex(
-      (interaction, i) => !this.#used.has(i) && requestLines(interaction.request).join('\n') === sent,
+      (interaction, i) => !this.#used.has(i) && matchesRecorded(requestLines(interaction.request).join('\n'), sent),
     )
     if (index === -1) return undefined
     this.#used.add(index)
@@ -54,4 +54,11 @@ export class CassettePlayer {
   #linesOf(request: OutboundRequest): string[] {
     return requestLines(recordRequest(request, this.#redactor))
   }
+}
+
+function matchesRecorded(recorded: string, sent: string): boolean {
+  if (recorded === sent) return true
+  if (!recorded.includes(REDACTED)) return false
+  const parts = recorded.split(REDACTED).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  return new RegExp(`^${parts.join('[^\\n]*?')}$`).test(sent)
 }

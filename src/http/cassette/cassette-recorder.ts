@@ -1,8 +1,8 @@
-import { TestbedError } from '../../core/errors.ts'
 import type { OutboundRequest } from '../mock/outbound-request.ts'
 import { type Interaction, serializeCassette, writeCassette } from './cassette-file.ts'
 import { recordRequest, recordResponse } from './recorded-exchange.ts'
 import type { Redactor } from './redaction.ts'
+import { scanForSecrets, secretInCassette } from './secret-scan.ts'
 
 /** Collects the exchanges let through to the real server, in the order they were sent, and writes them as one cassette. */
 export class CassetteRecorder {
@@ -32,14 +32,17 @@ export class CassetteRecorder {
   }
 
   /**
-   * Writes the cassette, unless a secret it redacted (or one listed in `secrets`) still appears in
-   * it: then nothing is written and a TestbedError says where the secret is.
+   * Writes the cassette, with every value redacted anywhere removed everywhere, unless it still
+   * looks like it holds a secret: then nothing is written and a TestbedError names each place.
    */
   async write(): Promise<void> {
     const settled = await Promise.all(this.#slots)
-    const interactions = settled.filter((interaction) => interaction !== undefined)
-    const leftovers = this.#redactor.leftovers(interactions)
-    if (leftovers.length > 0) throw secretInCassette(this.path, leftovers)
+    // A value redacted in a later interaction may have been sent in an earlier one.
+    const interactions = settled
+      .filter((interaction) => interaction !== undefined)
+      .map((i) => this.#redactor.replaceKnown(i))
+    const findings = scanForSecrets(interactions, this.#redactor)
+    if (findings.length > 0) throw secretInCassette(this.path, findings)
     writeCassette(this.path, serializeCassette({ version: 1, interactions }))
   }
 
@@ -50,14 +53,4 @@ export class CassetteRecorder {
       response: recordResponse(response.status, response.headers, body, this.#redactor),
     }
   }
-}
-
-function secretInCassette(path: string, leftovers: string[]): TestbedError {
-  return new TestbedError('TESTBED_HTTP_SECRET_IN_CASSETTE', {
-    what: 'A secret is still in the recorded cassette, so it was not written',
-    subject: path,
-    why: 'Recording redacts Authorization and cookie headers, API keys in query strings and token-like JSON fields, and then checks that none of the values it removed (nor those in `secrets`) appears anywhere else',
-    fix: 'Name the place it appears in the `redact` option (`headers`, `query` or `fields`) and record again',
-    details: leftovers,
-  })
 }

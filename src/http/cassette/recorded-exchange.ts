@@ -22,19 +22,14 @@ const NULL_BODY_STATUSES = new Set([101, 204, 205, 304])
 
 /** The request as the cassette keeps it: redacted, headers in name order. */
 export function recordRequest(request: OutboundRequest, redactor: Redactor): RecordedRequest {
-  const contentType = request.headers.get('content-type')
   const headers: Record<string, string> = {}
   request.headers.forEach((value, name) => {
     if (!UNRECORDED_REQUEST_HEADERS.has(name)) headers[name] = value
   })
-  const recorded: RecordedRequest = {
-    method: request.method,
-    url: redactor.url(request.url.href),
-    headers: redactor.headers(headers, 'request'),
-  }
-  const body = redactor.body(toCassetteBody(request.body, contentType), contentType, 'request')
+  const recorded: RecordedRequest = { method: request.method, url: request.url.href, headers }
+  const body = toCassetteBody(request.body, request.headers.get('content-type'))
   if (body !== undefined) recorded.body = body
-  return recorded
+  return redactor.request(recorded)
 }
 
 export function recordResponse(
@@ -50,10 +45,10 @@ export function recordResponse(
   })
   const cookies = responseHeaders.getSetCookie()
   if (cookies.length > 0) headers['set-cookie'] = cookies
-  const recorded: RecordedResponse = { status, headers: sortKeys(redactor.headers(headers, 'response')) }
-  const body = redactor.body(toCassetteBody(bytes, contentType), contentType, 'response')
+  const recorded: RecordedResponse = { status, headers: sortKeys(headers) }
+  const body = toCassetteBody(bytes, contentType)
   if (body !== undefined) recorded.body = body
-  return recorded
+  return redactor.response(recorded)
 }
 
 /** The recorded response, without the headers whose values were redacted (a cookie of `[redacted]` helps no one). */

@@ -1,93 +1,147 @@
 import { describe, expect, test } from 'vitest'
-import type { Interaction } from './cassette-file.ts'
+import type { RecordedRequest } from './cassette-file.ts'
 import { Redactor } from './redaction.ts'
 
+const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'
+
+function request(parts: Partial<RecordedRequest>): RecordedRequest {
+  return { method: 'POST', url: 'https://api.example.com/v1/x', headers: {}, ...parts }
+}
+
 describe('Redactor', () => {
-  test('redacts Authorization, cookie and API-key headers, keeping the others', () => {
-    const redactor = new Redactor()
-    expect(
-      redactor.headers(
-        {
+  test('redacts Authorization, cookies and headers named like a token, key or signature, keeping the others', () => {
+    const redacted = new Redactor().request(
+      request({
+        headers: {
+          accept: 'application/json',
           authorization: 'Bearer sk_test_123456',
           cookie: 'sid=abcdef123',
+          'x-access-token': 'opaque-1',
           'x-api-key': 'key_987654',
-          accept: 'application/json',
+          'x-hub-signature-256': 'sha256=0d0e',
+          'x-request-id': 'req-42',
         },
-        'request',
-      ),
-    ).toEqual({
+      }),
+    )
+    expect(redacted.headers).toEqual({
+      accept: 'application/json',
       authorization: '[redacted]',
       cookie: '[redacted]',
+      'x-access-token': '[redacted]',
       'x-api-key': '[redacted]',
-      accept: 'application/json',
+      'x-hub-signature-256': '[redacted]',
+      'x-request-id': 'req-42',
     })
-    expect(redactor.headers({ 'set-cookie': ['a=secret-1; Path=/', 'b=secret-2'] }, 'response')).toEqual({
-      'set-cookie': ['[redacted]', '[redacted]'],
-    })
+    const response = new Redactor().response({ status: 200, headers: { 'set-cookie': ['a=s1; Path=/', 'b=s2'] } })
+    expect(response.headers).toEqual({ 'set-cookie': ['[redacted]', '[redacted]'] })
   })
 
-  test('redacts API keys in query strings, whatever their spelling', () => {
+  test('redacts query parameters named like secrets, whatever their spelling, and leaves other URLs as sent', () => {
     const redactor = new Redactor()
-    expect(
-      redactor.url('https://api.example.com/v1/x?key=AIza123456&page=2&access_token=tok_123456&apiKey=k1234567'),
-    ).toBe('https://api.example.com/v1/x?key=[redacted]&page=2&access_token=[redacted]&apiKey=[redacted]')
-    expect(redactor.url('https://api.example.com/v1/x?q=a+b')).toBe('https://api.example.com/v1/x?q=a+b')
+    const url = (href: string) => redactor.request(request({ url: href })).url
+    expect(url('https://api.example.com/v1/x?key=AIza123456&page=2&access_token=tok_123456&apiKey=k1234567')).toBe(
+      'https://api.example.com/v1/x?key=[redacted]&page=2&access_token=[redacted]&apiKey=[redacted]',
+    )
+    expect(url('https://bucket.s3.amazonaws.com/a.pdf?X-Amz-Credential=AKIA%2F20240501&X-Amz-Signature=0f9e8d')).toBe(
+      'https://bucket.s3.amazonaws.com/a.pdf?X-Amz-Credential=[redacted]&X-Amz-Signature=[redacted]',
+    )
+    expect(url('https://api.example.com/v1/x?q=a+b&sort=-created')).toBe(
+      'https://api.example.com/v1/x?q=a+b&sort=-created',
+    )
   })
 
-  test('redacts token-like JSON fields at any depth, and the fields and names given as options', () => {
-    const redactor = new Redactor({ fields: ['ssn'], query: ['session'] })
+  test('redacts JSON fields named like secrets at any depth and in arrays, the whole value below them', () => {
     const body = {
       user: { email: 'a@example.com', password: 'SecurePass123!', ssn: '123-45-6789' },
       access_token: 'at_123456',
-      clientSecret: 'cs_123456',
+      credentials: { username: 'ann', pin: 4321 },
+      clients: [{ id: 'c_1', clientSecret: 'cs_123456' }],
       tokens: 42,
+      max_tokens: 100,
       token_type: 'Bearer',
-      list: [{ apiKey: 'ak_123456' }],
+      expires_in: 3600,
+      id: '123e4567-e89b-12d3-a456-426614174000',
+      created: '2024-05-01T12:00:00Z',
     }
-    expect(redactor.body({ json: body }, 'application/json', 'request')).toEqual({
+    const redacted = new Redactor({ redact: { fields: ['ssn'] } }).request(request({ body: { json: body } }))
+    expect(redacted.body).toEqual({
       json: {
         user: { email: 'a@example.com', password: '[redacted]', ssn: '[redacted]' },
         access_token: '[redacted]',
-        clientSecret: '[redacted]',
+        credentials: { username: '[redacted]', pin: '[redacted]' },
+        clients: [{ id: 'c_1', clientSecret: '[redacted]' }],
         tokens: 42,
+        max_tokens: 100,
         token_type: 'Bearer',
-        list: [{ apiKey: '[redacted]' }],
+        expires_in: 3600,
+        id: '123e4567-e89b-12d3-a456-426614174000',
+        created: '2024-05-01T12:00:00Z',
       },
     })
-    expect(redactor.url('https://x.example/?session=s_123456')).toBe('https://x.example/?session=[redacted]')
   })
 
-  test('redacts secret fields of form bodies', () => {
+  test('redacts form fields, and secrets by shape in text: pairs, JWTs, bearer credentials, provider keys', () => {
     const redactor = new Redactor()
-    expect(
-      redactor.body({ text: 'amount=1000&card_token=tok_visa_1234' }, 'application/x-www-form-urlencoded', 'request'),
-    ).toEqual({ text: 'amount=1000&card_token=[redacted]' })
+    const form = redactor.request(
+      request({
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: { text: 'grant_type=client_credentials&client_secret=cs_9f8e7d6c&amount=1000' },
+      }),
+    )
+    expect(form.body).toEqual({ text: 'grant_type=client_credentials&client_secret=[redacted]&amount=1000' })
+    const text = [
+      `id_token ${JWT}`,
+      'Authorization: Bearer abc.def-123456',
+      'password=hunter22',
+      'aws AKIAIOSFODNN7EXAMPLE, gh ghp_16C7e42F292c6912E7710c838347Ae178B4a, stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc',
+      'Basic information about order 123e4567-e89b-12d3-a456-426614174000 for ann@example.com',
+    ].join('\n')
+    expect(redactor.request(request({ body: { text } })).body).toEqual({
+      text: [
+        'id_token [redacted]',
+        'Authorization: [redacted]',
+        'password=[redacted]',
+        'aws [redacted], gh [redacted], stripe [redacted]',
+        'Basic information about order 123e4567-e89b-12d3-a456-426614174000 for ann@example.com',
+      ].join('\n'),
+    })
   })
 
-  test('finds a redacted value that still appears elsewhere, and values given as secrets', () => {
-    const redactor = new Redactor({}, ['sk_live_listed'])
-    const request = {
-      method: 'POST',
-      url: 'https://api.example.com/login',
-      headers: redactor.headers({ authorization: 'Bearer sk_test_123456' }, 'request'),
+  test('redacts private keys and long random strings, and leaves names, slugs and UUIDs', () => {
+    const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\n-----END RSA PRIVATE KEY-----'
+    const json = {
+      cert: pem,
+      hex: 'a3f9c2e1d4b5a6978812cd34ef56ab78a3f9c2e1d4b5a6978812cd34ef56ab78',
+      b64: 'Kx9vQ2mP7rT4wY8zB3nF6hJ1sL5dG0aC',
+      name: 'ThisIsAVeryLongPascalCaseName123',
+      slug: 'my-long-article-title-about-things-2024',
+      id: '123e4567-e89b-12d3-a456-426614174000',
     }
-    const interaction: Interaction = {
-      request,
-      response: { status: 200, headers: {}, body: { json: { echo: 'sk_test_123456', other: 'sk_live_listed' } } },
-    }
-    expect(redactor.leftovers([interaction])).toEqual([
-      'the value from the `secrets` option (14 characters) is in the response of interaction 1 (POST https://api.example.com/login)',
-      'the value from request header `authorization` (14 characters) is in the response of interaction 1 (POST https://api.example.com/login)',
-    ])
+    expect(new Redactor().request(request({ body: { json } })).body).toEqual({
+      json: { ...json, cert: '[redacted]', hex: '[redacted]', b64: '[redacted]' },
+    })
   })
 
-  test('does not search for short values, which occur anywhere by chance', () => {
-    const redactor = new Redactor()
-    redactor.body({ json: { token: 'abc' } }, 'application/json', 'request')
-    const interaction: Interaction = {
-      request: { method: 'GET', url: 'https://api.example.com/abc', headers: {} },
-      response: { status: 200, headers: {} },
-    }
-    expect(redactor.leftovers([interaction])).toEqual([])
+  test('replaces a redacted value, and each value of `secrets`, wherever else it appears', () => {
+    const redactor = new Redactor({ secrets: ['listed-secret-1'] })
+    redactor.request(request({ headers: { authorization: 'Bearer opaque-token-1' } }))
+    const response = redactor.response({
+      status: 200,
+      headers: {},
+      body: { json: { echo: 'opaque-token-1', url: 'https://x.example/?t=opaque-token-1', other: 'listed-secret-1' } },
+    })
+    expect(response.body).toEqual({
+      json: { echo: '[redacted]', url: 'https://x.example/?t=[redacted]', other: '[redacted]' },
+    })
+  })
+
+  test('keeps allowed places as they are', () => {
+    const redactor = new Redactor({ allow: ['request.body.json.items[*].sha', 'request.headers["x-api-key"]'] })
+    const sha = 'a3f9c2e1d4b5a6978812cd34ef56ab78a3f9c2e1'
+    const redacted = redactor.request(
+      request({ headers: { 'x-api-key': 'public-demo-key-1' }, body: { json: { items: [{ sha }], other: sha } } }),
+    )
+    expect(redacted.headers).toEqual({ 'x-api-key': 'public-demo-key-1' })
+    expect(redacted.body).toEqual({ json: { items: [{ sha }], other: '[redacted]' } })
   })
 })

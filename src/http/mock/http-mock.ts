@@ -42,10 +42,17 @@ export interface HttpMockOptions {
   redact?: RedactOptions
   /**
    * Values that must never appear in a recorded cassette, e.g. `[process.env.STRIPE_KEY]`
-   * (undefined entries are skipped).
+   * (undefined entries are skipped): redacted wherever they appear.
    * @default []
    */
   secrets?: Array<string | undefined>
+  /**
+   * Places in each recorded interaction kept as they are although they look like secrets (a
+   * digest, a public key): `['response.body.json.commit.sha', 'response.headers.etag']`; `*` for
+   * any one key or index. The error that refuses a cassette prints the pattern for each place.
+   * @default []
+   */
+  allow?: string[]
 }
 
 const MODES: readonly HttpMockMode[] = ['mock', 'record', 'replay', 'auto']
@@ -62,8 +69,10 @@ const MODES: readonly HttpMockMode[] = ['mock', 'record', 'replay', 'auto']
  */
 export function createHttpMock(options: HttpMockOptions = {}): HttpMock {
   if (options.mode !== undefined && !MODES.includes(options.mode)) throw invalidOption('mode', options.mode)
-  if (options.interceptLoopback !== undefined && !options.interceptLoopback.every((host) => typeof host === 'string')) {
-    throw invalidOption('interceptLoopback', options.interceptLoopback)
+  for (const option of ['interceptLoopback', 'allow'] as const) {
+    const value: unknown = options[option]
+    if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string')))
+      throw invalidOption(option, value)
   }
   return new HttpMock(options)
 }
@@ -117,12 +126,9 @@ export class HttpMock implements InterceptingMock, AsyncDisposable {
   /** Starts intercepting; reads the cassette in replay mode. Throws when the mode cannot run (e.g. recording in CI). */
   listen(): this {
     if (this.#mode !== undefined) return this
-    const { cassette, redact, secrets = [] } = this.#options
+    const { cassette, redact, allow, secrets = [] } = this.#options
     const mode = resolveMode(this.#options.mode, cassette)
-    const redactor = new Redactor(
-      redact,
-      secrets.filter((secret) => secret !== undefined),
-    )
+    const redactor = new Redactor({ redact, allow, secrets: secrets.filter((secret) => secret !== undefined) })
     if (mode === 'replay' && cassette !== undefined) {
       this.#player = new CassettePlayer(cassette, readCassette(cassette) ?? { version: 1, interactions: [] }, redactor)
     }
@@ -226,11 +232,17 @@ function notListening(): TestbedError {
   })
 }
 
+const EXPECTED: Record<string, string> = {
+  mode: MODES.map((mode) => `\`${mode}\``).join(', '),
+  interceptLoopback: 'an array of host names',
+  allow: "an array of places in an interaction, such as `'response.body.json.sha'`",
+}
+
 function invalidOption(option: string, value: unknown): TestbedError {
   return new TestbedError('TESTBED_HTTP_INVALID_OPTION', {
     what: 'Invalid option of createHttpMock()',
     subject: `\`${option}\``,
-    why: `\`${option}\` takes ${option === 'mode' ? MODES.map((mode) => `\`${mode}\``).join(', ') : 'an array of host names'}, got ${describeValue(value)}`,
+    why: `\`${option}\` takes ${EXPECTED[option]}, got ${describeValue(value)}`,
     fix: `Fix \`${option}\`, or leave it out for the default`,
   })
 }

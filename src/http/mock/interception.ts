@@ -1,9 +1,12 @@
-// One process-wide interceptor, applied while at least one mock listens, hands each outbound
-// request to the mock whose async scope sent it.
+// One process-wide interceptor, applied while at least one mock listens (or for good once the
+// network guard of integration tests needs it), hands each outbound request to the mock whose
+// async scope sent it, or to the scope's network guard when no mock owns it.
 import diagnostics from 'node:diagnostics_channel'
-import { HttpRequestInterceptor } from '@mswjs/interceptors/http'
+import { createRequire } from 'node:module'
+import type { HttpRequestInterceptor } from '@mswjs/interceptors/http'
 import { TestbedError } from '../../core/errors.ts'
-import { scopes } from './http-scope.ts'
+import { handleUnhandledRequest } from '../guard/unhandled-traffic.ts'
+import { type Scope, scopes } from './http-scope.ts'
 import { isLoopback } from './loopback.ts'
 
 export { runInHttpScope, runInScope } from './http-scope.ts'
@@ -27,6 +30,8 @@ export interface InterceptingMock {
 const SCOPE_HEADER = 'x-testbed-http-scope'
 const listening = new Map<string, InterceptingMock>()
 let active: { interceptor: HttpRequestInterceptor; unsubscribe: () => void } | undefined
+/** Set while the network guard holds the interceptor applied, mocks listening or not. */
+let held = false
 
 /** Mocks that let a request through and want to see its response, by request id. */
 const observers = new Map<string, InterceptingMock>()
@@ -47,14 +52,38 @@ export function startIntercepting(mock: InterceptingMock): void {
 export function stopIntercepting(mock: InterceptingMock): void {
   listening.delete(mock.id)
   for (const [requestId, observer] of observers) if (observer === mock) observers.delete(requestId)
-  if (listening.size > 0 || active === undefined) return
+  disposeWhenIdle()
+}
+
+/** Keeps the interceptor applied whether mocks listen or not, until the returned function releases it. */
+export function holdInterception(): () => void {
+  held = true
+  active ??= applyInterceptor()
+  return () => {
+    held = false
+    disposeWhenIdle()
+  }
+}
+
+/** Whether the interceptor is applied now. */
+export function isIntercepting(): boolean {
+  return active !== undefined
+}
+
+function disposeWhenIdle(): void {
+  if (held || listening.size > 0 || active === undefined) return
   active.unsubscribe()
   active.interceptor.dispose()
   active = undefined
 }
 
 function applyInterceptor() {
-  const interceptor = new HttpRequestInterceptor()
+  // Loaded on first use, synchronously (the network guard applies it from inside a socket connect):
+  // importing it costs each worker about 150 ms.
+  const { HttpRequestInterceptor: Interceptor } = createRequire(import.meta.url)(
+    '@mswjs/interceptors/http',
+  ) as typeof import('@mswjs/interceptors/http')
+  const interceptor = new Interceptor()
   interceptor.apply()
   interceptor.on('request', ({ request, controller, requestId }) => route(request, controller, requestId))
   interceptor.on('response', ({ response, requestId, responseType }) => {
@@ -80,10 +109,10 @@ async function route(request: Request, controller: RequestController, requestId:
   const taggedId = request.headers.get(SCOPE_HEADER)
   request.headers.delete(SCOPE_HEADER)
   const url = new URL(request.url)
-  const owner = ownerOf(taggedId)
-  if (owner.kind === 'unmocked') return
+  const owner = ownerOf(taggedId, scopes.getStore())
   if (isLoopback(url.hostname) && !(owner.kind === 'mock' && owner.mock.interceptsLoopback(url))) return
   if (owner.kind === 'mock') return owner.mock.handle(request, controller, requestId)
+  if (owner.kind === 'unmocked') return handleUnhandledRequest(request, controller)
   controller.errorWith(owner.kind === 'ended' ? scopeEnded(request) : noScope(request))
 }
 
@@ -91,16 +120,16 @@ type Owner = { kind: 'mock'; mock: InterceptingMock } | { kind: 'ended' | 'unmoc
 
 /**
  * Who answers: the mock the request was tagged with or its async scope's (`ended` once it closed;
- * `unmocked` in a test scope no mock took), else the only listening mock.
+ * `unmocked` in a test scope no mock took, left to its network guard), else the only listening
+ * mock; `unknown` among several, `unmocked` when none listens.
  */
-function ownerOf(taggedId: string | null): Owner {
-  const scope = scopes.getStore()
+function ownerOf(taggedId: string | null, scope: Scope<InterceptingMock> | undefined): Owner {
   const scopedId = taggedId ?? scope?.mock?.id
   if (scopedId !== undefined) {
     const mock = listening.get(scopedId)
     return mock === undefined ? { kind: 'ended' } : { kind: 'mock', mock }
   }
-  if (scope !== undefined) return { kind: 'unmocked' }
+  if (scope !== undefined || listening.size === 0) return { kind: 'unmocked' }
   const [only] = listening.values()
   return listening.size === 1 && only !== undefined ? { kind: 'mock', mock: only } : { kind: 'unknown' }
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { advisoryLockKey, heldAdvisoryLocks } from '../templates/advisory-lock-key.ts'
-import { dropDatabase } from '../templates/drop-database.ts'
 import { shortHash } from '../templates/template-catalog.ts'
+import { dropIfUnused, openConnections } from './open-connections.ts'
 
 // The lease protocol every pool follows, which makes orphans safe to tell apart:
 // lock the clone's key before CREATE DATABASE; unlock only after DROP DATABASE, or after marking
@@ -29,7 +29,9 @@ export async function markKept(client: pg.Pool | pg.ClientBase, name: string, te
 /**
  * Drops the clones of every template whose owning process is gone. Listing twice closes both races:
  * a clone created after the lock snapshot is locked before it is listed, and one marked kept just
- * before its lock was released shows as kept in the second listing.
+ * before its lock was released shows as kept in the second listing. An orphan that still has
+ * connections (a pool closed it while an app's connections were open; that app may still run) is
+ * left for a later sweep: ending them could crash that app's process.
  * @returns the names dropped
  */
 export async function dropOrphanClones(client: pg.ClientBase): Promise<string[]> {
@@ -38,10 +40,12 @@ export async function dropOrphanClones(client: pg.ClientBase): Promise<string[]>
   const unowned = listed.filter((name) => !held.has(cloneLockKey(name)))
   if (unowned.length === 0) return []
   const stillUnkept = new Set(await listUnkeptClones(client))
-  const orphans = unowned.filter((name) => stillUnkept.has(name))
+  const inUse = await openConnections(client, unowned)
+  const orphans = unowned.filter((name) => stillUnkept.has(name) && !inUse.has(name))
+  const dropped: string[] = []
   // Another pool starting at the same moment may drop the same orphan first.
-  for (const name of orphans) await dropDatabase(client, name).catch(() => {})
-  return orphans
+  for (const name of orphans) if (await dropIfUnused(client, name).catch(() => false)) dropped.push(name)
+  return dropped
 }
 
 async function listUnkeptClones(client: pg.ClientBase): Promise<string[]> {

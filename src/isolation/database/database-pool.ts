@@ -1,18 +1,18 @@
 import pg from 'pg'
 import { describeCause, TestbedError } from '../../core/errors.ts'
-import { assertOneOf, invalidOption } from '../../core/options.ts'
+import { assertOneOf, assertPositiveNumber, invalidOption } from '../../core/options.ts'
 import { createConsoleProgress, type Progress } from '../../core/progress.ts'
 import { redactUrl } from '../../core/redact.ts'
 import { advisoryLockKey } from '../templates/advisory-lock-key.ts'
 import { connectAdmin, serverInfo } from '../templates/connect-admin.ts'
 import { databaseUrl } from '../templates/database-url.ts'
-import { dropDatabase } from '../templates/drop-database.ts'
 import type { Template } from '../templates/ensure-template.ts'
 import { findTemplate, shortHash } from '../templates/template-catalog.ts'
-import { validateTemplateOptions } from '../templates/validate-template-options.ts'
+import { assertPositiveInteger, validateTemplateOptions } from '../templates/validate-template-options.ts'
 import { withoutPeriod } from '../templates/without-period.ts'
 import { cloneLockKey, cloneName, dropOrphanClones, markKept } from './clone-leases.ts'
 import { CLONE_STRATEGY_OPTIONS, type CloneStrategy, chooseCloneStrategy, cloneStatement } from './clone-strategy.ts'
+import { DropQueue } from './drop-queue.ts'
 
 export interface DatabasePoolOptions {
   /**
@@ -32,10 +32,31 @@ export interface DatabasePoolOptions {
    */
   keepOnFailure?: boolean
   /**
-   * Where kept databases and cleanup problems are reported.
+   * How many released databases may wait to be dropped before `acquire()` waits for one. A database
+   * is dropped once no connection is open on it: testbed never ends a connection the app opened
+   * (pg would re-emit that as an uncaught 'error' on a pool without a listener), so one a test left
+   * connections on waits until the app's pool closes them (pg.Pool: 10 s after their last use).
+   * @default 16
+   */
+  maxPendingDrops?: number
+  /**
+   * How long, in milliseconds, `acquire()` waits for one of those databases to be dropped before it
+   * fails with `TESTBED_DATABASE_CONNECTIONS_LEFT_OPEN`, naming the tests that left connections open.
+   * @default 30000
+   */
+  pendingDropTimeout?: number
+  /**
+   * Where kept databases, databases waiting for connections, and cleanup problems are reported.
    * @default lines on stderr
    */
   progress?: Progress
+}
+
+/** How a leased database comes back: the test's outcome and name. */
+export interface ReleaseOutcome {
+  failed: boolean
+  /** The test that used the database, named in reports of connections it left open. */
+  testName?: string
 }
 
 /** A database leased to one test. */
@@ -50,11 +71,17 @@ export interface DatabasePool extends AsyncDisposable {
   readonly strategy: CloneStrategy | null
   /** A clone only the caller holds: from the ready ones, or the next one made. */
   acquire(): Promise<DatabaseLease>
-  /** Gives a clone back: it is dropped in the background, or kept when the test failed and `keepOnFailure` is on. */
-  release(name: string, outcome?: { failed: boolean }): Promise<void>
+  /**
+   * Gives a clone back: it is dropped in the background once no connection is open on it, or kept
+   * when the test failed and `keepOnFailure` is on.
+   */
+  release(name: string, outcome?: ReleaseOutcome): Promise<void>
   /** Resolves once `size` clones are ready. */
   warm(): Promise<void>
-  /** Drops the ready and leased clones, after waiting for clones being made. */
+  /**
+   * Drops the ready and leased clones, after waiting for clones being made. Clones that still have
+   * connections open are left to the next pool's sweep of orphans, which drops them once unused.
+   */
   close(): Promise<void>
 }
 
@@ -97,8 +124,11 @@ export async function createDatabasePool(
 }
 
 function validatePoolOptions(options: DatabasePoolOptions): void {
-  validateTemplateOptions(WHERE, options, ['size', 'strategy', 'keepOnFailure', 'progress'])
+  const known = ['size', 'strategy', 'keepOnFailure', 'maxPendingDrops', 'pendingDropTimeout', 'progress']
+  validateTemplateOptions(WHERE, options, known)
   assertOneOf(WHERE, 'strategy', options.strategy, CLONE_STRATEGY_OPTIONS)
+  assertPositiveInteger(WHERE, 'maxPendingDrops', options.maxPendingDrops)
+  assertPositiveNumber(WHERE, 'pendingDropTimeout', options.pendingDropTimeout)
   const { keepOnFailure } = options
   if (keepOnFailure !== undefined && typeof keepOnFailure !== 'boolean') {
     throw invalidOption(WHERE, 'keepOnFailure', 'true or false', keepOnFailure)
@@ -136,6 +166,7 @@ class ClonePool implements DatabasePool {
   readonly #size: number
   // CREATE and DROP DATABASE run here, off the control connection, so lease queries never wait behind them.
   readonly #ddl: pg.Pool
+  readonly #drops: DropQueue
   #ready: string[] = []
   readonly #leased = new Set<string>()
   #waiters: Waiter[] = []
@@ -153,11 +184,19 @@ class ClonePool implements DatabasePool {
     this.#size = setup.options.size ?? 2
     this.#ddl = new pg.Pool({ connectionString: setup.adminUrl, max: MAX_CONCURRENT_CREATES })
     this.#ddl.on('error', () => {})
+    this.#drops = new DropQueue(this.#ddl, {
+      limit: setup.options.maxPendingDrops ?? 16,
+      timeout: setup.options.pendingDropTimeout ?? 30_000,
+      progress: setup.options.progress,
+      unlock: (name) => this.#unlock(name),
+    })
     setup.control.on('end', () => this.#loseControl())
     this.#refill()
   }
 
   async acquire(): Promise<DatabaseLease> {
+    this.#assertUsable()
+    await this.#drops.room()
     this.#assertUsable()
     const ready = this.#ready.shift()
     if (ready === undefined) return this.#lease(await this.#waitForClone())
@@ -166,11 +205,11 @@ class ClonePool implements DatabasePool {
     return this.#lease(ready)
   }
 
-  async release(name: string, outcome: { failed: boolean } = { failed: false }): Promise<void> {
+  async release(name: string, outcome: ReleaseOutcome = { failed: false }): Promise<void> {
     if (this.#closing) return
     if (!this.#leased.delete(name)) throw notLeased(name)
     if (outcome.failed && this.#setup.options.keepOnFailure) return this.#keep(name)
-    this.#track(this.#drop(name))
+    this.#drops.add(name, outcome.testName)
   }
 
   async warm(): Promise<void> {
@@ -257,16 +296,6 @@ class ClonePool implements DatabasePool {
     this.#setup.options.progress.warn(`kept database ${name} for the failed test: psql ${url}`)
   }
 
-  async #drop(name: string): Promise<void> {
-    try {
-      await dropDatabase(this.#ddl, name)
-    } catch (error) {
-      this.#setup.options.progress.warn(`could not drop test database ${name}: ${describeCause(error)}`)
-    } finally {
-      await this.#unlock(name)
-    }
-  }
-
   async #unlock(name: string): Promise<void> {
     await this.#onControl('SELECT pg_advisory_unlock($1)', name).catch(() => {})
   }
@@ -287,9 +316,9 @@ class ClonePool implements DatabasePool {
   async #shutdown(): Promise<void> {
     this.#failAll(poolClosed())
     while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks])
-    const names = [...this.#ready.splice(0), ...this.#leased]
+    for (const name of [...this.#ready.splice(0), ...this.#leased]) this.#drops.add(name)
     this.#leased.clear()
-    await Promise.all(names.map((name) => this.#drop(name)))
+    await this.#drops.close()
     await this.#ddl.end().catch(() => {})
     await this.#setup.control.end().catch(() => {})
   }

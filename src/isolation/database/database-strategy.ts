@@ -10,7 +10,8 @@ export interface DatabaseStrategy extends IsolationStrategy {
 
 /**
  * The `database` strategy: every test gets its own database cloned from the template, as a URL any
- * driver, ORM or other process can use, with real commits. `rollback` drops it in the background.
+ * driver, ORM or other process can use, with real commits. `rollback` ends the test's `db.pool` and
+ * drops the database in the background once the connections the app opened on it have closed.
  * @example
  * await using isolation = await databaseStrategy(adminUrl, await ensureTemplate(adminUrl, source))
  * const db = await isolation.begin()
@@ -23,7 +24,7 @@ export async function databaseStrategy(
   options: DatabasePoolOptions = {},
 ): Promise<DatabaseStrategy> {
   const clones = await createDatabasePool(adminUrl, template, options)
-  const pools = new Map<string, pg.Pool>()
+  const pools = new Map<string, TestPool>()
   const close = async () => {
     await Promise.all([...pools.values()].map(endPool))
     pools.clear()
@@ -34,8 +35,9 @@ export async function databaseStrategy(
     clones,
     async begin(): Promise<IsolatedDatabase> {
       const { name, url } = await clones.acquire()
-      const pool = testPool(url)
-      pools.set(name, pool)
+      const test = testPool(url)
+      pools.set(name, test)
+      const { pool } = test
       return { strategy: 'database', name, url, pool, query: pool.query.bind(pool) as pg.Pool['query'] }
     },
     async rollback(database, outcome = { failed: false }) {
@@ -49,20 +51,31 @@ export async function databaseStrategy(
   }
 }
 
-function testPool(url: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url })
-  // The clone is dropped WITH (FORCE) after the test, which ends any connection still open on it,
-  // checked-out ones included; those would otherwise crash the worker with an unhandled 'error'.
-  pool.on('error', () => {})
-  pool.on('connect', (client) => client.on('error', () => {}))
-  return pool
+/** A test's `db.pool`, with the clients checked out of it. */
+interface TestPool {
+  readonly pool: pg.Pool
+  readonly checkedOut: Set<pg.PoolClient>
 }
 
-/** Ends a test's pool; clients the test never released are not waited for, the drop ends them. */
-async function endPool(pool: pg.Pool): Promise<void> {
+function testPool(url: string): TestPool {
+  const pool = new pg.Pool({ connectionString: url })
+  const checkedOut = new Set<pg.PoolClient>()
+  pool.on('acquire', (client) => checkedOut.add(client))
+  pool.on('release', (_error, client) => checkedOut.delete(client))
+  // A connection of this pool that the server ends (a server stopping mid-test) must not crash the worker.
+  pool.on('error', () => {})
+  pool.on('connect', (client) => client.on('error', () => {}))
+  return { pool, checkedOut }
+}
+
+/**
+ * Ends a test's pool, closing the clients the test never released from this side (their pending
+ * queries fail), so its database can be dropped; pool.end() alone would wait for their release.
+ */
+async function endPool({ pool, checkedOut }: TestPool): Promise<void> {
   if (pool.ending) return
-  const checkedOut = pool.totalCount - pool.idleCount
   const ended = pool.end()
-  if (checkedOut === 0) await ended
-  else ended.catch(() => {})
+  if (checkedOut.size === 0) return ended
+  ended.catch(() => {})
+  await Promise.all([...checkedOut].map((client) => client.end().catch(() => {})))
 }

@@ -1,7 +1,7 @@
 import pg from 'pg'
-import type { IsolatedDatabase, IsolationStrategy } from '../isolated-database.ts'
+import type { IsolatedDatabase, LaneStrategy } from '../isolated-database.ts'
 import { poolView } from '../pool-view.ts'
-import { installWriteTracking, resetWrittenTables } from './write-tracking.ts'
+import { installWriteTracking, resetWrittenTables } from '../tracking/write-tracking.ts'
 
 /**
  * The `reset` strategy: one shared database per worker; tests commit for real, and after each test
@@ -12,13 +12,12 @@ import { installWriteTracking, resetWrittenTables } from './write-tracking.ts'
  * await db.query('INSERT INTO users (email) VALUES ($1)', ['a@example.com'])
  * await reset.rollback(db) // users is back to the rows it started with
  */
-export async function resetStrategy(url: string): Promise<IsolationStrategy> {
+export async function resetStrategy(url: string): Promise<LaneStrategy> {
   const control = new pg.Client({ connectionString: url })
   await control.connect()
   await installWriteTracking(control)
   const pool = new pg.Pool({ connectionString: url })
-  // The worker's clone is dropped WITH (FORCE) right after close(), and pool.end() resolves before
-  // its backends have exited: the drop can end one, whose 'error' would crash the worker unheard.
+  // A connection the server ends (a server stopping under the test) must not crash the worker unheard.
   pool.on('error', () => {})
   pool.on('connect', (client) => client.on('error', () => {}))
   const name = new URL(url).pathname.slice(1)
@@ -34,6 +33,9 @@ export async function resetStrategy(url: string): Promise<IsolationStrategy> {
     },
     async rollback() {
       await resetWrittenTables(control)
+    },
+    async rollbackAndQuery(_database, sql) {
+      return resetWrittenTables(control, sql)
     },
     close,
     [Symbol.asyncDispose]: close,

@@ -32,7 +32,7 @@ export async function connectAdmin(url: string, where: string, applicationName =
   }
 }
 
-/** The server's version; templates and clones need PostgreSQL 13 (`DROP DATABASE … WITH (FORCE)`). */
+/** The server's version; templates need PostgreSQL 13 (`DROP DATABASE … WITH (FORCE)`). */
 export async function serverInfo(client: pg.ClientBase, where: string): Promise<ServerInfo> {
   const { rows } = await client.query<{ version: string; num: string }>(
     `SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num`,
@@ -46,7 +46,7 @@ function unsupported(where: string, info: ServerInfo): TestbedError {
   return new TestbedError('TESTBED_DATABASE_SERVER_TOO_OLD', {
     what: `${where} needs PostgreSQL 13 or later`,
     subject: `the server runs ${info.version}`,
-    why: 'Template databases and per-test clones are dropped with `DROP DATABASE … WITH (FORCE)`, which PostgreSQL 13 added',
+    why: 'Old template databases are dropped with `DROP DATABASE … WITH (FORCE)`, which PostgreSQL 13 added',
     fix: 'Use the embedded server (`postgres()` with no URL), or point `TESTBED_POSTGRES_URL` at PostgreSQL 13 or later',
   })
 }

@@ -1,5 +1,6 @@
 import pg from 'pg'
 import { describeCause, TestbedError } from '../../core/errors.ts'
+import { failingStatementLine } from './failing-statement.ts'
 import { lineAt, lineText } from './sql-line.ts'
 import type { SqlFile } from './template-source.ts'
 import { withoutPeriod } from './without-period.ts'
@@ -18,15 +19,25 @@ export async function runSqlFile(url: string, file: SqlFile, option: 'migrations
   try {
     await client.query(file.text)
   } catch (error) {
-    throw sqlFileError(file, option, error)
+    throw sqlFileError(file, option, error, await lineOfFailure(client, file, error))
   } finally {
     await client.end()
   }
 }
 
-function sqlFileError(file: SqlFile, option: 'migrations' | 'seeds', error: unknown): TestbedError {
-  const position = error instanceof pg.DatabaseError && error.position ? Number(error.position) : undefined
-  const line = position === undefined ? undefined : lineAt(file.text, position)
+async function lineOfFailure(client: pg.Client, file: SqlFile, error: unknown): Promise<number | undefined> {
+  if (!(error instanceof pg.DatabaseError)) return undefined
+  if (error.position) return lineAt(file.text, Number(error.position))
+  // The connection may be gone (a server that died): then the line stays unknown.
+  return failingStatementLine(client, file.text, error).catch(() => undefined)
+}
+
+function sqlFileError(
+  file: SqlFile,
+  option: 'migrations' | 'seeds',
+  error: unknown,
+  line: number | undefined,
+): TestbedError {
   return new TestbedError(
     option === 'seeds' ? 'TESTBED_TEMPLATE_SEED_FAILED' : 'TESTBED_TEMPLATE_MIGRATION_FAILED',
     {
@@ -42,7 +53,7 @@ function sqlFileError(file: SqlFile, option: 'migrations' | 'seeds', error: unkn
 
 function locationDetail(file: SqlFile, line: number | undefined): string {
   if (line !== undefined) return `line ${line}: ${lineText(file.text, line)}`
-  return 'line: unknown, PostgreSQL gives no position for errors raised while a statement runs'
+  return 'line: unknown, the statement could not be found again by replaying the file'
 }
 
 function serverDetails(error: unknown): string[] {

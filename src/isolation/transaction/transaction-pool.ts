@@ -1,7 +1,5 @@
-import { EventEmitter } from 'node:events'
-import type pg from 'pg'
+import pg from 'pg'
 import { assertPositiveNumber } from '../../core/options.ts'
-import type { PoolLike } from '../isolated-database.ts'
 import { readQueryCall, settle } from './query-call.ts'
 import { SharedConnection } from './shared-connection.ts'
 import { TransactionClient } from './transaction-client.ts'
@@ -16,20 +14,23 @@ export interface TransactionPoolOptions {
   transactionWaitTimeout?: number
 }
 
-type ConnectCallback = (error: Error | undefined, client?: TransactionClient, done?: (error?: Error) => void) => void
+type ConnectCallback = (
+  error: Error | undefined,
+  client: pg.PoolClient | undefined,
+  done: (release?: unknown) => void,
+) => void
 
 /**
- * A `pg.Pool` look-alike whose every client runs on one real connection that is inside the test's
- * transaction; the app's BEGIN / COMMIT / ROLLBACK become savepoints. The class name contains
- * "Pool" on purpose: Drizzle tells a pool from a client by that name.
+ * A real `pg.Pool` (so `instanceof pg.Pool` holds, as @prisma/adapter-pg requires) that never opens a
+ * connection of its own: every client it hands out runs on one real connection that is inside the
+ * test's transaction, and the app's BEGIN / COMMIT / ROLLBACK become savepoints. The class name
+ * contains "Pool" on purpose: Drizzle tells a pool from a client by that name.
  */
-export class TransactionPool extends EventEmitter {
+export class TransactionPool extends pg.Pool {
   /** True once `end()` was called, as on `pg.Pool`. */
-  ending = false
+  override ending = false
   /** True once `end()` has finished, as on `pg.Pool`. */
-  ended = false
-  /** `pg.Pool#options`; Kysely's dialect reads it. Nothing here is configurable. */
-  readonly options: Readonly<Record<string, unknown>> = {}
+  override ended = false
   readonly #connection: SharedConnection
   readonly #client: pg.Client
   readonly #clients = new Set<TransactionClient>()
@@ -40,7 +41,9 @@ export class TransactionPool extends EventEmitter {
   }
 
   constructor(client: pg.Client, options: TransactionPoolOptions = {}) {
-    super()
+    // `options` names the test's database, so code that reads it to open connections of its own
+    // reaches the test server, never pg's default of localhost:5432.
+    super(connectionOptionsOf(client))
     this.#client = client
     this.#connection = new SharedConnection(client, {
       transactionWaitTimeout: options.transactionWaitTimeout ?? 5000,
@@ -48,23 +51,28 @@ export class TransactionPool extends EventEmitter {
     client.on('error', this.#forwardError)
   }
 
-  /** Clients checked out and not released yet. */
-  get totalCount(): number {
-    return this.#clients.size
-  }
-
-  /** Always 0: a released client is never reused. */
-  get idleCount(): number {
-    return 0
-  }
-
-  /** Always 0: `connect()` never waits. */
-  get waitingCount(): number {
-    return 0
+  static {
+    // pg's types declare the counters as fields, which TypeScript will not let a subclass turn into
+    // getters; pg-pool computes them in getters over its own lists, which this pool leaves empty.
+    const zero = { get: () => 0, configurable: true }
+    Object.defineProperties(TransactionPool.prototype, {
+      // Clients checked out and not released yet.
+      totalCount: {
+        get(this: TransactionPool) {
+          return this.#clients.size
+        },
+        configurable: true,
+      },
+      // A released client is never reused, `connect()` never waits, clients never expire.
+      idleCount: zero,
+      waitingCount: zero,
+      expiredCount: zero,
+    })
   }
 
   /** `pg.Pool#query`: checks a client out, runs one query call on it, releases it. */
-  query(config?: unknown, values?: unknown, callback?: unknown): unknown {
+  // biome-ignore lint/suspicious/noExplicitAny: one implementation of pg's dozen overloads, which differ in return type.
+  override query(config?: unknown, values?: unknown, callback?: unknown): any {
     if (typeof config === 'function') {
       return settle(
         Promise.reject(new TypeError('Passing a function as the first parameter to pool.query is not supported')),
@@ -82,14 +90,18 @@ export class TransactionPool extends EventEmitter {
   }
 
   /** `pg.Pool#connect`, promise or callback form. */
-  connect(callback?: ConnectCallback): Promise<TransactionClient> | undefined {
+  override connect(): Promise<pg.PoolClient>
+  override connect(callback: ConnectCallback): void
+  override connect(callback?: ConnectCallback): Promise<pg.PoolClient> | undefined {
     const refused = this.#refusal('pool.connect()')
     if (refused !== undefined) return settleConnect(Promise.reject(refused), callback)
     return settleConnect(Promise.resolve(this.#checkout()), callback)
   }
 
   /** `pg.Pool#end`: refuses further use and waits for checked-out clients; the real connection stays open. */
-  end(callback?: (error: Error | null) => void): Promise<void> | undefined {
+  override end(): Promise<void>
+  override end(callback: () => void): void
+  override end(callback?: (error: Error | null) => void): Promise<void> | undefined {
     if (this.ending) return settle(Promise.reject(poolEndedError('pool.end()')), callback)
     this.ending = true
     const released =
@@ -169,19 +181,20 @@ export function validatePoolOptions(where: string, options: TransactionPoolOptio
   assertPositiveNumber(where, 'transactionWaitTimeout', options.transactionWaitTimeout)
 }
 
-/** The pool as the contract types it; pg's overloaded signatures cannot be implemented directly. */
-export function asPoolLike(pool: TransactionPool): PoolLike {
-  return pool as unknown as PoolLike
+function connectionOptionsOf(client: pg.Client): pg.PoolConfig {
+  const { host, port, user, database } = client
+  return { host, port, user, database }
 }
 
 function settleConnect(
   promise: Promise<TransactionClient>,
   callback: ConnectCallback | undefined,
-): Promise<TransactionClient> | undefined {
-  if (callback === undefined) return promise
-  promise.then(
-    (client) => callback(undefined, client, (error) => client.release(error)),
-    (error: Error) => callback(error),
+): Promise<pg.PoolClient> | undefined {
+  const asPoolClient = promise as unknown as Promise<pg.PoolClient>
+  if (callback === undefined) return asPoolClient
+  asPoolClient.then(
+    (client) => callback(undefined, client, (error) => client.release(error as Error | boolean | undefined)),
+    (error: Error) => callback(error, undefined, () => {}),
   )
   return undefined
 }

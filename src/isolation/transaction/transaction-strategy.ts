@@ -2,10 +2,10 @@ import pg from 'pg'
 import { describeCause, TestbedError } from '../../core/errors.ts'
 import { assertString } from '../../core/options.ts'
 import { redactUrl } from '../../core/redact.ts'
-import type { IsolatedDatabase, IsolationStrategy } from '../isolated-database.ts'
+import type { IsolatedDatabase, LaneStrategy } from '../isolated-database.ts'
+import { TEST_TRANSACTION_SETTING } from '../tracking/write-tracking.ts'
 import { strategyStateError } from './transaction-errors.ts'
 import {
-  asPoolLike,
   createTransactionPool,
   type TransactionPool,
   type TransactionPoolOptions,
@@ -18,7 +18,7 @@ export interface TransactionStrategyOptions extends TransactionPoolOptions {}
 interface OpenTest {
   readonly database: IsolatedDatabase
   readonly pool: TransactionPool
-  ending?: Promise<void>
+  ending?: Promise<pg.QueryResultRow[]>
 }
 
 // Session advisory locks survive ROLLBACK; a test that forgot to unlock would hand its lock to the next.
@@ -33,13 +33,13 @@ const ROLLBACK = 'ROLLBACK; SELECT pg_advisory_unlock_all()'
  * await db.query('INSERT INTO users (email) VALUES ($1)', ['a@example.com'])
  * await strategy.rollback(db) // the row is gone
  */
-export function transactionStrategy(url: string, options: TransactionStrategyOptions = {}): IsolationStrategy {
+export function transactionStrategy(url: string, options: TransactionStrategyOptions = {}): LaneStrategy {
   assertString('transactionStrategy()', 'url', url)
   validatePoolOptions('transactionStrategy()', options)
   return new TransactionStrategy(url, options)
 }
 
-class TransactionStrategy implements IsolationStrategy {
+class TransactionStrategy implements LaneStrategy {
   readonly name = 'transaction'
   readonly #url: string
   readonly #options: TransactionStrategyOptions
@@ -67,11 +67,12 @@ class TransactionStrategy implements IsolationStrategy {
     }
   }
 
-  rollback(database: IsolatedDatabase): Promise<void> {
-    const current = this.#current
-    if (current === null || current.database !== database) return Promise.resolve()
-    current.ending ??= this.#end(current)
-    return current.ending
+  async rollback(database: IsolatedDatabase): Promise<void> {
+    await this.#rollback(database, null)
+  }
+
+  rollbackAndQuery(database: IsolatedDatabase, sql: string): Promise<pg.QueryResultRow[]> {
+    return this.#rollback(database, sql)
   }
 
   async close(): Promise<void> {
@@ -102,11 +103,24 @@ class TransactionStrategy implements IsolationStrategy {
     }
   }
 
-  async #end(current: OpenTest): Promise<void> {
+  #rollback(database: IsolatedDatabase, sql: string | null): Promise<pg.QueryResultRow[]> {
+    const current = this.#current
+    if (current === null || current.database !== database) return Promise.resolve([])
+    current.ending ??= this.#end(current, sql)
+    return current.ending
+  }
+
+  async #end(current: OpenTest, sql: string | null): Promise<pg.QueryResultRow[]> {
     try {
       await current.pool.detach()
       const client = await this.#connection()
-      await client.query(ROLLBACK)
+      if (sql === null) {
+        await client.query(ROLLBACK)
+        return []
+      }
+      // Several statements in one query: pg resolves to one result per statement.
+      const results = (await client.query(`${ROLLBACK}; ${sql}`)) as unknown as pg.QueryResult[]
+      return results.at(-1)?.rows ?? []
     } finally {
       this.#current = null
     }
@@ -123,12 +137,18 @@ class TransactionStrategy implements IsolationStrategy {
   }
 }
 
-/** Connects; `onLost` runs when the connection fails or closes, so the next test opens a new one. */
+/**
+ * Connects; `onLost` runs when the connection fails or closes, so the next test opens a new one.
+ * The session is marked as a test transaction's: the leak check's triggers skip its writes, which
+ * are rolled back anyway.
+ */
 async function connect(url: string, onLost: () => void): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url })
   client.on('error', onLost).on('end', onLost)
   try {
     await client.connect()
+    // A SET rather than a startup option, which poolers such as PgBouncer refuse.
+    await client.query(`SET ${TEST_TRANSACTION_SETTING} = on`)
     return client
   } catch (error) {
     onLost()
@@ -137,8 +157,7 @@ async function connect(url: string, onLost: () => void): Promise<pg.Client> {
 }
 
 function isolatedDatabase(url: string, pool: TransactionPool): IsolatedDatabase {
-  const poolLike = asPoolLike(pool)
-  return { strategy: 'transaction', url, name: databaseName(url), pool: poolLike, query: poolLike.query.bind(poolLike) }
+  return { strategy: 'transaction', url, name: databaseName(url), pool, query: pool.query.bind(pool) }
 }
 
 /** The database a connection URL names; pg accepts socket URLs (`postgresql://user@/db?host=…`) that `URL` refuses. */

@@ -1,47 +1,71 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { TestbedError } from '../../core/errors.ts'
 import { cacheDir } from '../../core/paths.ts'
+import type { Progress } from '../../core/progress.ts'
+import { removeAbandonedStaging } from '../../providers/abandoned-staging.ts'
 import { chownTree, type RunAsUser, spawnIdentity } from '../../providers/run-as-user.ts'
+import { stateDirFull } from '../../providers/service-dir.ts'
+import { ArchiveError, lastUsed, markUsed, packArchive, removeArchive, unpackArchive } from './cache-archive.ts'
 import type { PostgresBinaries } from './postgres-binaries.ts'
 
 const run = promisify(execFile)
 
 // Bump when the arguments or layout change, so old caches are not reused.
-const CACHE_FORMAT = 2
+const CACHE_FORMAT = 3
 // Snapshots are per template content; a few cover switching branches without filling the disk.
 const SNAPSHOTS_KEPT = 3
+// A fresh cluster with 1 MB WAL segments takes about this much (measured: 39 MB on PostgreSQL 18).
+const FRESH_CLUSTER_BYTES = 40 * 1024 * 1024
 export const SUPERUSER = 'postgres'
-// C locale: no dependency on the machine's locales, and the same sort order everywhere.
-// 1 MB WAL segments keep the data dir small, so a warm start copies less.
-const INITDB_ARGS = ['-U', SUPERUSER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--wal-segsize=1']
+// Password over TCP, trust only on the unix socket, which sits in a folder only the server account
+// (and root) can enter: see decisions/0013. C locale: no dependency on the machine's locales, and the
+// same sort order everywhere. 1 MB WAL segments keep the data dir small, so a warm start copies less.
+const INITDB_ARGS = [
+  '-U',
+  SUPERUSER,
+  '--auth-local=trust',
+  '--auth-host=scram-sha-256',
+  '-E',
+  'UTF8',
+  '--locale=C',
+  '--no-sync',
+  '--wal-segsize=1',
+]
+
+/** Where a data dir goes, for whom, and for which service (messages). */
+export interface DataDirTarget {
+  dataDir: string
+  runAs: RunAsUser | null
+  /** For messages: `PostgreSQL 18.4 (embedded)` for service "db". */
+  label: string
+  serviceName: string
+  progress: Progress
+}
 
 /**
  * Fills `dataDir` with a cluster: a saved snapshot (templates included) when `snapshotKey` names
- * one, else unpacked from the initdb cache (warm), else initdb, then cached (cold).
+ * one, else unpacked from the initdb cache (warm), else initdb, then cached (cold). A damaged cache
+ * file is deleted with a warning and rebuilt; a full state dir is one clear error.
  */
 export async function prepareDataDir(
   binaries: PostgresBinaries,
-  dataDir: string,
-  runAs: RunAsUser | null,
+  target: DataDirTarget,
   snapshotKey?: string,
 ): Promise<'snapshot' | 'warm' | 'cold'> {
+  const cached = cachedCluster(binaries)
+  removeAbandonedStaging(dirname(cached))
   const snapshot = snapshotKey === undefined ? null : snapshotArchive(binaries, snapshotKey)
-  if (snapshot && existsSync(snapshot)) {
-    await unpack(snapshot, dataDir, runAs)
-    touch(snapshot)
+  if (snapshot && (await unpackCached(snapshot, target))) {
+    markUsed(snapshot)
     return 'snapshot'
   }
-  const cached = cachedCluster(binaries)
-  if (existsSync(cached)) {
-    await unpack(cached, dataDir, runAs)
-    return 'warm'
-  }
-  await initdb(binaries, dataDir, runAs)
-  await storeInCache(dataDir, cached)
+  if (await unpackCached(cached, target)) return 'warm'
+  await initdb(binaries, target)
+  await storeInCache(target.dataDir, cached)
   return 'cold'
 }
 
@@ -61,17 +85,12 @@ function dropOldSnapshots(binaries: PostgresBinaries): void {
   const dir = dirname(cachedCluster(binaries))
   const snapshots = readdirSync(dir)
     .filter((name) => name.startsWith(prefix) && name.endsWith('.tar'))
-    .map((name) => ({ path: join(dir, name), used: statSync(join(dir, name)).mtimeMs }))
+    .map((name) => ({ path: join(dir, name), used: lastUsed(join(dir, name)) }))
     .sort((a, b) => b.used - a.used)
-  for (const old of snapshots.slice(SNAPSHOTS_KEPT)) rmSync(old.path, { force: true })
+  for (const old of snapshots.slice(SNAPSHOTS_KEPT)) removeArchive(old.path)
 }
 
-function touch(path: string): void {
-  const now = new Date()
-  utimesSync(path, now, now)
-}
-
-/** The cached cluster of these binaries: one tar file, because writing one file is far cheaper than 1,000. */
+/** The cached cluster of these binaries: one file, because writing one file is far cheaper than 1,000. */
 export function cachedCluster(binaries: PostgresBinaries): string {
   const key = createHash('sha256')
     .update(JSON.stringify([CACHE_FORMAT, binaries.version, binaries.binDir, INITDB_ARGS]))
@@ -80,44 +99,70 @@ export function cachedCluster(binaries: PostgresBinaries): string {
   return join(cacheDir(), 'postgres-initdb', `${binaries.version}-${key}.tar`)
 }
 
-async function initdb(binaries: PostgresBinaries, dataDir: string, runAs: RunAsUser | null): Promise<void> {
+async function initdb(binaries: PostgresBinaries, target: DataDirTarget): Promise<void> {
+  makeDataDir(target)
   try {
-    await run(binaries.initdb, ['-D', dataDir, ...INITDB_ARGS], spawnIdentity(runAs))
+    await run(binaries.initdb, ['-D', target.dataDir, ...INITDB_ARGS], spawnIdentity(target.runAs))
   } catch (error) {
     const output = error as { stderr?: string; stdout?: string }
+    const text = `${output.stderr ?? ''}${output.stdout ?? ''}`
+    if (text.includes('No space left on device')) throw noSpace(target, FRESH_CLUSTER_BYTES, error)
     throw new TestbedError(
       'TESTBED_POSTGRES_INITDB_FAILED',
       {
         what: 'initdb failed while creating a PostgreSQL data dir',
-        subject: dataDir,
+        subject: target.dataDir,
         why: 'initdb could not create the cluster; its output below says why',
         fix: 'Check that the account servers run as can write to the state dir (TESTBED_STATE_DIR) and that the disk has room',
-        details: [
-          `command: ${binaries.initdb} -D ${dataDir} ${INITDB_ARGS.join(' ')}`,
-          ...`${output.stderr ?? ''}${output.stdout ?? ''}`.trim().split('\n').slice(-8),
-        ],
+        details: [`command: ${binaries.initdb} -D ${target.dataDir} ${INITDB_ARGS.join(' ')}`, ...lastLines(text)],
       },
       { cause: error },
     )
   }
 }
 
-// tar keeps modes and, as root, owners: the data dir stays owned by the account the server runs as.
-async function unpack(archive: string, dataDir: string, runAs: RunAsUser | null): Promise<void> {
-  mkdirSync(dataDir, { mode: 0o700 })
-  chownTree(dataDir, runAs)
-  await run('tar', ['-xpf', archive, '-C', dataDir])
+function lastLines(text: string): string[] {
+  return text.trim().split('\n').slice(-8)
 }
 
-// Pack to a private name, then rename: a concurrent run sees either no cache or a whole one.
+// True when `archive` is now unpacked in the data dir; false when there is none, or it was damaged
+// (then it is deleted, with a warning, so this run rebuilds it and the next ones use the new copy).
+async function unpackCached(archive: string, target: DataDirTarget): Promise<boolean> {
+  if (!existsSync(archive)) return false
+  makeDataDir(target)
+  try {
+    await unpackArchive(archive, target.dataDir)
+    return true
+  } catch (error) {
+    if (!(error instanceof ArchiveError)) throw error
+    if (error.reason === 'no-space') throw noSpace(target, statSync(archive).size, error)
+    target.progress.warn(
+      `${target.serviceName}: deleted a damaged cache file; this run rebuilds it (${error.message}): ${archive}`,
+    )
+    removeArchive(archive)
+    rmSync(target.dataDir, { recursive: true, force: true })
+    return false
+  }
+}
+
+// An empty data dir owned by the account the server runs as; tar keeps modes and, as root, owners.
+function makeDataDir(target: DataDirTarget): void {
+  if (existsSync(target.dataDir)) return
+  mkdirSync(target.dataDir, { mode: 0o700 })
+  chownTree(target.dataDir, target.runAs)
+}
+
+function noSpace(target: DataDirTarget, neededBytes: number, cause: unknown): TestbedError {
+  // What the failed write left would count as used space; it is useless now.
+  rmSync(target.dataDir, { recursive: true, force: true })
+  return stateDirFull({ ...target, neededBytes }, cause)
+}
+
 async function storeInCache(dataDir: string, cached: string): Promise<void> {
-  const staging = `${cached}.${process.pid}.tmp`
   try {
     mkdirSync(dirname(cached), { recursive: true })
-    await run('tar', ['-cf', staging, '-C', dataDir, '.'])
-    renameSync(staging, cached)
+    await packArchive(dataDir, cached)
   } catch {
-    // The cache is not writable: the next start runs initdb again.
-    rmSync(staging, { force: true })
+    // The cache is not writable (or full): the next start runs initdb again.
   }
 }

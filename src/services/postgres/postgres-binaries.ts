@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
-import { delimiter, dirname, join } from 'node:path'
+import { basename, delimiter, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
+import { reachableInstall } from '../../providers/reachable-install.ts'
+import type { RunAsUser } from '../../providers/run-as-user.ts'
 
 const run = promisify(execFile)
 
@@ -27,6 +29,21 @@ export async function findEmbeddedBinaries(): Promise<PostgresBinaries | null> {
   } catch {
     return null
   }
+}
+
+/**
+ * The same binaries, from a copy the server account can reach when it cannot reach these (a project
+ * in a private folder, run as root). The whole install is copied: bin/ finds lib/ and share/ next to it.
+ */
+export async function reachableBinaries(
+  binaries: PostgresBinaries,
+  runAs: RunAsUser | null,
+): Promise<PostgresBinaries> {
+  const root = dirname(binaries.binDir)
+  const reachable = await reachableInstall(root, runAs)
+  if (reachable === root) return binaries
+  const binDir = join(reachable, basename(binaries.binDir))
+  return { ...binaries, binDir, initdb: join(binDir, 'initdb'), postgres: join(binDir, 'postgres') }
 }
 
 /** `initdb` and `postgres` from TESTBED_POSTGRES_BIN_DIR, PATH, or the usual distribution folders, newest first. */

@@ -9,17 +9,29 @@ import type { ProviderName, StartContext, StartedService } from '../../providers
 import { type RunAsUser, unprivilegedUser } from '../../providers/run-as-user.ts'
 import { makeServiceDir } from '../../providers/service-dir.ts'
 import { prepareDataDir, SUPERUSER, saveSnapshot } from './initdb-cache.ts'
-import type { PostgresBinaries } from './postgres-binaries.ts'
+import { type PostgresBinaries, reachableBinaries } from './postgres-binaries.ts'
 import type { PostgresOptions } from './postgres-options.ts'
-import { probePostgres } from './postgres-probe.ts'
+import {
+  createSuperuserPassword,
+  lockSuperuser,
+  type SuperuserPassword,
+  socketUrl,
+  unlockSuperuser,
+} from './superuser-password.ts'
 
 // Durability off: a test server's data is thrown away, so waiting for disks buys nothing.
-const FAST_SETTINGS = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }
+// Dynamic shared memory in the data dir rather than /dev/shm: a killed server's segments go with it.
+const FAST_SETTINGS = {
+  fsync: 'off',
+  synchronous_commit: 'off',
+  full_page_writes: 'off',
+  dynamic_shared_memory_type: 'mmap',
+}
 const PORT_ATTEMPTS = 3
 
 /** Starts a private PostgreSQL from `binaries`: temp data dir, loopback port and unix socket, durability off. */
 export async function startPostgresServer(
-  binaries: PostgresBinaries,
+  found: PostgresBinaries,
   provider: ProviderName,
   options: PostgresOptions,
   context: StartContext,
@@ -28,21 +40,19 @@ export async function startPostgresServer(
   const runAs = unprivilegedUser()
   const serviceDir = makeServiceDir(context.run, context.serviceName, runAs)
   const dataDir = join(serviceDir, 'data')
-  const label = `PostgreSQL ${binaries.version} (${provider})`
+  const label = `PostgreSQL ${found.version} (${provider})`
   context.progress.step(`${context.serviceName}: starting ${label}`)
   // Checked before initdb, so a taken port fails at once rather than after the slow part.
   if (options.port !== undefined) await assertPortFree(options.port, context.serviceName, label)
-  const cache = await prepareDataDir(binaries, dataDir, runAs, context.snapshotKey)
+  const binaries = await reachableBinaries(found, runAs)
+  const target = { dataDir, runAs, label, serviceName: context.serviceName, progress: context.progress }
+  const cache = await prepareDataDir(binaries, target, context.snapshotKey)
+  const password = createSuperuserPassword()
   for (let attempt = 1; ; attempt++) {
     const port = options.port ?? (await ephemeralPort())
     try {
-      const service = await startOnPort(binaries, provider, options, context, {
-        serviceDir,
-        dataDir,
-        port,
-        runAs,
-        label,
-      })
+      const place = { serviceDir, dataDir, port, runAs, label, password }
+      const service = await startOnPort(binaries, provider, options, context, place)
       context.progress.done(
         `${context.serviceName}: ${label} ready in ${formatMs(Date.now() - started)} (${cache} start) at ${redactUrl(service.url)}`,
       )
@@ -59,6 +69,7 @@ interface ServerPlace {
   port: number
   runAs: RunAsUser | null
   label: string
+  password: SuperuserPassword
 }
 
 async function startOnPort(
@@ -68,12 +79,14 @@ async function startOnPort(
   context: StartContext,
   place: ServerPlace,
 ): Promise<StartedService> {
-  const url = `postgresql://${SUPERUSER}@127.0.0.1:${place.port}/postgres`
+  const url = `postgresql://${SUPERUSER}:${place.password.password}@127.0.0.1:${place.port}/postgres`
+  const socket = socketUrl(place.serviceDir, place.port)
   const settings = {
     ...FAST_SETTINGS,
     ...options.settings,
     listen_addresses: '127.0.0.1',
     unix_socket_directories: place.serviceDir,
+    unix_socket_permissions: '0700',
   }
   const spec: ServerSpec = {
     label: place.label,
@@ -85,11 +98,17 @@ async function startOnPort(
     // SIGINT is PostgreSQL's "fast shutdown": it ends sessions, then exits cleanly.
     stopSignal: 'SIGINT',
     startTimeoutMs: options.startTimeout ?? 30_000,
-    isReady: async () => (await probePostgres(url, 1000)).ok,
+    // Until this sets the password, no one can log in over TCP: the role has none, and TCP requires one.
+    isReady: () => lockSuperuser(socket, place.password.verifier),
     record: { name: context.serviceName, kind: 'postgres', provider, url, version: binaries.version },
   }
   const process = await startServer(spec, context.run, portTaken)
-  restartable.set(restartKey(context.run, context.serviceName), { spec, binaries, dataDir: place.dataDir })
+  restartable.set(restartKey(context.run, context.serviceName), {
+    spec,
+    binaries,
+    dataDir: place.dataDir,
+    socket,
+  })
   return { url, version: binaries.version, process, stopSignal: 'SIGINT' }
 }
 
@@ -102,6 +121,7 @@ export async function snapshotPostgres(run: Run, serviceName: string, key: strin
   const server = restartable.get(restartKey(run, serviceName))
   const record = run.record.services.find((service) => service.name === serviceName)
   if (!server || !record?.process) return false
+  await unlockSuperuser(server.socket)
   await stopProcess(record.process, 'SIGINT')
   await saveSnapshot(server.binaries, server.dataDir, key)
   await startServer(server.spec, run, portTaken)
@@ -112,6 +132,7 @@ interface RestartableServer {
   spec: ServerSpec
   binaries: PostgresBinaries
   dataDir: string
+  socket: string
 }
 
 // Process-wide, not module-wide: the config file (loaded through jiti) and the test runner can hold

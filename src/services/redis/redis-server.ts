@@ -1,32 +1,42 @@
+import { randomBytes } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { formatMs } from '../../core/progress.ts'
 import { redactUrl } from '../../core/redact.ts'
 import { assertPortFree, ephemeralPort } from '../../providers/free-port.ts'
 import { PortTakenError, startServer } from '../../providers/local-server.ts'
 import type { StartContext, StartedService } from '../../providers/provider.ts'
+import { reachableInstall } from '../../providers/reachable-install.ts'
+import { chownTree, type RunAsUser, unprivilegedUser } from '../../providers/run-as-user.ts'
 import { makeServiceDir } from '../../providers/service-dir.ts'
 import type { RedisBinary } from './redis-binaries.ts'
 import type { RedisOptions } from './redis-options.ts'
 import { probeRedis } from './redis-probe.ts'
 
 const PORT_ATTEMPTS = 3
+const DATABASES = 256
 
-/** Starts a private Redis (or Valkey): loopback port and unix socket, no persistence. */
+/** Starts a private Redis (or Valkey): loopback port and unix socket, a password, no persistence. */
 export async function startRedisServer(
   binary: RedisBinary,
   options: RedisOptions,
   context: StartContext,
 ): Promise<StartedService> {
   const started = Date.now()
-  // Redis, unlike PostgreSQL, runs as root without complaint, so it runs as the caller.
-  const serviceDir = makeServiceDir(context.run, context.serviceName, null)
+  // Redis would run as root without complaint; it runs unprivileged like PostgreSQL, so a test
+  // server never holds root's powers (SAVE, CONFIG SET dir … would write files as root).
+  const runAs = unprivilegedUser()
+  const serviceDir = makeServiceDir(context.run, context.serviceName, runAs)
   const label = `${binary.flavor} ${binary.version} (local)`
   context.progress.step(`${context.serviceName}: starting ${label}`)
+  const command = await reachableInstall(binary.path, runAs)
+  const password = String(options.settings?.requirepass ?? randomBytes(32).toString('base64url'))
   for (let attempt = 1; ; attempt++) {
     const port = options.port ?? (await ephemeralPort())
     if (options.port !== undefined) await assertPortFree(port, context.serviceName, label)
     try {
-      const service = await startOnPort(binary, options, context, { serviceDir, port, label })
+      const place = { serviceDir, port, label, runAs, password, command }
+      const service = await startOnPort(binary, options, context, place)
       context.progress.done(
         `${context.serviceName}: ${label} ready in ${formatMs(Date.now() - started)} at ${redactUrl(service.url)}`,
       )
@@ -37,40 +47,34 @@ export async function startRedisServer(
   }
 }
 
+interface RedisPlace {
+  serviceDir: string
+  port: number
+  label: string
+  runAs: RunAsUser | null
+  password: string
+  command: string
+}
+
 async function startOnPort(
   binary: RedisBinary,
   options: RedisOptions,
   context: StartContext,
-  place: { serviceDir: string; port: number; label: string },
+  place: RedisPlace,
 ): Promise<StartedService> {
-  const password = options.settings?.requirepass
-  const credentials = password === undefined ? '' : `:${encodeURIComponent(String(password))}@`
-  const url = `redis://${credentials}127.0.0.1:${place.port}`
+  const url = `redis://${userFor(binary)}:${encodeURIComponent(place.password)}@127.0.0.1:${place.port}`
+  const { requirepass: _inTheFile, ...settings } = options.settings ?? {}
   const args = [
-    '--port',
-    String(place.port),
-    '--bind',
-    '127.0.0.1',
-    '--unixsocket',
-    join(place.serviceDir, 'redis.sock'),
-    '--dir',
-    place.serviceDir,
-    // No persistence: a test server's data is thrown away.
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--daemonize',
-    'no',
-    ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => [`--${name}`, String(value)]),
+    writeConfig(place),
+    ...Object.entries(settings).flatMap(([name, value]) => [`--${name}`, String(value)]),
   ]
   const process = await startServer(
     {
       label: place.label,
       serviceName: context.serviceName,
-      command: binary.path,
+      command: place.command,
       args,
-      runAs: null,
+      runAs: place.runAs,
       logFile: join(place.serviceDir, 'redis.log'),
       stopSignal: 'SIGTERM',
       startTimeoutMs: options.startTimeout ?? 30_000,
@@ -81,4 +85,41 @@ async function startOnPort(
     (log) => log.includes('Address already in use'),
   )
   return { url, version: binary.version, process, stopSignal: 'SIGTERM' }
+}
+
+// redis-cli 7 ignores a password without a user (`redis://:secret@…`); Redis before 6 has no users.
+function userFor(binary: RedisBinary): string {
+  return Number.parseInt(binary.version, 10) >= 6 ? 'default' : ''
+}
+
+// The password goes in a file only the server account can read, never on the command line, which
+// every account sees in `ps`. User settings follow on the command line and override these.
+function writeConfig(place: RedisPlace): string {
+  const file = join(place.serviceDir, 'redis.conf')
+  const lines = [
+    ['port', String(place.port)],
+    ['bind', '127.0.0.1'],
+    ['unixsocket', join(place.serviceDir, 'redis.sock')],
+    ['unixsocketperm', '700'],
+    ['dir', place.serviceDir],
+    // No persistence: a test server's data is thrown away.
+    ['save', ''],
+    ['appendonly', 'no'],
+    ['daemonize', 'no'],
+    // A logical database per test running at once (the `redis` fixture); Redis's 16 run out with a
+    // few workers of concurrent tests. About 400 bytes each. `settings.databases` still wins.
+    ['databases', String(DATABASES)],
+    ['requirepass', place.password],
+  ]
+  writeFileSync(file, lines.map(([name, value]) => `${name} ${quote(value ?? '')}\n`).join(''), { mode: 0o600 })
+  chownTree(file, place.runAs)
+  return file
+}
+
+// Redis reads double-quoted values with C-style escapes.
+function quote(value: string): string {
+  const escaped = value
+    .replace(/[\\"]/g, (char) => `\\${char}`)
+    .replace(/[\r\n]/g, (char) => (char === '\n' ? '\\n' : '\\r'))
+  return `"${escaped}"`
 }

@@ -28,5 +28,13 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const started = await startTestServices(settings)
   state.services = started.report
   project.provide(RUN_KEY, { services: started.services, reason: null, unavailable: started.unavailable })
-  return () => started.set.stop()
+  // Tests fail on their own once a server is gone; this says why, and fails the run even if none did.
+  const stopListening = started.set.onServerDeath((death) => {
+    project.vitest.logger.error(`\n${death.error.message}\n`)
+    process.exitCode = 1
+  })
+  return async () => {
+    await started.set.stop()
+    stopListening()
+  }
 }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vitest/config'
 import type { Vitest } from 'vitest/node'
+import { siblingFile } from '../../core/sibling-file.ts'
 import { SETTINGS_KEY } from '../provided.ts'
 import { loadSettings, type TestbedSettings } from '../settings.ts'
 import { PROJECT_NAMES, testConfig } from './test-config.ts'
@@ -19,7 +19,8 @@ export interface TestbedPluginOptions {
 /**
  * Makes Vitest run the suite the testbed way: tags `unit`, `integration`, `slow` (and those of
  * testbed.config.ts), strict; projects `unit` and `integration` from their folders; integration
- * tests skipped unless asked for; services started once for the run; a report of durations.
+ * tests skipped unless asked for, and kept off the network; services started once for the run; a
+ * report of durations.
  * @example
  * // vitest.config.ts
  * import { defineConfig } from 'vitest/config'
@@ -35,7 +36,11 @@ export function testbed(options: TestbedPluginOptions = {}): Plugin {
       const root = resolve(config.test?.root ?? config.root ?? process.cwd())
       const settings = await loadSettings(root, options.config)
       return {
-        test: testConfig(settings, { globalSetup: sibling('./global-setup'), tagFile: sibling('../runtime/tag-file') }),
+        test: testConfig(settings, {
+          globalSetup: siblingFile(import.meta.url, './global-setup'),
+          tagFile: siblingFile(import.meta.url, '../runtime/tag-file'),
+          networkGuardFile: siblingFile(import.meta.url, '../runtime/network-guard-file'),
+        }),
       }
     },
     configureVitest({ vitest, project }) {
@@ -50,14 +55,8 @@ export function testbed(options: TestbedPluginOptions = {}): Plugin {
  */
 function addReporter(vitest: Vitest, settings: TestbedSettings | undefined): void {
   if (settings === undefined) return
-  const reporter = sibling('./reporter')
+  const reporter = siblingFile(import.meta.url, './reporter')
   const reporters = vitest.config.reporters as Array<[string | object, unknown]>
   if (reporters.some(([name]) => name === reporter)) return
   reporters.push([reporter, settings])
-}
-
-// The files Vitest loads by path sit next to this one: `.ts` in the sources, `.js` once built.
-function sibling(name: string): string {
-  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js'
-  return fileURLToPath(new URL(`${name}${extension}`, import.meta.url))
 }

@@ -2,7 +2,11 @@ import { describe, expect, test } from 'vitest'
 import { resolveSettings, type TestbedSettings } from '../settings.ts'
 import { testConfig } from './test-config.ts'
 
-const FILES = { globalSetup: '/testbed/global-setup.js', tagFile: '/testbed/tag-file.js' }
+const FILES = {
+  globalSetup: '/testbed/global-setup.js',
+  tagFile: '/testbed/tag-file.js',
+  networkGuardFile: '/testbed/network-guard-file.js',
+}
 
 function settings(overrides: Partial<TestbedSettings> = {}): TestbedSettings {
   return { ...resolveSettings({}, '/project', null), integration: false, ...overrides }
@@ -33,7 +37,7 @@ describe('testConfig', () => {
           name: 'unit',
           include: ['tests/unit/**/*.{test,spec}.?(c|m)[jt]s?(x)'],
           exclude: ['**/node_modules/**', '**/.git/**'],
-          setupFiles: ['/testbed/tag-file.js'],
+          setupFiles: ['/testbed/tag-file.js', '/testbed/network-guard-file.js'],
           provide: { 'testbed:tag': 'unit' },
         },
       },
@@ -42,7 +46,7 @@ describe('testConfig', () => {
           name: 'integration',
           include: ['tests/integration/**/*.{test,spec}.?(c|m)[jt]s?(x)'],
           exclude: ['**/node_modules/**', '**/.git/**'],
-          setupFiles: ['/testbed/tag-file.js'],
+          setupFiles: ['/testbed/tag-file.js', '/testbed/network-guard-file.js'],
           provide: { 'testbed:tag': 'integration' },
           testTimeout: 45_000,
           hookTimeout: 45_000,

@@ -7,6 +7,7 @@ export const PROJECT_NAMES = ['unit', 'integration'] as const
 export interface TestbedFiles {
   globalSetup: string
   tagFile: string
+  networkGuardFile: string
 }
 
 // Vitest's default include and exclude, per folder.
@@ -23,14 +24,19 @@ export function testConfig(settings: TestbedSettings, files: TestbedFiles) {
     tags: settings.tags.map((tag) => vitestTag(tag, settings)),
     strictTags: true,
     globalSetup: [files.globalSetup],
-    provide: { 'testbed:settings': settings, isolation: settings.isolation },
+    provide: {
+      'testbed:settings': settings,
+      isolation: settings.isolation,
+      leakCheck: settings.leakCheck,
+      unhandledHttp: settings.unhandledHttp,
+    },
     projects: [
       {
         test: {
           name: 'unit',
           include: [`${dirs.unit}/${TEST_FILES}`],
           exclude: [...EXCLUDE, ...(isInside(dirs.integration, dirs.unit) ? [`${dirs.integration}/**`] : [])],
-          setupFiles: [files.tagFile],
+          setupFiles: [files.tagFile, files.networkGuardFile],
           provide: { 'testbed:tag': 'unit' },
         },
       },
@@ -39,7 +45,7 @@ export function testConfig(settings: TestbedSettings, files: TestbedFiles) {
           name: 'integration',
           include: [`${dirs.integration}/${TEST_FILES}`],
           exclude: EXCLUDE,
-          setupFiles: [files.tagFile],
+          setupFiles: [files.tagFile, files.networkGuardFile],
           provide: { 'testbed:tag': 'integration' },
           testTimeout: timeoutMs,
           hookTimeout: timeoutMs,

@@ -1,17 +1,19 @@
 import type { Redis } from 'ioredis'
 import { type TestAPI, test as vitestTest } from 'vitest'
-import type { IsolationSetting } from '../../core/config.ts'
+import type { IsolationSetting, UnhandledHttpSetting } from '../../core/config.ts'
 import type { FactorySession } from '../../data/factories/factory-types.ts'
 import type { LoadFixture } from '../../data/fixtures/load-fixture.ts'
 import type { FixtureSet } from '../../data/labelled/fixture-set.ts'
 import type { App } from '../../http/client/app-dispatch.ts'
 import type { ApiClient } from '../../http/client/create-client.ts'
+import { setGuardPolicy } from '../../http/guard/network-guard.ts'
 import type { HttpMock } from '../../http/mock/http-mock.ts'
 import { runInHttpScope } from '../../http/mock/http-scope.ts'
 import type { IsolatedDatabase } from '../../isolation/isolated-database.ts'
 import type { ServiceInfo } from '../provided.ts'
-import { isolationOf } from './isolation-choice.ts'
+import { isolationOf, leakCheckOf } from './isolation-choice.ts'
 import { missingApp } from './missing-app.ts'
+import { unhandledHttpOf } from './unhandled-http-choice.ts'
 import { WorkerResources } from './worker-resources.ts'
 
 /** The fixtures `test` from `testbed/vitest` adds. Each is made only when a test asks for it. */
@@ -22,9 +24,30 @@ export interface TestbedFixtures {
    * @default testbed.config.ts `isolation`, else 'transaction'
    */
   isolation: IsolationSetting
-  /** A database only this test sees, on the first PostgreSQL service: `db.pool`, `db.url`, `db.query`. Undone after the test. */
+  /**
+   * Whether `db` fails the test when changes outlive it (rows committed through a connection of
+   * its own, tables created, altered or dropped). Set it for a file or a describe block with
+   * `test.override({ leakCheck: false })`, for one test with `{ meta: { leakCheck: false } }`.
+   * @default testbed.config.ts `leakCheck`, else true
+   */
+  leakCheck: boolean
+  /**
+   * What happens in an integration test to outbound traffic no http mock answers: `error` fails it
+   * before it reaches the network, `warn` lets it through with a warning, `bypass` lets it through.
+   * Pick another for a file or a describe block with `test.override({ unhandledHttp: 'bypass' })`,
+   * for one test with `{ meta: { unhandledHttp: 'bypass' } }`.
+   * @default testbed.config.ts `unhandledHttp`, else 'error'
+   */
+  unhandledHttp: UnhandledHttpSetting
+  /**
+   * A database only this test sees, on the first PostgreSQL service: `db.pool`, `db.url`, `db.query`.
+   * Undone after the test. Concurrent tests (`test.concurrent`) each get their own.
+   */
   db: IsolatedDatabase
-  /** An ioredis client on a logical database only this worker uses, emptied after each test. */
+  /**
+   * An ioredis client on a logical database only this test uses while it runs, emptied after it.
+   * Concurrent tests each get their own database.
+   */
   redis: Redis
   /** The running services by name: kind, URL and (PostgreSQL) template. */
   services: Record<string, ServiceInfo>
@@ -63,13 +86,15 @@ const extended = vitestTest.extend<TestbedFixtures & { testbedWorker: WorkerReso
   ],
   // `injected`: the default comes from what the plugin provides (testbed.config.ts `isolation`).
   isolation: ['transaction', { injected: true }],
+  leakCheck: [true, { injected: true }],
+  unhandledHttp: ['error', { injected: true }],
   services: async ({ testbedWorker }, use) => {
     await use(testbedWorker.services('services'))
   },
-  db: async ({ isolation, testbedWorker, task }, use) => {
+  db: async ({ isolation, leakCheck, testbedWorker, task }, use) => {
     const strategy = isolationOf(task.meta, isolation)
     const isolated = await testbedWorker.isolation(strategy)
-    const database = await isolated.begin()
+    const database = await isolated.begin({ leakCheck: leakCheckOf(task.meta, leakCheck) })
     await use(database)
     // A leak error thrown here fails the test; `failed` lets `database` keep a failed test's database.
     await isolated.rollback(database, { failed: task.result?.state === 'fail', testName: task.fullName })
@@ -77,9 +102,9 @@ const extended = vitestTest.extend<TestbedFixtures & { testbedWorker: WorkerReso
   redis: async ({ testbedWorker, skip }, use) => {
     const unavailable = testbedWorker.unavailableRedis()
     if (unavailable) skip(unavailable)
-    const lease = await testbedWorker.redis()
+    const lease = await testbedWorker.leaseRedis()
     await use(lease.client)
-    await lease.reset()
+    await testbedWorker.returnRedis(lease)
   },
   // biome-ignore lint/correctness/noEmptyPattern: Vitest reads a fixture's dependencies from its first parameter.
   http: async ({}, use) => {
@@ -118,13 +143,17 @@ const extended = vitestTest.extend<TestbedFixtures & { testbedWorker: WorkerReso
 
 // Every test runs in an HTTP scope of its own, so the `http` fixture's mocks answer only the
 // requests of the test that declared them, even among concurrent tests. Cheap: no interceptor
-// is loaded until a test asks for `http`.
-extended.aroundEach(async (runTest) => {
-  await runInHttpScope(runTest)
+// is loaded until a test asks for `http`. The scope keeps the network guard the plugin's setup
+// file gives integration tests, with the policy `test.override({ unhandledHttp })` picks.
+extended.aroundEach(async (runTest, { task, unhandledHttp }) => {
+  await runInHttpScope(async () => {
+    setGuardPolicy(unhandledHttpOf(task.meta, unhandledHttp))
+    await runTest()
+  })
 })
 
 /**
- * Vitest's `test` with testbed's fixtures: `db`, `redis`, `services`, `http`, `api`, `factories`, `load`, and the `isolation` option.
+ * Vitest's `test` with testbed's fixtures: `db`, `redis`, `services`, `http`, `api`, `factories`, `load`, and the `isolation` and `leakCheck` options.
  * @example
  * import { expect, test } from 'testbed/vitest'
  * test('stores a user', async ({ db }) => {

@@ -15,3 +15,16 @@ export function isolationOf(meta: { isolation?: unknown }, fixture: IsolationSet
     fix: 'Use one of those, or leave it out to use testbed.config.ts `isolation`',
   })
 }
+
+/** Whether a test's `db` is leak-checked: its `meta.leakCheck`, else the `leakCheck` fixture (override or config). */
+export function leakCheckOf(meta: { leakCheck?: unknown }, fixture: boolean): boolean {
+  const chosen = meta.leakCheck ?? fixture
+  if (typeof chosen === 'boolean') return chosen
+  const where = meta.leakCheck === undefined ? '`test.override({ leakCheck })`' : 'the test’s `meta.leakCheck`'
+  throw new TestbedError('TESTBED_CONFIG_INVALID', {
+    what: `Invalid leak check setting in ${where}`,
+    subject: describeValue(chosen),
+    why: 'The `db` fixture’s leak check is `true` (fail a test whose changes outlive it) or `false`',
+    fix: 'Use one of those, or leave it out to use testbed.config.ts `leakCheck`',
+  })
+}

@@ -18,15 +18,18 @@ const TAKE_OVER =
   "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0"
 const RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 
-/** Leases the first free logical database (1, 2, …) on the server at `url`, empties it, and connects to it. */
-export async function leaseRedisDatabase(url: string): Promise<RedisLease> {
+/**
+ * Leases the first free logical database (1, 2, …) on the server at `url`, empties it, and connects
+ * to it. `held`: how many this process holds already, for the message when none is free.
+ */
+export async function leaseRedisDatabase(url: string, { held = 0 } = {}): Promise<RedisLease> {
   const RedisClient = await importIoredis()
   const options: RedisOptions = { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null }
   const control = new RedisClient(url, { ...options, db: 0 })
   await control.connect()
   try {
     const id = String(await control.client('ID'))
-    const db = await claimDatabase(control, id, await databaseCount(control), url)
+    const db = await claimDatabase(control, id, await databaseCount(control), { url, held })
     const client = new RedisClient(url, { db })
     await client.flushdb()
     return lease(control, client, db, id)
@@ -54,15 +57,20 @@ function lease(control: Redis, client: Redis, db: number, id: string): RedisLeas
   }
 }
 
-async function claimDatabase(control: Redis, id: string, count: number, url: string): Promise<number> {
+async function claimDatabase(
+  control: Redis,
+  id: string,
+  count: number,
+  context: { url: string; held: number },
+): Promise<number> {
   for (let db = 1; db < count; db++) {
     if (await claim(control, `${KEY_PREFIX}${db}`, id)) return db
   }
   throw new TestbedError('TESTBED_VITEST_REDIS_NO_DATABASE', {
     what: 'The `redis` fixture found no free logical database',
-    subject: redactUrl(url),
-    why: `Each worker leases one of databases 1–${count - 1}, and live workers hold them all`,
-    fix: 'Run fewer workers (`--maxWorkers`), or start Redis with more databases (`redis({ settings: { databases: 64 } })`)',
+    subject: redactUrl(context.url),
+    why: `Every test that runs while others do gets one of databases 1–${count - 1} to itself, and the tests running now hold them all (${context.held} in this worker)`,
+    fix: 'Run fewer tests at once (`--maxWorkers`, `--maxConcurrency`), or give the server more databases: `redis({ settings: { databases: 1024 } })` when testbed starts it, `databases` in its redis.conf when it does not',
   })
 }
 

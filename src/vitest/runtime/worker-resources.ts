@@ -10,12 +10,13 @@ import type { RedisLease } from './redis-lease.ts'
 
 /**
  * What one worker holds for its tests, made on first use: an Isolation per strategy on the first
- * PostgreSQL service (its own database, so workers never share rows) and a Redis lease.
- * Modules are imported on first use too, so a unit test loads neither pg nor ioredis.
+ * PostgreSQL service (its own databases, so workers never share rows) and Redis leases, one per
+ * test running at once. Modules are imported on first use too, so a unit test loads neither pg nor ioredis.
  */
 export class WorkerResources {
   readonly #isolations = new Map<IsolationSetting, Promise<Isolation>>()
-  #redis: Promise<RedisLease> | null = null
+  readonly #redisLeases: Array<Promise<RedisLease>> = []
+  readonly #idleRedis: RedisLease[] = []
   #labelled: ReturnType<typeof labelledFixturesAt> | null = null
 
   services(fixture: string): Record<string, ServiceInfo> {
@@ -47,18 +48,38 @@ export class WorkerResources {
     return (await this.#labelled).rows(db)
   }
 
-  redis(): Promise<RedisLease> {
-    this.#redis ??= (async () => {
+  /**
+   * A logical Redis database for one test: one this worker holds and no test uses now, else a newly
+   * leased one. Sequential tests so share one database; concurrent tests each get their own.
+   */
+  leaseRedis(): Promise<RedisLease> {
+    const idle = this.#idleRedis.pop()
+    if (idle) return Promise.resolve(idle)
+    const held = this.#redisLeases.length
+    const leasing = (async () => {
       const service = firstOfKind('redis', 'redis')
       const { leaseRedisDatabase } = await import('./redis-lease.ts')
-      return leaseRedisDatabase(service.url)
+      return leaseRedisDatabase(service.url, { held })
     })()
-    return this.#redis
+    this.#redisLeases.push(leasing)
+    leasing.catch(() => this.#redisLeases.splice(this.#redisLeases.indexOf(leasing), 1))
+    return leasing
+  }
+
+  /** Empties a test's Redis database and keeps it for the next test; a lease found lost is let go. */
+  async returnRedis(lease: RedisLease): Promise<void> {
+    try {
+      await lease.reset()
+    } catch (error) {
+      await lease.release()
+      throw error
+    }
+    this.#idleRedis.push(lease)
   }
 
   async close(): Promise<void> {
     const isolations = await Promise.allSettled(this.#isolations.values())
-    const redis = this.#redis ? await Promise.allSettled([this.#redis]) : []
+    const redis = await Promise.allSettled(this.#redisLeases)
     await Promise.all([
       ...isolations.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.close() : undefined)),
       ...redis.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.release() : undefined)),
@@ -68,9 +89,11 @@ export class WorkerResources {
   async #createIsolation(strategy: IsolationSetting): Promise<Isolation> {
     const service = firstOfKind('db', 'postgres')
     const { createIsolation } = await import('../../isolation/create-isolation.ts')
-    const baseDir = inject(SETTINGS_KEY).projectDir
-    const template = await templateSourceFor(service.template ?? {}, baseDir)
-    return createIsolation(service.url, { strategy, template })
+    const settings = inject(SETTINGS_KEY)
+    const template = await templateSourceFor(service.template ?? {}, settings.projectDir)
+    // The check installs its triggers in the worker's database up front when the config turns it on;
+    // a test that asks for it under `leakCheck: false` installs them on its first use.
+    return createIsolation(service.url, { strategy, template, leakCheck: settings.leakCheck })
   }
 }
 

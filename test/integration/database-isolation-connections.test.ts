@@ -1,0 +1,112 @@
+import pg from 'pg'
+import { describe, expect, test, vi } from 'vitest'
+import { createDatabasePool } from '../../src/isolation/database/database-pool.ts'
+import { databaseStrategy } from '../../src/isolation/database/database-strategy.ts'
+import { capture, exists, sharedServer, silent } from '../test-utils/clone-server.ts'
+
+// Connections a test leaves open on its database, as apps leave their pools. The pools here record
+// the errors they emit: an app pool without a listener would crash the worker with each of them.
+
+const DROPPED = { timeout: 10_000, interval: 50 }
+
+function appPool(url: string, errors: Error[], applicationName?: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, application_name: applicationName })
+  pool.on('error', (error) => errors.push(error))
+  return pool
+}
+
+describe.concurrent('database isolation with connections left open', () => {
+  const server = sharedServer('embedded')
+  const gone = (name: string) => vi.waitFor(async () => expect(await exists(server.url, name)).toBe(false), DROPPED)
+
+  test('drops a released database at once when nothing is connected to it', async () => {
+    await using strategy = await databaseStrategy(server.url, server.template, { progress: silent })
+    const db = await strategy.begin()
+    await db.query("INSERT INTO users (email) VALUES ('a@example.com')")
+    await strategy.rollback(db)
+    await gone(db.name)
+  })
+
+  test("keeps a database while an app's connection is open on it, and drops it once that closes", async () => {
+    const errors: Error[] = []
+    await using strategy = await databaseStrategy(server.url, server.template, { progress: silent })
+    const db = await strategy.begin()
+    const app = appPool(db.url, errors)
+    await app.query("INSERT INTO users (email) VALUES ('app@example.com')")
+    await strategy.rollback(db, { failed: false, testName: 'leaves its pool open' })
+    // A database released later is dropped by a sweep that also saw the first one still in use.
+    const next = await strategy.begin()
+    await strategy.rollback(next)
+    await gone(next.name)
+    expect(await exists(server.url, db.name)).toBe(true)
+    await app.end()
+    await gone(db.name)
+    expect(errors).toEqual([])
+  })
+
+  test('closes the db.pool clients a test never released, so its database is dropped', async () => {
+    await using strategy = await databaseStrategy(server.url, server.template, { progress: silent })
+    const db = await strategy.begin()
+    const held = await db.pool.connect()
+    await held.query('SELECT 1')
+    await strategy.rollback(db)
+    await gone(db.name)
+  })
+
+  test('with maxPendingDrops databases waiting, the next test waits for one, and fails after pendingDropTimeout naming who left connections open', async () => {
+    const errors: Error[] = []
+    const progress = capture()
+    const options = { maxPendingDrops: 2, pendingDropTimeout: 300, progress }
+    await using strategy = await databaseStrategy(server.url, server.template, options)
+    const apps: pg.Pool[] = []
+    const names: string[] = []
+    for (const testName of ['orders > pays', 'orders > refunds']) {
+      const db = await strategy.begin()
+      apps.push(appPool(db.url, errors, 'shop-api'))
+      await apps.at(-1)?.query('SELECT 1')
+      names.push(db.name)
+      await strategy.rollback(db, { failed: false, testName })
+    }
+    const refused = await strategy.begin().catch((error: Error) => error)
+    expect(refused).toMatchObject({ code: 'TESTBED_DATABASE_CONNECTIONS_LEFT_OPEN' })
+    expect((refused as Error).message).toBe(
+      [
+        '[testbed] No test database to hand out: earlier tests left connections open on theirs: 2 databases wait to be dropped.',
+        "testbed drops a test's database only once its connections close, as ending them would crash an app pool without an 'error' listener, and none of these closed within 300 ms. End the app's pool or client at the end of each test (`await pool.end()`, `await knex.destroy()`, `await prisma.$disconnect()`), or hand the app `db.pool`, which testbed ends itself.",
+        `  • orders > pays: 1 connection open on ${names[0]} (application_name shop-api)`,
+        `  • orders > refunds: 1 connection open on ${names[1]} (application_name shop-api)`,
+      ].join('\n'),
+    )
+    expect(progress.lines).toEqual([
+      `2 test databases wait to be dropped until the connections their tests left open close, so the next test waits for one (pg.Pool closes idle connections after 10 s); end the app's pool or client at the end of each test (\`await pool.end()\`, \`await knex.destroy()\`, \`await prisma.$disconnect()\`), or hand the app \`db.pool\`, which testbed ends itself: orders > pays: 1 connection open on ${names[0]} (application_name shop-api); orders > refunds: 1 connection open on ${names[1]} (application_name shop-api)`,
+    ])
+
+    await apps[0]?.end()
+    await gone(names[0] ?? '')
+    const db = await strategy.begin()
+    expect((await db.query('SELECT count(*)::int AS n FROM users')).rows).toEqual([{ n: 1 }])
+    await strategy.rollback(db)
+    await apps[1]?.end()
+    expect(errors).toEqual([])
+  })
+
+  test('close() leaves a database with an open connection to a later pool, which drops it once unused', async () => {
+    const errors: Error[] = []
+    const pool = await createDatabasePool(server.url, server.template, { size: 1, progress: silent })
+    const lease = await pool.acquire()
+    const app = appPool(lease.url, errors)
+    await app.query('SELECT 1')
+    await pool.release(lease.name)
+    await pool.close()
+    expect(await exists(server.url, lease.name)).toBe(true)
+    // A pool starting sweeps orphans: not this one, while the app's connection is open.
+    await (await createDatabasePool(server.url, server.template, { size: 1, progress: silent })).close()
+    expect(await exists(server.url, lease.name)).toBe(true)
+    await app.end()
+    await vi.waitFor(async () => {
+      await (await createDatabasePool(server.url, server.template, { size: 1, progress: silent })).close()
+      expect(await exists(server.url, lease.name)).toBe(false)
+    }, DROPPED)
+    expect(errors).toEqual([])
+  })
+})
