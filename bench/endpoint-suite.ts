@@ -72,7 +72,9 @@ async function poolSuite(): Promise<Suite> {
 // The worker's database comes from an isolation of its own, as the Vitest wiring will take it.
 async function endpointSuite(): Promise<Suite> {
   const isolation = await createIsolation(adminUrl, { strategy: 'transaction', template, leakCheck: false })
-  const { url } = await isolation.begin().then(async (db) => (await isolation.rollback(db), db))
+  const probe = await isolation.begin()
+  await isolation.rollback(probe)
+  const { url } = probe
   const endpoint = await createWireEndpoint({ betweenTests: url, database: new URL(url).pathname.slice(1) })
   // As the app would: its pool made from DATABASE_URL (the endpoint's Unix socket).
   const pool = new pg.Pool({ connectionString: endpoint.env.DATABASE_URL })

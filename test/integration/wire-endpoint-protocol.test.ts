@@ -204,6 +204,19 @@ describe.concurrent('wire endpoint protocol', () => {
     await Promise.all([client.close(), other.close()])
   })
 
+  test('cancels a statement still waiting its turn behind another client', async ({ begun }) => {
+    const holder = await RawProtocolClient.connect(begun.url)
+    await holder.send([serialize.query('BEGIN')])
+    const waiter = await RawProtocolClient.connect(begun.url)
+    // The app transaction is a mutex across clients: this BEGIN waits until the holder's ends.
+    const waiting = waiter.send([serialize.query('BEGIN; SELECT 1')])
+    await sendCancelRequest(portOf(begun.url), waiter.processId, waiter.secretKey)
+    await holder.send([serialize.query('COMMIT')])
+    expect((await waiting).find((reply) => reply.name === 'error')).toMatchObject({ code: '57014' })
+    expect((await waiter.send([serialize.query('SELECT 1')])).at(-1)).toMatchObject({ status: 'I' })
+    await Promise.all([holder.close(), waiter.close()])
+  })
+
   test('forwards notices, and answers an empty query as PostgreSQL does', async ({ begun }) => {
     const client = await RawProtocolClient.connect(begun.url)
     const noticed = await client.send([serialize.query("DO $$ BEGIN RAISE NOTICE 'hello'; END $$")])

@@ -219,7 +219,10 @@ export class WireEndpoint implements AsyncDisposable {
     for (;;) {
       const unit = await client.nextUnit()
       if (unit === null && client.closed) break
-      if (unit !== null) await this.#dispatch(client, unit)
+      if (unit === null) continue
+      client.dispatching = true
+      await this.#dispatch(client, unit)
+      client.dispatching = false
     }
     this.#clients.delete(client.processId)
     this.#phases.current?.clientLeft(client)
@@ -242,7 +245,7 @@ export class WireEndpoint implements AsyncDisposable {
 
   #cancel({ processId, secretKey }: CancelKey): void {
     const client = this.#clients.get(processId)
-    if (client?.secretKey === secretKey) client.active?.cancel()
+    if (client?.secretKey === secretKey) client.requestCancel()
   }
 
   #deliver(from: ClientSession, channel: string, payload: string): void {

@@ -37,6 +37,9 @@ export class ClientSession {
   batch: OpenBatch | null = null
   /** The server session the client's statements run on right now (for CancelRequest, COPY). */
   active: BackendConnection | null = null
+  /** True while a unit of the client's waits for its turn or runs. */
+  dispatching = false
+  #cancelRequested = false
   /** The server session in COPY FROM STDIN for this client: its CopyData goes straight there. */
   copyTarget: BackendConnection | null = null
   /** `send`, bound: where a router forwards the server's replies for this client. */
@@ -50,6 +53,23 @@ export class ClientSession {
   #out: Buffer[] = []
   #flushScheduled = false
   #closed = false
+
+  /**
+   * A CancelRequest for this client: the statement running on the server is cancelled there; one
+   * still waiting its turn behind other clients' (the endpoint runs one unit at a time) is answered
+   * as cancelled when its turn comes, instead of the cancel being lost before it starts.
+   */
+  requestCancel(): void {
+    if (this.active !== null) this.active.cancel()
+    else if (this.dispatching) this.#cancelRequested = true
+  }
+
+  /** Whether a cancel came for the unit about to run; clears it. */
+  takeCancelRequest(): boolean {
+    const requested = this.#cancelRequested
+    this.#cancelRequested = false
+    return requested
+  }
 
   constructor(socket: Socket, identity: ClientIdentity) {
     this.#socket = socket
