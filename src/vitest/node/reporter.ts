@@ -2,6 +2,7 @@ import { relative } from 'node:path'
 import type { Reporter, TestModule, TestRunEndReason, TestSpecification, Vitest } from 'vitest/node'
 import { formatDuration } from '../../core/duration.ts'
 import type { TestbedSettings } from '../settings.ts'
+import type { ShardSummary } from './duration-sequencer.ts'
 import { durationsPath, writeDurations } from './durations-file.ts'
 import {
   type BudgetCheck,
@@ -51,6 +52,7 @@ export default class TestbedReporter implements Reporter {
     const failing = (check: BudgetCheck) => check.over && this.#settings.budgetMode === 'strict'
     const lines = [
       ...this.#servicesLines(runState(vitest).services),
+      ...shardLines(runState(vitest).shard),
       ...this.#testLines(tests),
       ...budgets.filter((check) => !failing(check)).map((check) => budgetLine(check, this.#settings)),
       ...this.#writeDurations(vitest, modules),
@@ -69,6 +71,9 @@ export default class TestbedReporter implements Reporter {
   #writeDurations(vitest: Vitest, modules: ReadonlyArray<TestModule>): string[] {
     const files = modules.map((module) => fileOutcome(module, this.#settings.projectDir)).filter((file) => file.ran)
     if (files.length === 0) return []
+    // Every shard plans from the same file; merging the shards' reports writes it for all of them.
+    if (vitest.config.shard)
+      return ['testbed: a shard leaves .testbed/durations.json alone; merging the shards’ blob reports updates it.']
     writeDurations(this.#settings.projectDir, files)
     const path = relative(vitest.config.root, durationsPath(this.#settings.projectDir))
     return [`testbed: durations of ${plural(files.length, 'file')} written to ${path}`]
@@ -113,6 +118,17 @@ export default class TestbedReporter implements Reporter {
     }
     return lines
   }
+}
+
+function shardLines(shard: ShardSummary | null): string[] {
+  if (shard === null) return []
+  const files = `${shard.files} of ${plural(shard.totalFiles, 'file')}`
+  const time = `${formatDuration(shard.expectedMs)} of ${formatDuration(shard.totalMs)} expected`
+  const unrecorded =
+    shard.unrecorded === 0
+      ? ''
+      : ` (${plural(shard.unrecorded, 'file')} without a record, each counted as ${formatDuration(shard.estimateMs)})`
+  return [`testbed: shard ${shard.index}/${shard.count} by recorded durations: ${files}, ${time}${unrecorded}.`]
 }
 
 function budgetLine(check: BudgetCheck, settings: TestbedSettings): string {

@@ -1,8 +1,12 @@
+import type { ShardSummary } from './duration-sequencer.ts'
+
 /** What the global setup and the reporter tell each other about the current run (both run in Vitest's main process). */
 export interface RunState {
   /** The test files of the run, from the reporter's `onTestRunStart`; null before it (such as for `vitest list`). */
   files: Array<{ project: string; file: string }> | null
   services: ServicesReport | null
+  /** This run's shard, when `--shard` split the files by recorded durations. */
+  shard: ShardSummary | null
 }
 
 export interface ServicesReport {
@@ -25,7 +29,7 @@ export function runState(vitest: object): RunState {
   holder[KEY] = registry
   let state = registry.get(vitest)
   if (!state) {
-    state = { files: null, services: null }
+    state = { files: null, services: null, shard: null }
     registry.set(vitest, state)
   }
   return state
