@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { isTestbedError, TestbedError } from '../core/errors.ts'
+import { ciCommand } from './ci-command.ts'
 import type { CliContext } from './cli-context.ts'
 import { doctor } from './doctor-command.ts'
 import { servicesDown, servicesEnv, servicesStatus, servicesUp } from './services-command.ts'
@@ -16,6 +17,8 @@ Commands:
   services status [--all]  Show the services running for this project (or all)
   services env             Print \`export\` lines for the running services, for \`eval\`
   doctor                   Show which providers can serve each service, which is chosen, and how to fix the rest
+  ci github [--shards N]   Write .github/workflows/testbed.yml from the config: unit job, integration tests in N
+                           jobs split by recorded durations, one merged report (\`testbed ci --help\` for options)
 
 Options:
   --config <file>          Use this config instead of ./testbed.config.ts
@@ -24,9 +27,10 @@ Options:
 
 /** Runs one CLI invocation and returns its exit code; the process wiring lives at the bottom of this file. */
 export async function runCli(argv: readonly string[], context: Omit<CliContext, 'configFile'>): Promise<number> {
-  // `test` passes options it does not know on to Vitest, so it gets its arguments unparsed.
-  const test = splitTestCommand(argv)
-  if (test) return testCommand({ ...context, configFile: test.configFile }, test.args)
+  // `test` passes options it does not know on to Vitest, and `ci` has its own: they get their arguments unparsed.
+  const own = splitOwnArguments(argv)
+  if (own?.command === 'test') return testCommand({ ...context, configFile: own.configFile }, own.args)
+  if (own?.command === 'ci') return ciCommand({ ...context, configFile: own.configFile }, own.args)
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -59,15 +63,15 @@ export async function runCli(argv: readonly string[], context: Omit<CliContext, 
   }
 }
 
-/** The arguments after `test`, when the command is `test`; only `--config` may come before it. */
-function splitTestCommand(argv: readonly string[]): { args: string[]; configFile?: string } | null {
+/** The arguments after `test` or `ci`, for those commands; only `--config` may come before them. */
+function splitOwnArguments(argv: readonly string[]): { command: string; args: string[]; configFile?: string } | null {
   let configFile: string | undefined
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index] as string
     if (arg === '--config') configFile = argv[++index]
     else if (arg.startsWith('--config=')) configFile = arg.slice('--config='.length)
     else if (arg.startsWith('-')) return null
-    else return arg === 'test' ? { args: argv.slice(index + 1), configFile } : null
+    else return arg === 'test' || arg === 'ci' ? { command: arg, args: argv.slice(index + 1), configFile } : null
   }
   return null
 }
@@ -86,7 +90,7 @@ function unknownCommand(command: string): TestbedError {
   return new TestbedError('TESTBED_CLI_UNKNOWN_COMMAND', {
     what: 'Unknown command',
     subject: `testbed ${command}`,
-    why: 'testbed knows `test`, `services up|down|status|env` and `doctor`',
+    why: 'testbed knows `test`, `services up|down|status|env`, `doctor` and `ci github`',
     fix: 'Run `npx testbed --help` for the list',
   })
 }
