@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${{ … }}` here is GitHub Actions expression syntax, not a template slip
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { parse } from 'yaml'
@@ -213,5 +213,19 @@ describe.concurrent('testbed ci github: the workflow', () => {
         'It knows PostgreSQL (embedded, local, external) and Redis (local, external), not this kind. ' +
         "Pin the service to a provider it knows (`provider: 'external'` gets a service container), or add the service to the generated workflow by hand.",
     )
+  })
+
+  test('docs/ci.md shows the workflow exactly as generated for the guide’s project', async () => {
+    const config = {
+      services: {
+        db: postgres({ migrations: 'migrations', seeds: ['tests/integration/fixtures/seed_data.sql'] }),
+        cache: redis(),
+      },
+    }
+    const manifest = '{ "engines": { "node": ">=22.12" }, "devDependencies": { "@vitest/coverage-v8": "^5.1.1" } }'
+    const files = { 'package.json': manifest, 'package-lock.json': '{}', ...TEST_FOLDERS }
+    const { text } = await generate(files, config, 4)
+    const docs = readFileSync(new URL('../../docs/ci.md', import.meta.url), 'utf8')
+    expect(docs).toContain(`\n\`\`\`yaml\n${text}\`\`\`\n`)
   })
 })
