@@ -154,7 +154,8 @@ function testOutcomes(module: TestModule, projectDir: string): TestOutcome[] {
   }))
 }
 
-function fileOutcome(module: TestModule, projectDir: string): FileOutcome {
+/** One finished file: its duration all included (import, setup, tests, hooks), as durations.json records it. */
+export function fileOutcome(module: TestModule, projectDir: string): FileOutcome {
   const diagnostic = module.diagnostic()
   const durationMs =
     diagnostic.prepareDuration +
