@@ -228,4 +228,15 @@ describe.concurrent('testbed ci github: the workflow', () => {
     const docs = readFileSync(new URL('../../docs/ci.md', import.meta.url), 'utf8')
     expect(docs).toContain(`\n\`\`\`yaml\n${text}\`\`\`\n`)
   })
+
+  test('a project without package.json fails, saying what is read from it', () => {
+    const projectDir = tempDir()
+    const path = join(projectDir, 'package.json')
+    expect(() => readCiProject({ config: {}, file: null, projectDir })).toThrow(
+      `[testbed] Cannot read the project’s package.json: ${path}.\n` +
+        'testbed ci takes the Node version, the package manager and the coverage provider from it. ' +
+        'Run the command in the folder of testbed.config.ts and package.json, or pass --config.\n' +
+        `  • ENOENT: no such file or directory, open '${path}'`,
+    )
+  })
 })
