@@ -4,6 +4,7 @@ import { isTestbedError, TestbedError } from '../core/errors.ts'
 import { ciCommand } from './ci-command.ts'
 import type { CliContext } from './cli-context.ts'
 import { doctor } from './doctor-command.ts'
+import { installCommand } from './install-command.ts'
 import { servicesDown, servicesEnv, servicesStatus, servicesUp } from './services-command.ts'
 import { testCommand } from './test-command.ts'
 
@@ -19,6 +20,8 @@ Commands:
   doctor                   Show which providers can serve each service, which is chosen, and how to fix the rest
   ci github [--shards N]   Write .github/workflows/testbed.yml from the config: unit job, integration tests in N
                            jobs split by recorded durations, one merged report (\`testbed ci --help\` for options)
+  install [--with-deps]    Check what the configured services need on this machine; --with-deps installs the missing
+                           system packages (apt-get, Homebrew); --dry-run prints what it would run
 
 Options:
   --config <file>          Use this config instead of ./testbed.config.ts
@@ -39,6 +42,8 @@ export async function runCli(argv: readonly string[], context: Omit<CliContext, 
       config: { type: 'string' },
       detach: { type: 'boolean', short: 'd' },
       all: { type: 'boolean' },
+      'with-deps': { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -58,6 +63,8 @@ export async function runCli(argv: readonly string[], context: Omit<CliContext, 
       return servicesEnv(cli)
     case 'doctor':
       return doctor(cli)
+    case 'install':
+      return installCommand(cli, { withDeps: values['with-deps'] ?? false, dryRun: values['dry-run'] ?? false })
     default:
       throw unknownCommand(command)
   }
@@ -90,7 +97,7 @@ function unknownCommand(command: string): TestbedError {
   return new TestbedError('TESTBED_CLI_UNKNOWN_COMMAND', {
     what: 'Unknown command',
     subject: `testbed ${command}`,
-    why: 'testbed knows `test`, `services up|down|status|env`, `doctor` and `ci github`',
+    why: 'testbed knows `test`, `services up|down|status|env`, `doctor`, `ci github` and `install`',
     fix: 'Run `npx testbed --help` for the list',
   })
 }
