@@ -42,6 +42,7 @@ export function testbed(options: TestbedPluginOptions = {}): Plugin {
             globalSetup: siblingFile(import.meta.url, './global-setup'),
             tagFile: siblingFile(import.meta.url, '../runtime/tag-file'),
             networkGuardFile: siblingFile(import.meta.url, '../runtime/network-guard-file'),
+            reportFile: siblingFile(import.meta.url, '../runtime/report-file'),
           }),
           ...sequenceOption(config.test?.sequence, settings.projectDir),
         },

@@ -17,6 +17,12 @@ export interface ServicesReport {
   servicesMs: number
   templatesMs: number
   templatesBuilt: number
+  /** When the services began to start (epoch ms), for the report's timeline; the templates follow them. */
+  startedAt?: number
+  /** What serves each service, for the report. */
+  services?: Array<{ name: string; kind: string; provider: string; version: string }>
+  /** Services set aside because this machine cannot provide them, with the line that says how to. */
+  unavailable?: string[]
 }
 
 // Vitest may load the plugin, the global setup and the reporter as separate module copies (one
