@@ -5,6 +5,7 @@ import { ciCommand } from './ci-command.ts'
 import type { CliContext } from './cli-context.ts'
 import { doctor } from './doctor-command.ts'
 import { installCommand } from './install-command.ts'
+import { reportCommand } from './report-command.ts'
 import { servicesDown, servicesEnv, servicesStatus, servicesUp } from './services-command.ts'
 import { testCommand } from './test-command.ts'
 
@@ -22,6 +23,7 @@ Commands:
                            jobs split by recorded durations, one merged report (\`testbed ci --help\` for options)
   install [--with-deps]    Check what the configured services need on this machine; --with-deps installs the missing
                            system packages (apt-get, Homebrew); --dry-run prints what it would run
+  report [--no-open]       Rebuild the last run's HTML report (.testbed/report/index.html) and open it in a browser
 
 Options:
   --config <file>          Use this config instead of ./testbed.config.ts
@@ -38,12 +40,14 @@ export async function runCli(argv: readonly string[], context: Omit<CliContext, 
     args: [...argv],
     allowPositionals: true,
     strict: true,
+    allowNegative: true,
     options: {
       config: { type: 'string' },
       detach: { type: 'boolean', short: 'd' },
       all: { type: 'boolean' },
       'with-deps': { type: 'boolean' },
       'dry-run': { type: 'boolean' },
+      open: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -65,6 +69,8 @@ export async function runCli(argv: readonly string[], context: Omit<CliContext, 
       return doctor(cli)
     case 'install':
       return installCommand(cli, { withDeps: values['with-deps'] ?? false, dryRun: values['dry-run'] ?? false })
+    case 'report':
+      return reportCommand(cli, { open: values.open ?? true })
     default:
       throw unknownCommand(command)
   }
@@ -97,7 +103,7 @@ function unknownCommand(command: string): TestbedError {
   return new TestbedError('TESTBED_CLI_UNKNOWN_COMMAND', {
     what: 'Unknown command',
     subject: `testbed ${command}`,
-    why: 'testbed knows `test`, `services up|down|status|env`, `doctor`, `ci github` and `install`',
+    why: 'testbed knows `test`, `services up|down|status|env`, `doctor`, `ci github`, `install` and `report`',
     fix: 'Run `npx testbed --help` for the list',
   })
 }

@@ -1,6 +1,8 @@
 import { relative } from 'node:path'
 import type { Reporter, TestModule, TestRunEndReason, TestSpecification, Vitest } from 'vitest/node'
 import { formatDuration } from '../../core/duration.ts'
+import { describeCause } from '../../core/errors.ts'
+import { writeReport } from '../../report/report-files.ts'
 import type { TestbedSettings } from '../settings.ts'
 import type { ShardSummary } from './duration-sequencer.ts'
 import { durationsPath, writeDurations } from './durations-file.ts'
@@ -16,6 +18,7 @@ import {
   type TestOutcome,
   testLine,
 } from './report.ts'
+import { type RunSummary, runReportOf } from './run-report-data.ts'
 import { runState, type ServicesReport } from './run-state.ts'
 
 const INCLUDE_HINT = 'run `testbed test --integration` (or set TESTBED_INTEGRATION=1) to include them'
@@ -61,6 +64,9 @@ export default class TestbedReporter implements Reporter {
       ...budgets.filter(failing).map((check) => budgetLine(check, this.#settings)),
       ...this.#noTestRan(vitest, modules, tests),
     ]
+    const report = { settings: this.#settings, services: runState(vitest).services, runFailures: failures }
+    const budgetsWithLines = budgets.map((check) => ({ ...check, line: budgetLine(check, this.#settings) }))
+    lines.push(writeRunReport(vitest, modules, { ...report, budgets: budgetsWithLines, notes: this.#notes(tests) }))
     if (lines.length > 0) vitest.logger.log(`\n${lines.join('\n')}`)
     if (failures.length > 0) {
       vitest.logger.error(failures.join('\n'))
@@ -102,21 +108,40 @@ export default class TestbedReporter implements Reporter {
   }
 
   #testLines(tests: readonly TestOutcome[]): string[] {
-    const lines: string[] = []
-    const skipped = skippedIntegration(tests)
-    if (skipped > 0 && !this.#settings.integration)
-      lines.push(`testbed: ${plural(skipped, 'integration test')} skipped; ${INCLUDE_HINT}.`)
     const top = slowest(tests)
-    if (top.length > 0) lines.push('testbed: slowest tests:', ...top.map(testLine))
     const slow = slowUntagged(tests, this.#settings.slowThresholdMs)
-    if (slow.length > 0) {
-      const threshold = formatDuration(this.#settings.slowThresholdMs)
-      lines.push(
-        `testbed: ${plural(slow.length, 'test')} took longer than ${threshold} without the \`slow\` tag (tag them so that \`-m "not slow"\` leaves them out):`,
-        ...slow.map(testLine),
-      )
-    }
-    return lines
+    return [
+      ...this.#skippedLine(tests),
+      ...(top.length > 0 ? ['testbed: slowest tests:', ...top.map(testLine)] : []),
+      ...(slow.length > 0 ? [this.#slowHeader(slow.length), ...slow.map(testLine)] : []),
+    ]
+  }
+
+  /** The lines the HTML report repeats in its summary (it lists the slow tests itself). */
+  #notes(tests: readonly TestOutcome[]): string[] {
+    const slow = slowUntagged(tests, this.#settings.slowThresholdMs)
+    return [...this.#skippedLine(tests), ...(slow.length > 0 ? [this.#slowHeader(slow.length)] : [])]
+  }
+
+  #skippedLine(tests: readonly TestOutcome[]): string[] {
+    const skipped = skippedIntegration(tests)
+    if (skipped === 0 || this.#settings.integration) return []
+    return [`testbed: ${plural(skipped, 'integration test')} skipped; ${INCLUDE_HINT}.`]
+  }
+
+  #slowHeader(count: number): string {
+    const threshold = formatDuration(this.#settings.slowThresholdMs)
+    return `testbed: ${plural(count, 'test')} took longer than ${threshold} without the \`slow\` tag (tag them so that \`-m "not slow"\` leaves them out):`
+  }
+}
+
+/** Writes `.testbed/report/` and says where; a report that cannot be written is a warning, never a failed run. */
+function writeRunReport(vitest: Vitest, modules: ReadonlyArray<TestModule>, summary: RunSummary): string {
+  try {
+    const page = writeReport(runReportOf(modules, summary))
+    return `testbed: report written to ${relative(vitest.config.root, page)} (\`npx testbed report\` opens it)`
+  } catch (error) {
+    return `testbed: could not write the HTML report: ${describeCause(error)}`
   }
 }
 
