@@ -4,6 +4,7 @@ import { isTestbedError, TestbedError } from '../core/errors.ts'
 import { ciCommand } from './ci-command.ts'
 import type { CliContext } from './cli-context.ts'
 import { doctor } from './doctor-command.ts'
+import { initCommand } from './init-command.ts'
 import { installCommand } from './install-command.ts'
 import { reportCommand } from './report-command.ts'
 import { servicesDown, servicesEnv, servicesStatus, servicesUp } from './services-command.ts'
@@ -21,6 +22,8 @@ Commands:
   doctor                   Show which providers can serve each service, which is chosen, and how to fix the rest
   ci github [--shards N]   Write .github/workflows/testbed.yml from the config: unit job, integration tests in N
                            jobs split by recorded durations, one merged report (\`testbed ci --help\` for options)
+  init [--force]           Set testbed up in this project: testbed.config, the Vitest plugin, tests/unit and
+                           tests/integration with an example test each, npm scripts; --force overwrites its files
   install [--with-deps]    Check what the configured services need on this machine; --with-deps installs the missing
                            system packages (apt-get, Homebrew); --dry-run prints what it would run
   report [--no-open]       Rebuild the last run's HTML report (.testbed/report/index.html) and open it in a browser
@@ -48,6 +51,7 @@ export async function runCli(argv: readonly string[], context: Omit<CliContext, 
       'with-deps': { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       open: { type: 'boolean' },
+      force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -67,6 +71,8 @@ export async function runCli(argv: readonly string[], context: Omit<CliContext, 
       return servicesEnv(cli)
     case 'doctor':
       return doctor(cli)
+    case 'init':
+      return initCommand(cli, { force: values.force ?? false })
     case 'install':
       return installCommand(cli, { withDeps: values['with-deps'] ?? false, dryRun: values['dry-run'] ?? false })
     case 'report':
@@ -103,7 +109,7 @@ function unknownCommand(command: string): TestbedError {
   return new TestbedError('TESTBED_CLI_UNKNOWN_COMMAND', {
     what: 'Unknown command',
     subject: `testbed ${command}`,
-    why: 'testbed knows `test`, `services up|down|status|env`, `doctor`, `ci github`, `install` and `report`',
+    why: 'testbed knows `test`, `services up|down|status|env`, `doctor`, `ci github`, `init`, `install` and `report`',
     fix: 'Run `npx testbed --help` for the list',
   })
 }

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, isAbsolute, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
@@ -54,7 +54,10 @@ export function vitestProject(name: string, files: Record<string, string | null>
       writeFileSync(join(dir, path), text)
     }
   }
-  write({ 'package.json': JSON.stringify({ name, type: 'module', private: true }), ...files })
+  const manifest: Record<string, string> = existsSync(join(dir, 'package.json'))
+    ? {}
+    : { 'package.json': JSON.stringify({ name, type: 'module', private: true }) }
+  write({ ...manifest, ...files })
   const realDir = realpathSync(dir)
   const spawn = (command: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
     spawnProcess(process.execPath, [join(installedTestbed(), 'node_modules', command), ...args], {
