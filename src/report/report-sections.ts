@@ -1,13 +1,19 @@
 import { formatDuration } from '../core/duration.ts'
 import type { OutboundCall } from '../http/outbound-log.ts'
 import type { ReportServices, ReportTest, RunReport } from './run-report.ts'
-import { html, type SafeHtml } from './safe-html.ts'
+import { escapeHtml, html, SafeHtml } from './safe-html.ts'
 
 const SLOWEST = 10
 
 function section(id: string, title: string, body: unknown): SafeHtml {
   return html`<section aria-labelledby="${id}"><h2 id="${id}">${title}</h2>${body}</section>
 `
+}
+
+/** A line testbed printed, as HTML: without its `testbed: ` prefix or a closing colon, with `code` in code. */
+function printedLine(line: string): SafeHtml {
+  const text = escapeHtml(line.replace(/^testbed: /, '').replace(/:$/, '.'))
+  return new SafeHtml(text.replace(/`([^`]+)`/g, '<code>$1</code>'))
 }
 
 const ran = (test: ReportTest) => test.state === 'passed' || test.state === 'failed'
@@ -25,9 +31,9 @@ export function summarySection(report: RunReport): SafeHtml {
 <dt>Tests</dt><dd>${count('passed')} passed, ${count('failed')} failed, ${count('skipped') + count('pending')} skipped (${report.tests.length} in all)</dd>
 <dt>Time</dt><dd>${formatDuration(report.finishedAt - report.startedAt)} from the first service start to the last test; ${formatDuration(summed)} of test time</dd>
 <dt>Services</dt><dd>${describeServices(report.services)}</dd>
-<dt>Budget</dt><dd>${report.budgets.length === 0 ? 'none set (`budget` in testbed.config.ts)' : report.budgets.map((budget) => html`<span class="${budget.over ? 'over' : 'within'}">${budget.line.replace(/^testbed: /, '')}</span> `)}</dd>
+<dt>Budget</dt><dd>${report.budgets.length === 0 ? html`none set (<code>budget</code> in testbed.config.ts)` : report.budgets.map((budget) => html`<span class="${budget.over ? 'over' : 'within'}">${printedLine(budget.line)}</span> `)}</dd>
 </dl>
-${lines.length > 0 ? html`<ul class="notes">${lines.map((line) => html`<li>${line.replace(/^testbed: /, '')}</li>`)}</ul>` : ''}`,
+${lines.length > 0 ? html`<ul class="notes">${lines.map((line) => html`<li>${printedLine(line)}</li>`)}</ul>` : ''}`,
   )
 }
 

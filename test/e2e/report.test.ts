@@ -192,3 +192,23 @@ describe.skipIf(NO_CHROMIUM)('the page in headless Chromium', () => {
     expect(screenshot.length).toBeGreaterThan(50_000)
   })
 })
+
+// Last: its run writes the project's report anew, which the tests above read.
+describe('JUnit for CI, through Vitest’s own reporter', () => {
+  test('writes the XML beside testbed’s report, with each test, failures included', async () => {
+    const junit = await project.testbed([
+      'test',
+      '--integration',
+      '--reporter=default',
+      '--reporter=junit',
+      '--outputFile.junit=reports/junit.xml',
+    ])
+    expect(junit.stdout.split('\n')).toContain(REPORT_LINE)
+    const xml = project.read('reports/junit.xml')
+    expect(xml).toMatch(
+      /^<\?xml version="1\.0" encoding="UTF-8" \?>\n<testsuites name="vitest tests" tests="6" failures="2" errors="0"/,
+    )
+    expect(xml).toContain(`<testcase classname="tests/integration/report.test.ts" name="${LEAKING}"`)
+    expect(xml).toContain('[testbed] Changes leaked out of the test&apos;s isolation')
+  })
+})
