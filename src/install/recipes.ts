@@ -2,7 +2,7 @@
 // platform: the data `testbed install` works from. A new kind or provider adds an entry here.
 // The Firestore emulator (a later kind) will add `firestore/local`: Java (apt `default-jre-headless`,
 // brew `openjdk`) and the emulator (apt `google-cloud-cli-firestore-emulator` from Google's apt
-// source, else `gcloud components install cloud-firestore-emulator`); see docs/install.md.
+// source, else `gcloud components install cloud-firestore-emulator`); see docs/getting-started.md.
 
 /** How to get what one provider of one kind needs. */
 export interface Recipe {
