@@ -1,6 +1,6 @@
 import { cannotInstallError, missingError, stillMissingError, stuckError } from '../install/install-errors.ts'
-import { handSteps, type InstallPlan, manualLines, planInstall } from '../install/install-plan.ts'
-import { detectMachine, type Machine } from '../install/machine.ts'
+import { handSteps, type InstallPlan, manualLines, planInstall, whyManual } from '../install/install-plan.ts'
+import { detectMachine } from '../install/machine.ts'
 import { formatCommand, type PackageManager, packageManagerFor } from '../install/package-manager.ts'
 import { runInstallCommand } from '../install/run-install-command.ts'
 import { checkServiceNeeds, type ServiceNeed } from '../install/service-needs.ts'
@@ -42,7 +42,7 @@ export async function installCommand(context: CliContext, options: InstallOption
   const after = await checkServiceNeeds(project.services, platform)
   const fixed = after.filter((need) => missing.some((was) => was.service === need.service))
   for (const need of fixed) out(`  ${describeNeed(need)}`)
-  if (plan.manual.length > 0) throw cannotInstallError(names, manualReason(manager, machine), manualLines(plan))
+  if (plan.manual.length > 0) throw cannotInstallError(names, whyManual(manager, machine), manualLines(plan))
   if (fixed.some((need) => need.state !== 'ready')) throw stillMissingError(fixed)
   if (stuck.length > 0) throw stuckError(stuck)
   out('Installed: every configured service can start on this machine.')
@@ -80,12 +80,6 @@ function printDryRun(out: (text?: string) => void, plan: InstallPlan, manager: P
 /** The package manager's name when `--with-deps` would install everything missing with it. */
 function installsHere(plan: InstallPlan, manager: PackageManager | null): string | null {
   return manager && !manager.blocked && plan.manual.length === 0 ? manager.name : null
-}
-
-function manualReason(manager: PackageManager | null, machine: Machine): string {
-  if (manager) return 'npm packages belong to the project: its package manager installs them, not testbed'
-  const where = machine.distro?.name ?? machine.platform
-  return `testbed drives apt-get on Debian and Ubuntu and Homebrew on macOS, and this machine (${where}) has neither`
 }
 
 function describeNeed(need: ServiceNeed): string {

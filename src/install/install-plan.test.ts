@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { handSteps, planInstall } from './install-plan.ts'
+import { cannotInstallError } from './install-errors.ts'
+import { handSteps, manualLines, planInstall, whyManual } from './install-plan.ts'
 import { type Machine, parseOsRelease } from './machine.ts'
 import { formatCommand, packageManagerFor } from './package-manager.ts'
 import { recipeFor } from './recipes.ts'
@@ -114,4 +115,19 @@ describe('recipeFor', () => {
 
 test('formatCommand quotes what a shell would split', () => {
   expect(formatCommand({ argv: ['sh', '-c', "echo 'hi there'"] })).toBe(`sh -c 'echo '\\''hi there'\\'''`)
+})
+
+test('where testbed drives no package manager, --with-deps fails with every step to take by hand', () => {
+  const fedora = machine({ distro: FEDORA, commands: ['dnf'] })
+  const plan = planInstall([missing('cache', 'redis', 'local')], packageManagerFor(fedora))
+  expect(cannotInstallError(['redis-server'], whyManual(null, fedora), manualLines(plan)).message).toBe(
+    [
+      '[testbed] testbed cannot install what the configured services need on this machine: redis-server.',
+      'testbed drives apt-get on Debian and Ubuntu and Homebrew on macOS, and this machine (Fedora Linux 41) has neither. Do it yourself: the line below, then run `npx testbed install` again to check.',
+      '  • redis-server for service "cache": install Redis 6 or later (or Valkey) with the system package manager — `dnf install redis`, `apk add redis`, `pacman -S redis` — or set TESTBED_REDIS_URL to a running server',
+    ].join('\n'),
+  )
+  expect(whyManual(packageManagerFor(machine({})), machine({}))).toBe(
+    'npm packages belong to the project: its package manager installs them, not testbed',
+  )
 })

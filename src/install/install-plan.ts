@@ -1,3 +1,4 @@
+import type { Machine } from './machine.ts'
 import { type Command, formatCommand, type PackageManager } from './package-manager.ts'
 import type { ServiceNeed } from './service-needs.ts'
 
@@ -36,6 +37,13 @@ export function planInstall(needs: readonly ServiceNeed[], manager: PackageManag
 export function handSteps(plan: InstallPlan, manager: PackageManager | null): string[] {
   const asRoot = manager?.key === 'apt' && manager.blocked ? ' (as root)' : ''
   return [...plan.commands.map((command) => `${formatCommand(command)}${asRoot}`), ...manualLines(plan)]
+}
+
+/** Why steps are left to the user: npm packages are the project's; or no package manager testbed drives is here. */
+export function whyManual(manager: PackageManager | null, machine: Machine): string {
+  if (manager) return 'npm packages belong to the project: its package manager installs them, not testbed'
+  const where = machine.distro?.name ?? machine.platform
+  return `testbed drives apt-get on Debian and Ubuntu and Homebrew on macOS, and this machine (${where}) has neither`
 }
 
 export function manualLines(plan: InstallPlan): string[] {
