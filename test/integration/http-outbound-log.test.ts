@@ -4,10 +4,13 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { type OutboundCall, runWithOutboundLog } from '../../src/http/outbound-log.ts'
 import { createHttpMock } from '../../src/public/http.ts'
+import { recordEvenInCi } from '../fixtures/http-env.ts'
 import { tempDir } from '../test-utils/temp-dir.ts'
 
 const PAYMENTS = 'https://api.payments.example'
 let local: { origin: string; close(): void }
+
+recordEvenInCi()
 
 beforeAll(async () => {
   const server = createServer((req, res) => {
