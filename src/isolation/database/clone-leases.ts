@@ -11,9 +11,12 @@ import { dropIfUnused, openConnections } from './open-connections.ts'
 const CLONE_PREFIX = 'testbed_db_'
 const KEPT_MARKER = 'testbed kept '
 
-/** A fresh clone name: the template's short hash, so a clone's template can be told, and 32 random bits. */
+/**
+ * A fresh clone name: the template's short hash, so a clone's template can be told, and 64 random
+ * bits, so the pools of many machines sharing one server never pick the same name.
+ */
 export function cloneName(templateHash: string): string {
-  return `${CLONE_PREFIX}${shortHash(templateHash)}_${randomBytes(4).toString('hex')}`
+  return `${CLONE_PREFIX}${shortHash(templateHash)}_${randomBytes(8).toString('hex')}`
 }
 
 export function cloneLockKey(name: string): string {

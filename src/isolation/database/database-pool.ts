@@ -91,6 +91,8 @@ const WHERE = 'createDatabasePool()'
 // CREATE DATABASE is I/O and a checkpoint or a WAL burst; more than two at once only slow each other
 // down on a 2-core machine (bench/isolation-database.ts).
 const MAX_CONCURRENT_CREATES = 2
+// Names are 64 random bits: a second attempt is already a one-in-billions event.
+const MAX_NAME_ATTEMPTS = 5
 
 /**
  * Starts a pool of clones of `template`. Each clone is leased through a session advisory lock held by
@@ -115,7 +117,7 @@ export async function createDatabasePool(
     const strategy = await chooseCloneStrategy(control, options.strategy ?? 'auto', server)
     const progress = options.progress ?? createConsoleProgress()
     const orphans = await dropOrphanClones(control)
-    if (orphans.length > 0) progress.done(`dropped ${orphans.length} test database(s) left by processes that died`)
+    if (orphans.length > 0) progress.done(droppedOrphans(orphans.length))
     return new ClonePool({ adminUrl, template, control, strategy, options: { ...options, progress } })
   } catch (error) {
     await control.end().catch(() => {})
@@ -260,16 +262,23 @@ class ClonePool implements DatabasePool {
     return this.#ready.length + this.#creating < this.#size + this.#waiters.length
   }
 
-  async #createClone(): Promise<string> {
-    const name = cloneName(this.#setup.template.hash)
-    await this.#onControl('SELECT pg_advisory_lock($1)', name)
+  async #createClone(attempt = 1): Promise<string> {
+    const name = await this.#lockFreshName()
     try {
       await this.#ddl.query(cloneStatement(name, this.#setup.template.name, this.strategy))
       return name
     } catch (error) {
       await this.#unlock(name)
+      if (isDuplicateDatabase(error) && attempt < MAX_NAME_ATTEMPTS) return this.#createClone(attempt + 1)
       throw error
     }
+  }
+
+  /** A clone name whose lease lock this pool now holds: a name another pool holds is never waited for. */
+  async #lockFreshName(): Promise<string> {
+    const name = cloneName(this.#setup.template.hash)
+    const { rows } = await this.#onControl('SELECT pg_try_advisory_lock($1) AS locked', name)
+    return rows[0]?.locked === true ? name : this.#lockFreshName()
   }
 
   #addReady(name: string): void {
@@ -301,7 +310,7 @@ class ClonePool implements DatabasePool {
   }
 
   /** Lock queries, one at a time: pg deprecates overlapping queries on one client. */
-  #onControl(sql: string, clone: string): Promise<unknown> {
+  #onControl(sql: string, clone: string): Promise<pg.QueryResult> {
     const run = () => this.#setup.control.query(sql, [cloneLockKey(clone)])
     const result = this.#controlQueue.then(run, run)
     this.#controlQueue = result.catch(() => {})
@@ -319,8 +328,19 @@ class ClonePool implements DatabasePool {
     for (const name of [...this.#ready.splice(0), ...this.#leased]) this.#drops.add(name)
     this.#leased.clear()
     await this.#drops.close()
+    await this.#sweepOrphans()
     await this.#ddl.end().catch(() => {})
     await this.#setup.control.end().catch(() => {})
+  }
+
+  /**
+   * Drops what pools that died since this one started left behind (a killed shard on a shared
+   * server), so the last run to end leaves no test database, not just the next run to start.
+   */
+  async #sweepOrphans(): Promise<void> {
+    if (this.#lost) return
+    const orphans = await dropOrphanClones(this.#setup.control).catch(() => [])
+    if (orphans.length > 0) this.#setup.options.progress.done(droppedOrphans(orphans.length))
   }
 
   #loseControl(): void {
@@ -333,6 +353,14 @@ class ClonePool implements DatabasePool {
     if (this.#lost) throw this.#lost
     if (this.#closing) throw poolClosed()
   }
+}
+
+function droppedOrphans(count: number): string {
+  return `dropped ${count} test database(s) left by processes that died`
+}
+
+function isDuplicateDatabase(error: unknown): boolean {
+  return error instanceof pg.DatabaseError && error.code === '42P04'
 }
 
 function cloneFailed(template: string, error: unknown): TestbedError {
