@@ -42,10 +42,10 @@ try {
 async function benchSchema(count: number): Promise<void> {
   const dir = writeSchema(count)
   const rows: Array<[string, number[]]> = []
-  const truncate = await baselineSuite(dir, count, 'truncate')
-  const remove = await baselineSuite(dir, count, 'delete')
+  const truncate = await baselineSuite(count, 'truncate')
+  const remove = await baselineSuite(count, 'delete')
   rows.push(['TRUNCATE after each', truncate], ['DELETE after each', remove])
-  for (const strategy of strategies) rows.push([strategy, await strategySuite(dir, strategy)])
+  for (const strategy of strategies) rows.push([strategy, await strategySuite(dir, count, strategy)])
   printTable(count, rows, mean(truncate))
 }
 
@@ -102,14 +102,14 @@ async function testBody(query: Query, count: number, round: number): Promise<voi
   await query('SELECT t0.name, t1.name FROM t0 JOIN t1 ON t1.parent_id = t0.id WHERE t0.name = $1', [`test ${round}`])
 }
 
-async function strategySuite(dir: string, strategy: IsolationName): Promise<number[]> {
+async function strategySuite(dir: string, count: number, strategy: IsolationName): Promise<number[]> {
   const template = { migrations: 'migrations', seeds: ['seed.sql'], baseDir: dir }
   await using isolation = await createIsolation(server.adminUrl, { strategy, template, leakCheck: false })
   const durations: number[] = []
   for (let round = 0; round < tests; round++) {
     const started = performance.now()
     const db = await isolation.begin()
-    await testBody((text, values) => db.pool.query(text, values), tableCountOf(dir), round)
+    await testBody((text, values) => db.pool.query(text, values), count, round)
     await isolation.rollback(db)
     durations.push(performance.now() - started)
   }
@@ -117,7 +117,7 @@ async function strategySuite(dir: string, strategy: IsolationName): Promise<numb
 }
 
 /** One shared database, cleaned by hand after each test, with the seed rows put back. */
-async function baselineSuite(dir: string, count: number, how: 'truncate' | 'delete'): Promise<number[]> {
+async function baselineSuite(count: number, how: 'truncate' | 'delete'): Promise<number[]> {
   const name = `bench_${how}_${count}`
   await withClient(server.adminUrl, (admin) => admin.query(`CREATE DATABASE ${name}`))
   return withClient(server.adminUrl.replace(/\/postgres$/, `/${name}`), async (client) => {
@@ -158,10 +158,6 @@ async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>
   } finally {
     await client.end()
   }
-}
-
-function tableCountOf(dir: string): number {
-  return Number(dir.slice(dir.lastIndexOf('-') + 1))
 }
 
 // --- the report ---
