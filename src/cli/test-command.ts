@@ -4,6 +4,7 @@ import { createRequire } from 'node:module'
 import { constants } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { ENV } from '../core/env.ts'
 import { describeCause, TestbedError } from '../core/errors.ts'
 import { siblingFile } from '../core/sibling-file.ts'
 import { integrationFromEnv, loadSettings } from '../vitest/settings.ts'
@@ -58,9 +59,9 @@ export async function testCommand(context: CliContext, args: readonly string[]):
   ]
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    TESTBED_INTEGRATION: integration ? '1' : '',
-    ...(parsed.budget && { TESTBED_BUDGET: parsed.budget }),
-    ...(configFile && { TESTBED_CONFIG: resolve(context.cwd, configFile) }),
+    [ENV.integration.name]: integration ? '1' : '',
+    ...(parsed.budget && { [ENV.budget.name]: parsed.budget }),
+    ...(configFile && { [ENV.config.name]: resolve(context.cwd, configFile) }),
   }
   return runVitest(context, findVitest(context.cwd), vitestArgs, env)
 }
@@ -99,7 +100,7 @@ function runVitest(context: CliContext, bin: string, args: string[], env: NodeJS
     ['--import', pathToFileURL(siblingFile(import.meta.url, './parent-watch')).href, bin, ...args],
     {
       cwd: context.cwd,
-      env: { ...env, TESTBED_CLI_PID: String(process.pid) },
+      env: { ...env, [ENV.cliPid.name]: String(process.pid) },
       stdio: [stdio, stdio, stdio, 'pipe'],
     },
   )

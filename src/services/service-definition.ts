@@ -1,4 +1,5 @@
 import type { ServiceDeclaration } from '../core/config.ts'
+import { type EnvVariable, kindVariable, readEnv, serviceUrlVariable } from '../core/env.ts'
 import type { Provider, ProviderName } from '../providers/provider.ts'
 
 /** Options every service kind accepts. */
@@ -25,23 +26,12 @@ export interface ServiceDefinition<Options extends CommonServiceOptions = Common
   readonly options: Options
   /** The providers that can serve it, in resolution order. */
   providers(serviceName: string): Provider[]
+  /** The environment variables of its own it reads (docs/environment.md lists them). */
+  readonly variables?: readonly EnvVariable[]
 }
 
 export function isServiceDefinition(value: unknown): value is ServiceDefinition {
   return typeof value === 'object' && value !== null && typeof (value as ServiceDefinition).providers === 'function'
-}
-
-/** `TESTBED_DB_URL` for a service named `db`: the variable that points clients at it, and that supplies an external URL. */
-export function serviceEnvName(serviceName: string): string {
-  return `TESTBED_${envSegment(serviceName)}_URL`
-}
-
-export function kindEnvName(kind: string, suffix: 'URL' | 'PROVIDER'): string {
-  return `TESTBED_${envSegment(kind)}_${suffix}`
-}
-
-function envSegment(name: string): string {
-  return name.toUpperCase().replace(/[^A-Z0-9]/g, '_')
 }
 
 /** The URL of an external server for this service, if the user gave one: option, then `TESTBED_<NAME>_URL`, then `TESTBED_<KIND>_URL`. */
@@ -51,9 +41,9 @@ export function externalUrl(
   optionUrl: string | undefined,
 ): { url: string; from: string } | null {
   if (optionUrl) return { url: optionUrl, from: 'the `url` option' }
-  for (const name of [serviceEnvName(serviceName), kindEnvName(kind, 'URL')]) {
-    const value = process.env[name]
-    if (value) return { url: value, from: name }
+  for (const variable of [serviceUrlVariable(serviceName), kindVariable(kind, 'URL')]) {
+    const value = readEnv(variable)
+    if (value) return { url: value, from: variable.name }
   }
   return null
 }

@@ -1,4 +1,5 @@
 import { hashServices, type ServiceDeclaration } from '../core/config.ts'
+import { kindVariable, serviceUrlVariable } from '../core/env.ts'
 import { TestbedError } from '../core/errors.ts'
 import { onProcessExit } from '../core/exit-hooks.ts'
 import { stopProcessSync } from '../core/process-control.ts'
@@ -8,7 +9,7 @@ import { startWatchdog } from '../core/run-watchdog.ts'
 import { onServerDeath, type ServerDeath } from '../providers/server-watch.ts'
 import { snapshotPostgres } from './postgres/postgres-server.ts'
 import { resolveProvider } from './resolve-provider.ts'
-import { isServiceDefinition, kindEnvName, type ServiceDefinition, serviceEnvName } from './service-definition.ts'
+import { isServiceDefinition, type ServiceDefinition } from './service-definition.ts'
 
 export interface StartServicesOptions {
   /** The project the services belong to: later runs from it attach to services left running. */
@@ -139,9 +140,8 @@ function serviceSet(run: Run, attached: boolean, release: () => Promise<void> = 
 export function serviceEnv(services: readonly ServiceRecord[]): Record<string, string> {
   const env: Record<string, string> = {}
   for (const service of services) {
-    const kindName = kindEnvName(service.kind, 'URL')
-    env[kindName] ??= service.url
-    env[serviceEnvName(service.name)] = service.url
+    env[kindVariable(service.kind, 'URL').name] ??= service.url
+    env[serviceUrlVariable(service.name).name] = service.url
   }
   return env
 }

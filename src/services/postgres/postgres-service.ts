@@ -1,10 +1,12 @@
+import { kindVariable, readEnv } from '../../core/env.ts'
 import { externalProvider } from '../../providers/external-provider.ts'
 import type { Detection, Provider, ProviderName, StartContext } from '../../providers/provider.ts'
-import { externalUrl, kindEnvName, type ServiceDefinition } from '../service-definition.ts'
+import { externalUrl, type ServiceDefinition } from '../service-definition.ts'
 import {
   embeddedPackageName,
   findEmbeddedBinaries,
   findLocalBinaries,
+  POSTGRES_BIN_DIR,
   type PostgresBinaries,
 } from './postgres-binaries.ts'
 import { type PostgresOptions, validatePostgresOptions } from './postgres-options.ts'
@@ -23,11 +25,12 @@ export function postgres(options: PostgresOptions = {}): ServiceDefinition<Postg
     kind: 'postgres',
     label: 'PostgreSQL',
     options,
+    variables: [POSTGRES_BIN_DIR],
     providers: (serviceName) => [
       externalProvider({
         label: 'PostgreSQL',
         source: externalUrl('postgres', serviceName, options.url),
-        envName: kindEnvName('postgres', 'URL'),
+        envName: kindVariable('postgres', 'URL').name,
         probe: (url) => probePostgres(url),
         waitMs: 5000,
       }),
@@ -63,7 +66,7 @@ function binaryProvider(
 }
 
 function localMissing(): { reason: string; fix: string } {
-  const explicit = process.env.TESTBED_POSTGRES_BIN_DIR
+  const explicit = readEnv(POSTGRES_BIN_DIR)
   if (explicit) {
     return {
       reason: `no initdb and postgres in ${explicit}, the folder TESTBED_POSTGRES_BIN_DIR names`,

@@ -1,7 +1,8 @@
+import { kindVariable, readEnv } from '../../core/env.ts'
 import { externalProvider } from '../../providers/external-provider.ts'
 import type { Detection, Provider } from '../../providers/provider.ts'
-import { externalUrl, kindEnvName, type ServiceDefinition } from '../service-definition.ts'
-import { findRedisServer, type RedisBinary } from './redis-binaries.ts'
+import { externalUrl, type ServiceDefinition } from '../service-definition.ts'
+import { findRedisServer, REDIS_SERVER, type RedisBinary } from './redis-binaries.ts'
 import { type RedisOptions, validateRedisOptions } from './redis-options.ts'
 import { probeRedis } from './redis-probe.ts'
 import { startRedisServer } from './redis-server.ts'
@@ -18,11 +19,12 @@ export function redis(options: RedisOptions = {}): ServiceDefinition<RedisOption
     kind: 'redis',
     label: 'Redis',
     options,
+    variables: [REDIS_SERVER],
     providers: (serviceName) => [
       externalProvider({
         label: 'Redis',
         source: externalUrl('redis', serviceName, options.url),
-        envName: kindEnvName('redis', 'URL'),
+        envName: kindVariable('redis', 'URL').name,
         probe: (url) => probeRedis(url),
         waitMs: 5000,
       }),
@@ -44,8 +46,8 @@ function localProvider(options: RedisOptions): Provider {
       if (!found) {
         return {
           available: false,
-          reason: process.env.TESTBED_REDIS_SERVER
-            ? `TESTBED_REDIS_SERVER names ${process.env.TESTBED_REDIS_SERVER}, which is not a working redis-server`
+          reason: readEnv(REDIS_SERVER)
+            ? `${REDIS_SERVER.name} names ${readEnv(REDIS_SERVER)}, which is not a working redis-server`
             : 'no redis-server or valkey-server on PATH',
           fix: 'install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)',
         }

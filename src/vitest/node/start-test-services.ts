@@ -1,5 +1,6 @@
 import type { ServiceDeclaration } from '../../core/config.ts'
 import { loadConfig } from '../../core/config-loader.ts'
+import { ENV, readEnv } from '../../core/env.ts'
 import { createConsoleProgress, type Progress, silentProgress } from '../../core/progress.ts'
 import type { ServiceRecord } from '../../core/run-registry.ts'
 import { ensureTemplate } from '../../isolation/templates/ensure-template.ts'
@@ -25,7 +26,7 @@ export interface TestServices {
 /** Starts (or attaches to) the configured services, then builds each PostgreSQL service's template. */
 export async function startTestServices(settings: TestbedSettings): Promise<TestServices> {
   const loaded = await loadConfig(settings.projectDir, settings.configFile ?? undefined)
-  const progress = process.env.TESTBED_QUIET ? silentProgress : createConsoleProgress(process.stderr)
+  const progress = readEnv(ENV.quiet) ? silentProgress : createConsoleProgress(process.stderr)
   const { declarations, unavailable } = await setAsideUnavailable(configuredServices(loaded.config))
   for (const line of Object.values(unavailable)) progress.warn(line)
   const servicesStart = performance.now()
