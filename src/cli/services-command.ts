@@ -123,7 +123,7 @@ function untilSignalOrDeath(set: ServiceSet): Promise<ServerDeath | null> {
 }
 
 function notRunning(projectDir: string): TestbedError {
-  return new TestbedError('TESTBED_SERVICES_NOT_RUNNING', {
+  return new TestbedError('TESTBED_SERVICE_NOT_RUNNING', {
     what: 'No services are running for this project',
     subject: projectDir,
     why: '`testbed services env` prints the addresses of services started by `testbed services up`, and none are up',

@@ -2,8 +2,11 @@ import type { ProcessIdentity } from '../core/process-identity.ts'
 import type { Progress } from '../core/progress.ts'
 import type { Run } from '../core/run-registry.ts'
 
-export const PROVIDER_NAMES = ['external', 'embedded', 'local', 'docker'] as const
-export type ProviderName = (typeof PROVIDER_NAMES)[number]
+/**
+ * A provider's name: `external`, `embedded`, `local`, … Each kind lists the names it has (`PostgresOptions['provider']`).
+ * @deprecated Use the `provider` option type of the kind: `PostgresOptions['provider']`, `RedisOptions['provider']`.
+ */
+export type ProviderName = string
 
 /** Whether a provider can serve on this machine, and if not, how to make it. */
 export type Detection =
@@ -29,7 +32,8 @@ export interface StartedService {
 
 /** One way of getting a service: an external URL, npm-shipped binaries, local binaries, docker. */
 export interface Provider {
-  readonly name: ProviderName
+  /** How the `provider` option and `testbed doctor` name it: `external`, `embedded`, `local`. */
+  readonly name: string
   detect(): Promise<Detection>
   start(context: StartContext): Promise<StartedService>
 }

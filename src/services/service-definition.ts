@@ -1,25 +1,10 @@
 import type { ServiceDeclaration } from '../core/config.ts'
 import { type EnvVariable, kindVariable, readEnv, serviceUrlVariable } from '../core/env.ts'
-import type { Provider, ProviderName } from '../providers/provider.ts'
-
-/** Options every service kind accepts. */
-export interface CommonServiceOptions {
-  /**
-   * Use this provider only, instead of the first available one.
-   * The environment variable `TESTBED_<KIND>_PROVIDER` does the same without editing the config.
-   * @default the first available, in the kind's resolution order
-   */
-  provider?: ProviderName
-  /**
-   * How long a server testbed starts may take to answer its first query, in milliseconds.
-   * @default 30000
-   */
-  startTimeout?: number
-}
+import type { Provider } from '../providers/provider.ts'
+import type { ServerOptions } from '../providers/server-options.ts'
 
 /** A service kind's declaration with the behaviour to start it: what `postgres()` and `redis()` return. */
-export interface ServiceDefinition<Options extends CommonServiceOptions = CommonServiceOptions>
-  extends ServiceDeclaration {
+export interface ServiceDefinition<Options extends ServerOptions = ServerOptions> extends ServiceDeclaration {
   readonly kind: string
   /** For messages: `PostgreSQL`, `Redis`. */
   readonly label: string

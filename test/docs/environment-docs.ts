@@ -25,6 +25,13 @@ export function renderEnvironmentDocs(): string {
   ].join('\n')
 }
 
+/** The name of every variable testbed reads (patterns such as `TESTBED_<NAME>_URL` as written). */
+export function variableNames(): string[] {
+  return [...Object.values(ENV), ...exportedKinds().flatMap((kind) => kind.variables ?? [])].map(
+    (variable) => variable.name,
+  )
+}
+
 function row(variable: EnvVariable, kind?: string): string {
   const meaning = kind ? `${kind}: ${variable.meaning}` : variable.meaning
   return `| \`${variable.name}\` | ${meaning}. |`

@@ -5,14 +5,16 @@ test('says why no service runs and how to get one: a run that started none', () 
   expect(noService('redis', 'redis', 'integration tests are not enabled').message).toBe(
     '[testbed] The `redis` fixture needs a redis service.\n' +
       'testbed started no service for this run: integration tests are not enabled. ' +
-      'Tag the test `integration` (or move it to the integration folder) and run `testbed test --integration`.',
+      'Tag the test `integration` (or move it to the integration folder) and run `testbed test --integration`.' +
+      '\nRead more: node_modules/testbed/docs/errors.md#testbed_vitest_no_service',
   )
 })
 
 test('says why no service runs and how to get one: a config without that kind', () => {
   expect(noService('db', 'postgres', null).message).toBe(
     '[testbed] The `db` fixture needs a postgres service.\n' +
-      'The config declares no postgres service. Declare one in testbed.config.ts (`services: { postgres: postgres() }`).',
+      'The config declares no postgres service. Declare one in testbed.config.ts (`services: { postgres: postgres() }`).' +
+      '\nRead more: node_modules/testbed/docs/errors.md#testbed_vitest_no_service',
   )
 })
 
@@ -20,6 +22,7 @@ test('the fixtures fixture without labelled fixtures says where to declare them'
   expect(noLabelledFixtures().message).toBe(
     '[testbed] The `fixtures` fixture has no labelled fixtures to read: postgres({ fixtures }).\n' +
       'The first PostgreSQL service in testbed.config.ts declares no folder of labelled fixture files. ' +
-      "Add one: `postgres({ migrations: 'migrations', fixtures: 'tests/integration/fixtures/labelled' })`.",
+      "Add one: `postgres({ migrations: 'migrations', fixtures: 'tests/integration/fixtures/labelled' })`." +
+      '\nRead more: node_modules/testbed/docs/errors.md#testbed_vitest_no_rows',
   )
 })

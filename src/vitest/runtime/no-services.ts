@@ -16,7 +16,7 @@ export function noService(fixture: string, kind: string, reason: string | null):
 }
 
 export function noLabelledFixtures(): TestbedError {
-  return new TestbedError('TESTBED_VITEST_NO_FIXTURES', {
+  return new TestbedError('TESTBED_VITEST_NO_ROWS', {
     what: 'The `fixtures` fixture has no labelled fixtures to read',
     subject: 'postgres({ fixtures })',
     why: 'The first PostgreSQL service in testbed.config.ts declares no folder of labelled fixture files',
