@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { isTestbedError, TestbedError } from '../core/errors.ts'
+import { ciCommand } from './ci-command.ts'
 import type { CliContext } from './cli-context.ts'
 import { doctor } from './doctor-command.ts'
+import { initCommand } from './init-command.ts'
+import { installCommand } from './install-command.ts'
+import { reportCommand } from './report-command.ts'
 import { servicesDown, servicesEnv, servicesStatus, servicesUp } from './services-command.ts'
 import { testCommand } from './test-command.ts'
 
@@ -16,6 +20,13 @@ Commands:
   services status [--all]  Show the services running for this project (or all)
   services env             Print \`export\` lines for the running services, for \`eval\`
   doctor                   Show which providers can serve each service, which is chosen, and how to fix the rest
+  ci github [--shards N]   Write .github/workflows/testbed.yml from the config: unit job, integration tests in N
+                           jobs split by recorded durations, one merged report (\`testbed ci --help\` for options)
+  init [--force]           Set testbed up in this project: testbed.config, the Vitest plugin, tests/unit and
+                           tests/integration with an example test each, npm scripts; --force overwrites its files
+  install [--with-deps]    Check what the configured services need on this machine; --with-deps installs the missing
+                           system packages (apt-get, Homebrew); --dry-run prints what it would run
+  report [--no-open]       Rebuild the last run's HTML report (.testbed/report/index.html) and open it in a browser
 
 Options:
   --config <file>          Use this config instead of ./testbed.config.ts
@@ -24,17 +35,23 @@ Options:
 
 /** Runs one CLI invocation and returns its exit code; the process wiring lives at the bottom of this file. */
 export async function runCli(argv: readonly string[], context: Omit<CliContext, 'configFile'>): Promise<number> {
-  // `test` passes options it does not know on to Vitest, so it gets its arguments unparsed.
-  const test = splitTestCommand(argv)
-  if (test) return testCommand({ ...context, configFile: test.configFile }, test.args)
+  // `test` passes options it does not know on to Vitest, and `ci` has its own: they get their arguments unparsed.
+  const own = splitOwnArguments(argv)
+  if (own?.command === 'test') return testCommand({ ...context, configFile: own.configFile }, own.args)
+  if (own?.command === 'ci') return ciCommand({ ...context, configFile: own.configFile }, own.args)
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
     strict: true,
+    allowNegative: true,
     options: {
       config: { type: 'string' },
       detach: { type: 'boolean', short: 'd' },
       all: { type: 'boolean' },
+      'with-deps': { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      open: { type: 'boolean' },
+      force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -54,20 +71,26 @@ export async function runCli(argv: readonly string[], context: Omit<CliContext, 
       return servicesEnv(cli)
     case 'doctor':
       return doctor(cli)
+    case 'init':
+      return initCommand(cli, { force: values.force ?? false })
+    case 'install':
+      return installCommand(cli, { withDeps: values['with-deps'] ?? false, dryRun: values['dry-run'] ?? false })
+    case 'report':
+      return reportCommand(cli, { open: values.open ?? true })
     default:
       throw unknownCommand(command)
   }
 }
 
-/** The arguments after `test`, when the command is `test`; only `--config` may come before it. */
-function splitTestCommand(argv: readonly string[]): { args: string[]; configFile?: string } | null {
+/** The arguments after `test` or `ci`, for those commands; only `--config` may come before them. */
+function splitOwnArguments(argv: readonly string[]): { command: string; args: string[]; configFile?: string } | null {
   let configFile: string | undefined
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index] as string
     if (arg === '--config') configFile = argv[++index]
     else if (arg.startsWith('--config=')) configFile = arg.slice('--config='.length)
     else if (arg.startsWith('-')) return null
-    else return arg === 'test' ? { args: argv.slice(index + 1), configFile } : null
+    else return arg === 'test' || arg === 'ci' ? { command: arg, args: argv.slice(index + 1), configFile } : null
   }
   return null
 }
@@ -86,7 +109,7 @@ function unknownCommand(command: string): TestbedError {
   return new TestbedError('TESTBED_CLI_UNKNOWN_COMMAND', {
     what: 'Unknown command',
     subject: `testbed ${command}`,
-    why: 'testbed knows `test`, `services up|down|status|env` and `doctor`',
+    why: 'testbed knows `test`, `services up|down|status|env`, `doctor`, `ci github`, `init`, `install` and `report`',
     fix: 'Run `npx testbed --help` for the list',
   })
 }

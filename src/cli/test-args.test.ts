@@ -19,6 +19,7 @@ describe('parseTestArgs', () => {
       markers: ['not slow'],
       budget: 'strict',
       passWithNoTests: false,
+      shard: undefined,
       configFile: undefined,
       help: false,
       vitestArgs: ['tests/unit', '--reporter=dot', '-t', 'signup'],
@@ -72,5 +73,20 @@ describe('parseTestArgs', () => {
         '--budget is `warn` (over budget prints a warning, the default) or `strict` (over budget fails the run). ' +
         'Use `--budget=strict` or `--budget=warn`.',
     )
+  })
+
+  test('reads --shard i/n in both forms, normalised', () => {
+    expect(parseTestArgs(['--shard', '2/4']).shard).toBe('2/4')
+    expect(parseTestArgs(['--shard=01/3']).shard).toBe('1/3')
+  })
+
+  test('fails on a shard that is not `i/n` with i from 1 to n', () => {
+    const message = (value: string) =>
+      `[testbed] Invalid value for --shard: ${value}.\n` +
+      '--shard takes `i/n`: run the i-th of n shards, with i from 1 to n. ' +
+      'Give each of n jobs its own i, as in `--shard 1/4` … `--shard 4/4`.'
+    for (const value of ['3/2', '0/2', '1', '1/0', 'a/b', '1/2/3']) {
+      expect(() => parseTestArgs([`--shard=${value}`])).toThrow(message(value))
+    }
   })
 })

@@ -7,13 +7,15 @@ export interface TestArgs {
   markers: string[]
   budget: 'warn' | 'strict' | undefined
   passWithNoTests: boolean
+  /** `i/n` from `--shard`: this run's share of the files, split by recorded durations. */
+  shard: string | undefined
   configFile: string | undefined
   help: boolean
   /** In order, as given: options testbed does not know, file filters, everything after `--`. */
   vitestArgs: string[]
 }
 
-const WITH_VALUE = new Set(['-m', '--budget', '--config'])
+const WITH_VALUE = new Set(['-m', '--budget', '--config', '--shard'])
 
 /** Reads testbed's options out of the arguments and leaves the rest, in order, for Vitest. */
 export function parseTestArgs(args: readonly string[]): TestArgs {
@@ -22,6 +24,7 @@ export function parseTestArgs(args: readonly string[]): TestArgs {
     markers: [],
     budget: undefined,
     passWithNoTests: false,
+    shard: undefined,
     configFile: undefined,
     help: false,
     vitestArgs: [],
@@ -61,12 +64,18 @@ function readFlag(parsed: TestArgs, arg: string): void {
 function readValue(parsed: TestArgs, name: string, value: string): void {
   if (name === '-m') parsed.markers.push(value)
   else if (name === '--config') parsed.configFile = value
+  else if (name === '--shard') parsed.shard = parseShard(value)
   else if (value === 'warn' || value === 'strict') parsed.budget = value
   else throw invalidBudget(value)
 }
 
 function missingValue(name: string): TestbedError {
-  const example = { '-m': '-m "not slow"', '--budget': '--budget=strict', '--config': '--config testbed.ci.ts' }[name]
+  const example = {
+    '-m': '-m "not slow"',
+    '--budget': '--budget=strict',
+    '--config': '--config testbed.ci.ts',
+    '--shard': '--shard 1/4',
+  }[name]
   return new TestbedError('TESTBED_CLI_INVALID_ARGUMENT', {
     what: 'Missing value for an option of `testbed test`',
     subject: name,
@@ -81,5 +90,17 @@ function invalidBudget(value: string): TestbedError {
     subject: value,
     why: '--budget is `warn` (over budget prints a warning, the default) or `strict` (over budget fails the run)',
     fix: 'Use `--budget=strict` or `--budget=warn`',
+  })
+}
+
+function parseShard(value: string): string {
+  const match = /^(\d+)\/(\d+)$/.exec(value)
+  const [index, count] = [Number(match?.[1]), Number(match?.[2])]
+  if (match && index >= 1 && index <= count) return `${index}/${count}`
+  throw new TestbedError('TESTBED_SHARD_INVALID', {
+    what: 'Invalid value for --shard',
+    subject: value,
+    why: '--shard takes `i/n`: run the i-th of n shards, with i from 1 to n',
+    fix: 'Give each of n jobs its own i, as in `--shard 1/4` … `--shard 4/4`',
   })
 }

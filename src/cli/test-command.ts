@@ -25,6 +25,7 @@ Options:
                          tag names with and, or, not and parentheses, as in -m "integration and not slow"
   --budget=strict        Fail the run when a duration budget of testbed.config.ts is exceeded (default: warn)
   --pass-with-no-tests   Succeed when no test ran (otherwise the run fails)
+  --shard <i>/<n>        Run the i-th of n shards, the files split by the durations in .testbed/durations.json
   --config <file>        Use this testbed config instead of ./testbed.config.ts
   --                     Pass everything after it to Vitest as it is
 
@@ -55,6 +56,7 @@ export async function testCommand(context: CliContext, args: readonly string[]):
     ...(watch ? [] : ['run']),
     ...expressions.map((expression) => `--tags-filter=${toTagsFilter(expression)}`),
     ...(parsed.passWithNoTests ? ['--passWithNoTests'] : []),
+    ...(parsed.shard ? [`--shard=${parsed.shard}`] : []),
     ...parsed.vitestArgs,
   ]
   const env: NodeJS.ProcessEnv = {

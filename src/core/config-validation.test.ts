@@ -10,6 +10,7 @@ describe('validateConfig', () => {
       invalid({
         isolation: 'database',
         leakCheck: false,
+        keepOnFailure: true,
         unhandledHttp: 'warn',
         timeout: '45s',
         slowThreshold: 500,
@@ -47,6 +48,14 @@ describe('validateConfig', () => {
       '[testbed] Invalid option in testbed.config.ts: `leakCheck`.\n' +
         'Expected the `leakCheck` option to be true or false, got `ci` (string). ' +
         'Fix `leakCheck` in testbed.config.ts, or remove it to use the default.',
+    )
+  })
+
+  test('rejects a keepOnFailure that is not true or false', () => {
+    expect(invalid({ keepOnFailure: 'yes' })).toThrow(
+      '[testbed] Invalid option in testbed.config.ts: `keepOnFailure`.\n' +
+        'Expected the `keepOnFailure` option to be true or false, got `yes` (string). ' +
+        'Fix `keepOnFailure` in testbed.config.ts, or remove it to use the default.',
     )
   })
 

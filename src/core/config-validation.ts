@@ -7,6 +7,7 @@ const KNOWN = [
   'services',
   'isolation',
   'leakCheck',
+  'keepOnFailure',
   'unhandledHttp',
   'timeout',
   'slowThreshold',
@@ -29,6 +30,8 @@ export function validateConfig(config: TestbedConfig): void {
   assertOneOf(WHERE, 'isolation', config.isolation, ISOLATION_SETTINGS)
   if (config.leakCheck !== undefined && typeof config.leakCheck !== 'boolean')
     throw invalidOption(WHERE, 'leakCheck', 'true or false', config.leakCheck)
+  if (config.keepOnFailure !== undefined && typeof config.keepOnFailure !== 'boolean')
+    throw invalidOption(WHERE, 'keepOnFailure', 'true or false', config.keepOnFailure)
   assertOneOf(WHERE, 'unhandledHttp', config.unhandledHttp, UNHANDLED_HTTP_SETTINGS)
   assertDuration('timeout', config.timeout, { positive: true })
   assertDuration('slowThreshold', config.slowThreshold)

@@ -33,6 +33,14 @@ export interface TestbedConfig {
    */
   leakCheck?: boolean
   /**
+   * Under isolation `database`, keep the database of a test that failed instead of dropping it, and
+   * name it (with its `psql` URL) in the run's output and report. It lasts as long as its server:
+   * one started for the run stops at its end; one left running by `testbed services up --detach`
+   * (or an external URL) keeps it until you drop it.
+   * @default false
+   */
+  keepOnFailure?: boolean
+  /**
    * What happens in an integration test to outbound traffic no http mock answers (HTTP requests to
    * hosts other than loopback, DNS lookups of such hosts): `error` fails it before any lookup or
    * connection, and fails the test; `warn` lets it through with a warning; `bypass` lets it through.

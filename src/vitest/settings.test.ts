@@ -14,6 +14,7 @@ describe('resolveSettings', () => {
       configFile: null,
       isolation: 'transaction',
       leakCheck: true,
+      keepOnFailure: false,
       unhandledHttp: 'error',
       timeoutMs: 300_000,
       slowThresholdMs: 1000,

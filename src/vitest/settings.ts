@@ -23,6 +23,8 @@ export interface TestbedSettings {
   configFile: string | null
   isolation: IsolationSetting
   leakCheck: boolean
+  /** Under isolation `database`, keep a failed test's database. */
+  keepOnFailure: boolean
   /** What happens in integration tests to outbound traffic no http mock answers. */
   unhandledHttp: UnhandledHttpSetting
   timeoutMs: number
@@ -49,6 +51,7 @@ export function resolveSettings(config: TestbedConfig, projectDir: string, confi
     configFile,
     isolation: config.isolation ?? 'transaction',
     leakCheck: config.leakCheck ?? true,
+    keepOnFailure: config.keepOnFailure ?? false,
     unhandledHttp: config.unhandledHttp ?? 'error',
     timeoutMs: parseDuration(config.timeout) ?? DEFAULT_TIMEOUT_MS,
     slowThresholdMs: parseDuration(config.slowThreshold) ?? DEFAULT_SLOW_MS,

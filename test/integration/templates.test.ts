@@ -115,6 +115,22 @@ for (const provider of ['embedded', 'local'] as const) {
       expect(await queryClone(server.url, first, 'SELECT count(*)::int AS n FROM users')).toEqual([{ n: 0 }])
     })
 
+    test('reads Prisma Migrate’s layout: each <timestamp>_<name>/migration.sql, in folder order', async () => {
+      const baseDir = project({
+        'prisma/migrations/20250102000000_posts/migration.sql':
+          'CREATE TABLE posts (id serial PRIMARY KEY, user_id int REFERENCES users);',
+        'prisma/migrations/20250101000000_init/migration.sql': USERS,
+        'prisma/migrations/migration_lock.toml': 'provider = "postgresql"',
+      })
+      const template = await ensureTemplate(server.url, { migrations: 'prisma/migrations', baseDir }, KEEP_ALL)
+      const tables = await queryClone(
+        server.url,
+        template,
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+      )
+      expect(tables).toEqual([{ tablename: 'posts' }, { tablename: 'users' }])
+    })
+
     test('marks a built template as a template that accepts no connections', async () => {
       const template = await ensureTemplate(
         server.url,

@@ -1,5 +1,5 @@
-import { cpSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, isAbsolute, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
 import { listRuns, type Run } from '../../src/core/run-registry.ts'
@@ -34,13 +34,16 @@ const ENV = { NO_COLOR: '1', TESTBED_INTEGRATION: '', TESTBED_BUDGET: '', TESTBE
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url))
 
 /**
- * A throwaway project next to an installed testbed: a copy of `test/fixtures/<from>` (if given),
+ * A throwaway project next to an installed testbed: a copy of `test/fixtures/<from>` (or of the
+ * folder `from`, when absolute) if given,
  * then `files` written over it (path → contents; `null` deletes the file).
  */
 export function vitestProject(name: string, files: Record<string, string | null>, from?: string): VitestProject {
   const dir = join(installedTestbed(), name)
   mkdirSync(dir)
-  if (from) cpSync(join(FIXTURES, from), dir, { recursive: true })
+  // A copy of the source alone: an example's own node_modules link and last run stay behind.
+  const source = (path: string) => !/\/(node_modules|\.testbed)(\/|$)/.test(path)
+  if (from) cpSync(isAbsolute(from) ? from : join(FIXTURES, from), dir, { recursive: true, filter: source })
   const write = (more: Record<string, string | null>) => {
     for (const [path, text] of Object.entries(more)) {
       if (text === null) {
@@ -51,7 +54,10 @@ export function vitestProject(name: string, files: Record<string, string | null>
       writeFileSync(join(dir, path), text)
     }
   }
-  write({ 'package.json': JSON.stringify({ name, type: 'module', private: true }), ...files })
+  const manifest: Record<string, string> = existsSync(join(dir, 'package.json'))
+    ? {}
+    : { 'package.json': JSON.stringify({ name, type: 'module', private: true }) }
+  write({ ...manifest, ...files })
   const realDir = realpathSync(dir)
   const spawn = (command: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
     spawnProcess(process.execPath, [join(installedTestbed(), 'node_modules', command), ...args], {

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module'
 import type { HttpRequestInterceptor } from '@mswjs/interceptors/http'
 import { TestbedError } from '../../core/errors.ts'
 import { handleUnhandledRequest } from '../guard/unhandled-traffic.ts'
+import { logOutbound, logOutboundResponse } from '../outbound-log.ts'
 import { type Scope, scopes } from './http-scope.ts'
 import { isLoopback } from './loopback.ts'
 
@@ -87,6 +88,7 @@ function applyInterceptor() {
   interceptor.apply()
   interceptor.on('request', ({ request, controller, requestId }) => route(request, controller, requestId))
   interceptor.on('response', ({ response, requestId, responseType }) => {
+    if (responseType === 'original') logOutboundResponse(requestId, response.status)
     const observer = observers.get(requestId)
     observers.delete(requestId)
     if (responseType === 'original') observer?.observe(requestId, response)
@@ -111,9 +113,10 @@ async function route(request: Request, controller: RequestController, requestId:
   const url = new URL(request.url)
   const owner = ownerOf(taggedId, scopes.getStore())
   if (isLoopback(url.hostname) && !(owner.kind === 'mock' && owner.mock.interceptsLoopback(url))) return
-  if (owner.kind === 'mock') return owner.mock.handle(request, controller, requestId)
-  if (owner.kind === 'unmocked') return handleUnhandledRequest(request, controller)
-  controller.errorWith(owner.kind === 'ended' ? scopeEnded(request) : noScope(request))
+  const logged = logOutbound(request, requestId, controller)
+  if (owner.kind === 'mock') return owner.mock.handle(request, logged, requestId)
+  if (owner.kind === 'unmocked') return handleUnhandledRequest(request, logged)
+  logged.errorWith(owner.kind === 'ended' ? scopeEnded(request) : noScope(request))
 }
 
 type Owner = { kind: 'mock'; mock: InterceptingMock } | { kind: 'ended' | 'unmocked' | 'unknown' }

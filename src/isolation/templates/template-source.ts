@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
-import { relative, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { describeCause, TestbedError } from '../../core/errors.ts'
 import { invalidOption } from '../../core/options.ts'
 
@@ -10,7 +11,9 @@ export type DatabaseStep = (url: string) => Promise<void>
 export interface TemplateSource {
   /**
    * A folder of `.sql` files applied in name order (byte order: pad numbers, `001_`, `002_`, …;
-   * `*.down.sql` files are skipped), each file as one multi-statement batch. Or a function that
+   * `*.down.sql` files are skipped), each file as one multi-statement batch. Subfolders holding a
+   * `migration.sql` (Prisma Migrate's `prisma/migrations/<timestamp>_<name>/migration.sql`) count as
+   * that file, in the subfolder's name order. Or a function that
    * migrates the database at `url`, so node-pg-migrate, Drizzle, Kysely or Prisma migrators plug in.
    * @default undefined (no migrations)
    */
@@ -91,8 +94,14 @@ async function readMigrationFolder(baseDir: string, folder: string): Promise<Sql
 
 async function listSqlFiles(dir: string): Promise<string[]> {
   try {
-    const names = await readdir(dir)
-    return names.filter((name) => name.endsWith('.sql') && !name.endsWith('.down.sql')).sort()
+    const entries = await readdir(dir, { withFileTypes: true })
+    const files = entries
+      .filter((entry) => entry.isFile() && entry.name.endsWith('.sql') && !entry.name.endsWith('.down.sql'))
+      .map((entry) => entry.name)
+    const folders = entries
+      .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'migration.sql')))
+      .map((entry) => `${entry.name}/migration.sql`)
+    return [...files, ...folders].sort()
   } catch (error) {
     throw unreadable('migrations', dir, 'The folder does not exist or cannot be read', error)
   }

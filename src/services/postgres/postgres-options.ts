@@ -18,7 +18,8 @@ export interface PostgresOptions extends ServerOptions<(typeof POSTGRES_PROVIDER
    */
   url?: string
   /**
-   * A folder of `.sql` migrations (applied in name order) that every test database starts from.
+   * A folder of `.sql` migrations (applied in name order) that every test database starts from;
+   * Prisma Migrate's folder (`prisma/migrations`, a `migration.sql` per subfolder) works as it is.
    * Data for the Vitest integration, which builds the template once per run; the service itself
    * ignores it. For a migrator function, call `createIsolation()` yourself.
    * @example 'migrations'

@@ -33,7 +33,8 @@ export function writeDurations(projectDir: string, files: readonly FileOutcome[]
   return path
 }
 
-function readDurations(path: string): DurationsFile {
+/** The file at `path`, or an empty record when it is missing or unreadable. */
+export function readDurations(path: string): DurationsFile {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as DurationsFile
     return parsed?.version === 1 && typeof parsed.files === 'object' && parsed.files !== null ? parsed : empty()

@@ -4,6 +4,7 @@ import type { Vitest } from 'vitest/node'
 import { siblingFile } from '../../core/sibling-file.ts'
 import { SETTINGS_KEY } from '../provided.ts'
 import { loadSettings, type TestbedSettings } from '../settings.ts'
+import { sequenceOption } from './duration-sequencer.ts'
 import { PROJECT_NAMES, testConfig } from './test-config.ts'
 
 /** Options of the `testbed()` Vitest plugin. */
@@ -20,7 +21,7 @@ export interface TestbedPluginOptions {
  * Makes Vitest run the suite the testbed way: tags `unit`, `integration`, `slow` (and those of
  * testbed.config.ts), strict; projects `unit` and `integration` from their folders; integration
  * tests skipped unless asked for, and kept off the network; services started once for the run; a
- * report of durations.
+ * report of durations; `--shard` split by recorded durations.
  * @example
  * // vitest.config.ts
  * import { defineConfig } from 'vitest/config'
@@ -36,11 +37,15 @@ export function testbed(options: TestbedPluginOptions = {}): Plugin {
       const root = resolve(config.test?.root ?? config.root ?? process.cwd())
       const settings = await loadSettings(root, options.config)
       return {
-        test: testConfig(settings, {
-          globalSetup: siblingFile(import.meta.url, './global-setup'),
-          tagFile: siblingFile(import.meta.url, '../runtime/tag-file'),
-          networkGuardFile: siblingFile(import.meta.url, '../runtime/network-guard-file'),
-        }),
+        test: {
+          ...testConfig(settings, {
+            globalSetup: siblingFile(import.meta.url, './global-setup'),
+            tagFile: siblingFile(import.meta.url, '../runtime/tag-file'),
+            networkGuardFile: siblingFile(import.meta.url, '../runtime/network-guard-file'),
+            reportFile: siblingFile(import.meta.url, '../runtime/report-file'),
+          }),
+          ...sequenceOption(config.test?.sequence, settings.projectDir),
+        },
       }
     },
     configureVitest({ vitest, project }) {

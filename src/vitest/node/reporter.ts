@@ -1,7 +1,10 @@
 import { relative } from 'node:path'
 import type { Reporter, TestModule, TestRunEndReason, TestSpecification, Vitest } from 'vitest/node'
 import { formatDuration } from '../../core/duration.ts'
+import { describeCause } from '../../core/errors.ts'
+import { writeReport } from '../../report/report-files.ts'
 import type { TestbedSettings } from '../settings.ts'
+import type { ShardSummary } from './duration-sequencer.ts'
 import { durationsPath, writeDurations } from './durations-file.ts'
 import {
   type BudgetCheck,
@@ -15,6 +18,7 @@ import {
   type TestOutcome,
   testLine,
 } from './report.ts'
+import { type RunSummary, runReportOf } from './run-report-data.ts'
 import { runState, type ServicesReport } from './run-state.ts'
 
 const INCLUDE_HINT = 'run `testbed test --integration` (or set TESTBED_INTEGRATION=1) to include them'
@@ -51,6 +55,7 @@ export default class TestbedReporter implements Reporter {
     const failing = (check: BudgetCheck) => check.over && this.#settings.budgetMode === 'strict'
     const lines = [
       ...this.#servicesLines(runState(vitest).services),
+      ...shardLines(runState(vitest).shard),
       ...this.#testLines(tests),
       ...budgets.filter((check) => !failing(check)).map((check) => budgetLine(check, this.#settings)),
       ...this.#writeDurations(vitest, modules),
@@ -59,6 +64,9 @@ export default class TestbedReporter implements Reporter {
       ...budgets.filter(failing).map((check) => budgetLine(check, this.#settings)),
       ...this.#noTestRan(vitest, modules, tests),
     ]
+    const report = { settings: this.#settings, services: runState(vitest).services, runFailures: failures }
+    const budgetsWithLines = budgets.map((check) => ({ ...check, line: budgetLine(check, this.#settings) }))
+    lines.push(writeRunReport(vitest, modules, { ...report, budgets: budgetsWithLines, notes: this.#notes(tests) }))
     if (lines.length > 0) vitest.logger.log(`\n${lines.join('\n')}`)
     if (failures.length > 0) {
       vitest.logger.error(failures.join('\n'))
@@ -69,6 +77,9 @@ export default class TestbedReporter implements Reporter {
   #writeDurations(vitest: Vitest, modules: ReadonlyArray<TestModule>): string[] {
     const files = modules.map((module) => fileOutcome(module, this.#settings.projectDir)).filter((file) => file.ran)
     if (files.length === 0) return []
+    // Every shard plans from the same file; merging the shards' reports writes it for all of them.
+    if (vitest.config.shard)
+      return ['testbed: a shard leaves .testbed/durations.json alone; merging the shards’ blob reports updates it.']
     writeDurations(this.#settings.projectDir, files)
     const path = relative(vitest.config.root, durationsPath(this.#settings.projectDir))
     return [`testbed: durations of ${plural(files.length, 'file')} written to ${path}`]
@@ -97,22 +108,52 @@ export default class TestbedReporter implements Reporter {
   }
 
   #testLines(tests: readonly TestOutcome[]): string[] {
-    const lines: string[] = []
-    const skipped = skippedIntegration(tests)
-    if (skipped > 0 && !this.#settings.integration)
-      lines.push(`testbed: ${plural(skipped, 'integration test')} skipped; ${INCLUDE_HINT}.`)
     const top = slowest(tests)
-    if (top.length > 0) lines.push('testbed: slowest tests:', ...top.map(testLine))
     const slow = slowUntagged(tests, this.#settings.slowThresholdMs)
-    if (slow.length > 0) {
-      const threshold = formatDuration(this.#settings.slowThresholdMs)
-      lines.push(
-        `testbed: ${plural(slow.length, 'test')} took longer than ${threshold} without the \`slow\` tag (tag them so that \`-m "not slow"\` leaves them out):`,
-        ...slow.map(testLine),
-      )
-    }
-    return lines
+    return [
+      ...this.#skippedLine(tests),
+      ...(top.length > 0 ? ['testbed: slowest tests:', ...top.map(testLine)] : []),
+      ...(slow.length > 0 ? [this.#slowHeader(slow.length), ...slow.map(testLine)] : []),
+    ]
   }
+
+  /** The lines the HTML report repeats in its summary (it lists the slow tests itself). */
+  #notes(tests: readonly TestOutcome[]): string[] {
+    const slow = slowUntagged(tests, this.#settings.slowThresholdMs)
+    return [...this.#skippedLine(tests), ...(slow.length > 0 ? [this.#slowHeader(slow.length)] : [])]
+  }
+
+  #skippedLine(tests: readonly TestOutcome[]): string[] {
+    const skipped = skippedIntegration(tests)
+    if (skipped === 0 || this.#settings.integration) return []
+    return [`testbed: ${plural(skipped, 'integration test')} skipped; ${INCLUDE_HINT}.`]
+  }
+
+  #slowHeader(count: number): string {
+    const threshold = formatDuration(this.#settings.slowThresholdMs)
+    return `testbed: ${plural(count, 'test')} took longer than ${threshold} without the \`slow\` tag (tag them so that \`-m "not slow"\` leaves them out):`
+  }
+}
+
+/** Writes `.testbed/report/` and says where; a report that cannot be written is a warning, never a failed run. */
+function writeRunReport(vitest: Vitest, modules: ReadonlyArray<TestModule>, summary: RunSummary): string {
+  try {
+    const page = writeReport(runReportOf(modules, summary))
+    return `testbed: report written to ${relative(vitest.config.root, page)} (\`npx testbed report\` opens it)`
+  } catch (error) {
+    return `testbed: could not write the HTML report: ${describeCause(error)}`
+  }
+}
+
+function shardLines(shard: ShardSummary | null): string[] {
+  if (shard === null) return []
+  const files = `${shard.files} of ${plural(shard.totalFiles, 'file')}`
+  const time = `${formatDuration(shard.expectedMs)} of ${formatDuration(shard.totalMs)} expected`
+  const unrecorded =
+    shard.unrecorded === 0
+      ? ''
+      : ` (${plural(shard.unrecorded, 'file')} without a record, each counted as ${formatDuration(shard.estimateMs)})`
+  return [`testbed: shard ${shard.index}/${shard.count} by recorded durations: ${files}, ${time}${unrecorded}.`]
 }
 
 function budgetLine(check: BudgetCheck, settings: TestbedSettings): string {
@@ -138,7 +179,8 @@ function testOutcomes(module: TestModule, projectDir: string): TestOutcome[] {
   }))
 }
 
-function fileOutcome(module: TestModule, projectDir: string): FileOutcome {
+/** One finished file: its duration all included (import, setup, tests, hooks), as durations.json records it. */
+export function fileOutcome(module: TestModule, projectDir: string): FileOutcome {
   const diagnostic = module.diagnostic()
   const durationMs =
     diagnostic.prepareDuration +

@@ -1,8 +1,12 @@
+import type { ShardSummary } from './duration-sequencer.ts'
+
 /** What the global setup and the reporter tell each other about the current run (both run in Vitest's main process). */
 export interface RunState {
   /** The test files of the run, from the reporter's `onTestRunStart`; null before it (such as for `vitest list`). */
   files: Array<{ project: string; file: string }> | null
   services: ServicesReport | null
+  /** This run's shard, when `--shard` split the files by recorded durations. */
+  shard: ShardSummary | null
 }
 
 export interface ServicesReport {
@@ -13,6 +17,12 @@ export interface ServicesReport {
   servicesMs: number
   templatesMs: number
   templatesBuilt: number
+  /** When the services began to start (epoch ms), for the report's timeline; the templates follow them. */
+  startedAt?: number
+  /** What serves each service, for the report. */
+  services?: Array<{ name: string; kind: string; provider: string; version: string }>
+  /** Services set aside because this machine cannot provide them, with the line that says how to. */
+  unavailable?: string[]
 }
 
 // Vitest may load the plugin, the global setup and the reporter as separate module copies (one
@@ -25,7 +35,7 @@ export function runState(vitest: object): RunState {
   holder[KEY] = registry
   let state = registry.get(vitest)
   if (!state) {
-    state = { files: null, services: null }
+    state = { files: null, services: null, shard: null }
     registry.set(vitest, state)
   }
   return state

@@ -29,6 +29,7 @@ export async function startTestServices(settings: TestbedSettings): Promise<Test
   const progress = readEnv(ENV.quiet) ? silentProgress : createConsoleProgress(process.stderr)
   const { declarations, unavailable } = await setAsideUnavailable(configuredServices(loaded.config))
   for (const line of Object.values(unavailable)) progress.warn(line)
+  const startedAt = Date.now()
   const servicesStart = performance.now()
   const snapshots = await snapshotKeys(declarations, settings.projectDir)
   const set = await startServices(declarations, { projectDir: loaded.projectDir, progress, snapshots })
@@ -45,7 +46,17 @@ export async function startTestServices(settings: TestbedSettings): Promise<Test
       set,
       services: Object.fromEntries(entries.map(([name, info]) => [name, info])),
       unavailable,
-      report: { started: true, reason: null, attached: set.attached, servicesMs, templatesMs, templatesBuilt },
+      report: {
+        started: true,
+        reason: null,
+        attached: set.attached,
+        servicesMs,
+        templatesMs,
+        templatesBuilt,
+        startedAt,
+        services: set.services.map(({ name, kind, provider, version }) => ({ name, kind, provider, version })),
+        unavailable: Object.values(unavailable),
+      },
     }
   } catch (error) {
     await set.stop()

@@ -6,6 +6,7 @@ const FILES = {
   globalSetup: '/testbed/global-setup.js',
   tagFile: '/testbed/tag-file.js',
   networkGuardFile: '/testbed/network-guard-file.js',
+  reportFile: '/testbed/report-file.js',
 }
 
 function settings(overrides: Partial<TestbedSettings> = {}): TestbedSettings {
@@ -37,7 +38,7 @@ describe('testConfig', () => {
           name: 'unit',
           include: ['tests/unit/**/*.{test,spec}.?(c|m)[jt]s?(x)'],
           exclude: ['**/node_modules/**', '**/.git/**'],
-          setupFiles: ['/testbed/tag-file.js', '/testbed/network-guard-file.js'],
+          setupFiles: ['/testbed/tag-file.js', '/testbed/network-guard-file.js', '/testbed/report-file.js'],
           provide: { 'testbed:tag': 'unit' },
         },
       },
@@ -46,7 +47,7 @@ describe('testConfig', () => {
           name: 'integration',
           include: ['tests/integration/**/*.{test,spec}.?(c|m)[jt]s?(x)'],
           exclude: ['**/node_modules/**', '**/.git/**'],
-          setupFiles: ['/testbed/tag-file.js', '/testbed/network-guard-file.js'],
+          setupFiles: ['/testbed/tag-file.js', '/testbed/network-guard-file.js', '/testbed/report-file.js'],
           provide: { 'testbed:tag': 'integration' },
           testTimeout: 45_000,
           hookTimeout: 45_000,

@@ -8,6 +8,7 @@ export interface TestbedFiles {
   globalSetup: string
   tagFile: string
   networkGuardFile: string
+  reportFile: string
 }
 
 // Vitest's default include and exclude, per folder.
@@ -36,7 +37,7 @@ export function testConfig(settings: TestbedSettings, files: TestbedFiles) {
           name: 'unit',
           include: [`${dirs.unit}/${TEST_FILES}`],
           exclude: [...EXCLUDE, ...(isInside(dirs.integration, dirs.unit) ? [`${dirs.integration}/**`] : [])],
-          setupFiles: [files.tagFile, files.networkGuardFile],
+          setupFiles: [files.tagFile, files.networkGuardFile, files.reportFile],
           provide: { 'testbed:tag': 'unit' },
         },
       },
@@ -45,7 +46,7 @@ export function testConfig(settings: TestbedSettings, files: TestbedFiles) {
           name: 'integration',
           include: [`${dirs.integration}/${TEST_FILES}`],
           exclude: EXCLUDE,
-          setupFiles: [files.tagFile, files.networkGuardFile],
+          setupFiles: [files.tagFile, files.networkGuardFile, files.reportFile],
           provide: { 'testbed:tag': 'integration' },
           testTimeout: timeoutMs,
           hookTimeout: timeoutMs,

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis'
 import { type TestAPI, test as vitestTest } from 'vitest'
 import type { IsolationSetting, UnhandledHttpSetting } from '../../core/config.ts'
+import { redactUrl } from '../../core/redact.ts'
 import type { FactorySession } from '../../data/factories/factory-types.ts'
 import type { LoadFixture } from '../../data/fixtures/load-fixture.ts'
 import type { FixtureSet } from '../../data/labelled/fixture-set.ts'
@@ -11,6 +12,7 @@ import type { HttpMock } from '../../http/mock/http-mock.ts'
 import { runInHttpScope } from '../../http/mock/http-scope.ts'
 import type { IsolatedDatabase } from '../../isolation/isolated-database.ts'
 import type { ServiceInfo } from '../provided.ts'
+import { reportMetaOf } from '../report-meta.ts'
 import { isolationOf, leakCheckOf } from './isolation-choice.ts'
 import { missingApp } from './missing-app.ts'
 import { unhandledHttpOf } from './unhandled-http-choice.ts'
@@ -97,7 +99,11 @@ const extended = vitestTest.extend<TestbedFixtures & { testbedWorker: WorkerReso
     const database = await isolated.begin({ leakCheck: leakCheckOf(task.meta, leakCheck) })
     await use(database)
     // A leak error thrown here fails the test; `failed` lets `database` keep a failed test's database.
-    await isolated.rollback(database, { failed: task.result?.state === 'fail', testName: task.fullName })
+    const failed = task.result?.state === 'fail'
+    await isolated.rollback(database, { failed, testName: task.fullName })
+    if (failed && database.strategy === 'database' && testbedWorker.keepsFailedDatabases()) {
+      reportMetaOf(task.meta).keptDatabase = `psql ${redactUrl(database.url)}`
+    }
   },
   redis: async ({ testbedWorker, skip }, use) => {
     const unavailable = testbedWorker.unavailableRedis()

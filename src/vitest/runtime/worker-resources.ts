@@ -34,6 +34,11 @@ export class WorkerResources {
     return isolation
   }
 
+  /** Whether `database` isolation keeps a failed test's database (testbed.config.ts `keepOnFailure`). */
+  keepsFailedDatabases(): boolean {
+    return inject(SETTINGS_KEY).keepOnFailure
+  }
+
   /** Why the first Redis service is missing on this machine, when it is: the `redis` fixture then skips its test. */
   unavailableRedis(): string | undefined {
     return Object.values(providedRun().unavailable ?? {})[0]
@@ -93,7 +98,12 @@ export class WorkerResources {
     const template = await templateSourceFor(service.template ?? {}, settings.projectDir)
     // The check installs its triggers in the worker's database up front when the config turns it on;
     // a test that asks for it under `leakCheck: false` installs them on its first use.
-    return createIsolation(service.url, { strategy, template, leakCheck: settings.leakCheck })
+    return createIsolation(service.url, {
+      strategy,
+      template,
+      leakCheck: settings.leakCheck,
+      keepOnFailure: settings.keepOnFailure,
+    })
   }
 }
 
