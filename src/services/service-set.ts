@@ -24,7 +24,6 @@ export interface ServiceSet extends AsyncDisposable {
   services: ServiceRecord[]
   /** True when another process started them; `stop()` then leaves them running. */
   attached: boolean
-  run: Run
   /**
    * `TESTBED_<NAME>_URL` for each service, `TESTBED_<KIND>_URL` for the first of each kind, and the
    * variables each kind exports besides (`ServiceDefinition.exports`).
@@ -47,7 +46,12 @@ export interface ServiceSet extends AsyncDisposable {
   stop(): Promise<void>
 }
 
-/** Starts every declared service (in parallel), or attaches to a matching set left running by `testbed services up`. */
+/**
+ * Starts every declared service (in parallel), or attaches to a matching set left running by `testbed services up`.
+ * @example
+ * await using set = await startServices({ db: postgres() }, { projectDir: process.cwd() })
+ * const url = set.env().TESTBED_DB_URL
+ */
 export async function startServices(
   declarations: Record<string, ServiceDeclaration>,
   options: StartServicesOptions,
@@ -131,8 +135,7 @@ function serviceSet(
     await stopRun(run)
     await release()
   }
-  return {
-    run,
+  const set: ServiceSet = {
     attached,
     services: run.record.services,
     env: () => serviceEnv(run.record.services, definitions),
@@ -141,6 +144,18 @@ function serviceSet(
     stop,
     [Symbol.asyncDispose]: stop,
   }
+  runs.set(set, run)
+  return set
+}
+
+// The run behind each set: testbed's own record (its dir, its servers' handles), kept off the public object.
+const runs = new WeakMap<ServiceSet, Run>()
+
+/** The run a set started or attached to: its dir and record, for testbed's own commands and tests. */
+export function runOf(set: ServiceSet): Run {
+  const run = runs.get(set)
+  if (!run) throw new Error('not a set startServices() returned')
+  return run
 }
 
 /** The variables that point clients at `services`: the URL variables, and what each kind exports besides. */

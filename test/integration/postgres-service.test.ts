@@ -4,7 +4,7 @@ import pg from 'pg'
 import { describe, expect, test } from 'vitest'
 import { isRunning } from '../../src/core/process-identity.ts'
 import { postgres } from '../../src/services/postgres/postgres-service.ts'
-import { startServices } from '../../src/services/service-set.ts'
+import { runOf, startServices } from '../../src/services/service-set.ts'
 import { tempDir } from '../test-utils/temp-dir.ts'
 import { processOf } from '../test-utils/test-project.ts'
 
@@ -69,7 +69,7 @@ describe.concurrent('postgres() started by testbed', () => {
   test('listens on a unix socket in its service dir as well', async () => {
     await using set = await startServices({ db: postgres() }, { projectDir: tempDir() })
     const port = new URL(set.services[0]?.url ?? '').port
-    const socketDir = `${set.run.dir}/db`
+    const socketDir = `${runOf(set).dir}/db`
     expect(existsSync(`${socketDir}/.s.PGSQL.${port}`)).toBe(true)
     const rows = await query<{ one: number }>(
       `postgresql://postgres@/postgres?host=${socketDir}&port=${port}`,
@@ -93,7 +93,7 @@ describe.concurrent('postgres() started by testbed', () => {
   test('stop() ends the server and deletes its data dir', async () => {
     const set = await startServices({ db: postgres() }, { projectDir: tempDir() })
     const serverProcess = processOf(set.services[0])
-    const runDir = set.run.dir
+    const runDir = runOf(set).dir
     expect(serverProcess && isRunning(serverProcess)).toBe(true)
     await set.stop()
     expect(serverProcess && isRunning(serverProcess)).toBe(false)

@@ -15,7 +15,10 @@ export function fixtureId(label: string): number {
   return crc32(label) % MAX_ID
 }
 
-/** The UUID of the fixture labelled `label`, for `uuid` primary keys: a version 5 UUID, as in Rails. */
+/**
+ * The UUID of the fixture labelled `label`, for `uuid` primary keys: a version 5 UUID, as in Rails.
+ * @example fixtureUuid('alice') // the same UUID in every run
+ */
 export function fixtureUuid(label: string): string {
   const hash = createHash('sha1').update(OID_NAMESPACE).update(label).digest()
   hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50

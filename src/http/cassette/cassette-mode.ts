@@ -35,7 +35,11 @@ export function resolveMode(
   return 'record'
 }
 
-/** `CI` set to anything but an empty string, `0` or `false`, as CI services do. */
+/**
+ * `CI` set to anything but an empty string, `0` or `false`, as CI services do.
+ * @example
+ * createHttpMock({ cassette, mode: isCi() ? 'replay' : 'auto' })
+ */
 export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
   const value = env.CI?.trim().toLowerCase()
   return value !== undefined && value !== '' && value !== '0' && value !== 'false'

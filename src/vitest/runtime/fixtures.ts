@@ -214,5 +214,9 @@ extended.aroundEach(async (runTest, { task, unhandledHttp }) => {
  * })
  */
 export const test = extended as unknown as TestAPI<TestbedFixtures>
-/** Alias of `test`. */
+/**
+ * Alias of `test`.
+ * @example
+ * it('stores a user', async ({ db }) => db.query("INSERT INTO users (email) VALUES ('a@example.com')"))
+ */
 export const it = test
