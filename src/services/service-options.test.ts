@@ -21,7 +21,7 @@ test('rejects an unknown provider, listing the known ones', () => {
 test('rejects an unknown option, listing the accepted ones', () => {
   expect(() => postgres({ prot: 5432 } as never)).toThrow(
     '[testbed] Unknown option in postgres(): `prot`.\n' +
-      'postgres() accepts `provider`, `port`, `settings`, `startTimeout`, `url`, `migrations`, `seeds`, `fixtures`. Remove the option or correct its spelling.',
+      'postgres() accepts `provider`, `port`, `settings`, `startTimeout`, `url`, `migrations`, `seeds`, `rows`, `fixtures`. Remove the option or correct its spelling.',
   )
 })
 

@@ -53,3 +53,32 @@ test('each of two PostgreSQL services gets its own isolated database per test, r
     'a name the config does not declare fails, naming the services there are': 'passed',
   })
 })
+
+test('labelled rows come from postgres({ rows }) through the rows fixture, and under their former names too', async () => {
+  const config = [
+    "import { defineConfig, postgres } from 'testbed'",
+    "export default defineConfig({ services: { db: postgres({ migrations: 'migrations', rows: 'rows' }) } })",
+    '',
+  ].join('\n')
+  const tests = [
+    "import { rowId } from 'testbed/data'",
+    "import { expect, test } from 'testbed/vitest'",
+    "test('reads a row by its label', async ({ rows, fixtures }) => {",
+    "  expect(rows.users?.alice).toEqual({ id: rowId('alice'), email: 'alice@example.com' })",
+    '  expect(fixtures).toBe(rows)',
+    '})',
+    '',
+  ].join('\n')
+  const project = vitestProject(
+    'labelled-rows',
+    {
+      'testbed.config.ts': config,
+      'rows/users.yml': 'alice:\n  email: alice@example.com\n',
+      'tests/integration/rows.test.ts': tests,
+    },
+    'isolation-project',
+  )
+  const result = await project.testbed(['test', '--integration', 'tests/integration/rows.test.ts', ...RESULTS])
+  expectPassed(result)
+  expect(project.results()).toEqual({ 'reads a row by its label': 'passed' })
+})

@@ -33,19 +33,31 @@ export interface PostgresOptions extends ServerOptions<(typeof POSTGRES_PROVIDER
    */
   seeds?: string[]
   /**
-   * A folder of Rails-style labelled fixture files (`users.yml`: rows named by label, references by
-   * label, ids derived from the label), loaded into the same template after the seeds.
-   * @example 'tests/integration/fixtures/labelled'
+   * A folder of Rails-style labelled rows (`users.yml`: rows named by label, references by label,
+   * ids derived from the label), loaded into the same template after the seeds; tests read them
+   * with the `rows` fixture.
+   * @example 'tests/integration/rows'
    * @default undefined
    */
+  rows?: string
+  /**
+   * The former name of `rows`.
+   * @deprecated Use `rows`; `fixtures` is read until the next release.
+   */
   fixtures?: string
+}
+
+/** The folder of labelled rows, under its current name or its former one. */
+export function rowsFolderOf(options: PostgresOptions): string | undefined {
+  return options.rows ?? options.fixtures
 }
 
 const WHERE = 'postgres()'
 
 export function validatePostgresOptions(options: PostgresOptions): void {
-  validateServerOptions(WHERE, options, POSTGRES_PROVIDERS, ['migrations', 'seeds', 'fixtures'])
+  validateServerOptions(WHERE, options, POSTGRES_PROVIDERS, ['migrations', 'seeds', 'rows', 'fixtures'])
   assertString(WHERE, 'migrations', options.migrations)
+  assertString(WHERE, 'rows', options.rows)
   assertString(WHERE, 'fixtures', options.fixtures)
   const seeds = options.seeds
   if (

@@ -8,19 +8,20 @@ import { ensureTemplate } from '../../isolation/templates/ensure-template.ts'
 import { templateSnapshotKey } from '../../isolation/templates/template-hash.ts'
 import { type TemplateInputs, templateSourceFor } from '../../isolation/templates/template-inputs.ts'
 import type { FixtureContext, PrepareContext, Prepared, ServiceFixture, TestedService } from '../service-testing.ts'
+import { type PostgresOptions, rowsFolderOf } from './postgres-options.ts'
 
 /** A cluster snapshot is keyed by the template it holds: an unchanged schema starts with it built. */
-export async function snapshotKey(options: TemplateInputs, projectDir: string): Promise<string> {
-  return templateSnapshotKey(await templateSourceFor(options, projectDir))
+export async function snapshotKey(options: PostgresOptions, projectDir: string): Promise<string> {
+  return templateSnapshotKey(await templateSourceFor(templateInputsOf(options), projectDir))
 }
 
 /** Builds the template every test database starts from, unless one with the same content exists. */
 export async function prepare(
   service: TestedService,
-  options: TemplateInputs,
+  options: PostgresOptions,
   context: PrepareContext,
 ): Promise<Prepared> {
-  const { migrations, seeds, fixtures } = options
+  const { migrations, seeds, fixtures } = templateInputsOf(options)
   const source = await templateSourceFor({ migrations, seeds, fixtures }, context.projectDir)
   const template = await ensureTemplate(service.url, source, { progress: context.progress })
   const info = {
@@ -30,6 +31,10 @@ export async function prepare(
     ...(fixtures && { fixtures }),
   }
   return { info: { template: info }, built: template.built }
+}
+
+function templateInputsOf(options: PostgresOptions): TemplateInputs {
+  return { migrations: options.migrations, seeds: options.seeds, fixtures: rowsFolderOf(options) }
 }
 
 /**

@@ -80,8 +80,13 @@ export interface TestbedFixtures {
   /** Reads JSON or YAML from the `fixtures/` folder next to the test file. */
   load: LoadFixture
   /**
-   * The labelled fixtures baked into the template (`postgres({ fixtures: 'folder' })`), by table and
-   * label: `fixtures.users.alice.id`.
+   * The labelled rows baked into the template (`postgres({ rows: 'folder' })`), by table and label:
+   * `rows.users.alice.id`.
+   */
+  rows: FixtureSet
+  /**
+   * The former name of `rows`.
+   * @deprecated Use `rows`; `fixtures` works until the next release. ("Fixtures" are Vitest's.)
    */
   fixtures: FixtureSet
 }
@@ -156,8 +161,11 @@ const extended = vitestTest.extend<TestbedFixtures & { testbedWorker: WorkerReso
     onTestFinished(({ task: finished }) => void session.reportSeed(finished.result))
     await use(session)
   },
-  fixtures: async ({ db, testbedWorker }, use) => {
+  rows: async ({ db, testbedWorker }, use) => {
     await use(await testbedWorker.labelledRows(db))
+  },
+  fixtures: async ({ rows }, use) => {
+    await use(rows)
   },
   load: async ({ task }, use) => {
     const { createLoader } = await import('../../data/fixtures/load-fixture.ts')
@@ -205,7 +213,7 @@ extended.aroundEach(async (runTest, { task, unhandledHttp }) => {
 })
 
 /**
- * Vitest's `test` with testbed's fixtures: `db`, `redis`, `isolated`, `services`, `http`, `api`, `factories`, `load`, and the `isolation` and `leakCheck` options.
+ * Vitest's `test` with testbed's fixtures: `db`, `redis`, `isolated`, `services`, `http`, `api`, `factories`, `rows`, `load`, and the `isolation` and `leakCheck` options.
  * @example
  * import { expect, test } from 'testbed/vitest'
  * test('stores a user', async ({ db }) => {

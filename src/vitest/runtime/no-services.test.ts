@@ -18,11 +18,11 @@ test('says why no service runs and how to get one: a config without that kind', 
   )
 })
 
-test('the fixtures fixture without labelled fixtures says where to declare them', () => {
+test('the rows fixture without labelled rows says where to declare them', () => {
   expect(noLabelledFixtures().message).toBe(
-    '[testbed] The `fixtures` fixture has no labelled fixtures to read: postgres({ fixtures }).\n' +
-      'The first PostgreSQL service in testbed.config.ts declares no folder of labelled fixture files. ' +
-      "Add one: `postgres({ migrations: 'migrations', fixtures: 'tests/integration/fixtures/labelled' })`." +
+    '[testbed] The `rows` fixture has no labelled rows to read: postgres({ rows }).\n' +
+      'The first PostgreSQL service in testbed.config.ts declares no folder of labelled rows. ' +
+      "Add one: `postgres({ migrations: 'migrations', rows: 'tests/integration/rows' })`." +
       '\nRead more: node_modules/testbed/docs/errors.md#testbed_vitest_no_rows',
   )
 })

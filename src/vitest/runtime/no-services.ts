@@ -17,10 +17,10 @@ export function noService(fixture: string, kind: string, reason: string | null):
 
 export function noLabelledFixtures(): TestbedError {
   return new TestbedError('TESTBED_VITEST_NO_ROWS', {
-    what: 'The `fixtures` fixture has no labelled fixtures to read',
-    subject: 'postgres({ fixtures })',
-    why: 'The first PostgreSQL service in testbed.config.ts declares no folder of labelled fixture files',
-    fix: "Add one: `postgres({ migrations: 'migrations', fixtures: 'tests/integration/fixtures/labelled' })`",
+    what: 'The `rows` fixture has no labelled rows to read',
+    subject: 'postgres({ rows })',
+    why: 'The first PostgreSQL service in testbed.config.ts declares no folder of labelled rows',
+    fix: "Add one: `postgres({ migrations: 'migrations', rows: 'tests/integration/rows' })`",
   })
 }
 

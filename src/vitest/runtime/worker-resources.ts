@@ -46,9 +46,9 @@ export class WorkerResources {
     return fixture
   }
 
-  /** The labelled fixtures of the template of the service `db` binds to, with their ids: `fixtures.users.alice.id`. */
+  /** The labelled rows of the template of the service `db` binds to, with their ids: `rows.users.alice.id`. */
   async labelledRows(db: IsolatedDatabase): Promise<FixtureSet> {
-    const service = serviceNamed(this.boundTo('db', 'fixtures', 'postgres'))
+    const service = serviceNamed(this.boundTo('db', 'rows', 'postgres'))
     const folder = service.template?.fixtures
     if (!folder) throw noLabelledFixtures()
     this.#labelled ??= labelledFixturesAt(folder, inject(SETTINGS_KEY).projectDir)
