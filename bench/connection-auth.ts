@@ -12,7 +12,7 @@ import { stateDir } from '../src/core/paths.ts'
 import { postgres } from '../src/services/postgres/postgres-service.ts'
 import { scramVerifier } from '../src/services/postgres/scram-verifier.ts'
 import { lockSuperuser, socketUrl } from '../src/services/postgres/superuser-password.ts'
-import { type ServiceSet, startServices } from '../src/services/service-set.ts'
+import { runOf, type ServiceSet, startServices } from '../src/services/service-set.ts'
 import { printTimingsTable } from './timings-table.ts'
 
 const { values } = parseArgs({
@@ -61,7 +61,7 @@ async function measureProvider(provider: 'embedded' | 'local'): Promise<void> {
 function variants(scram: ServiceSet, trust: ServiceSet): Array<[string, () => Promise<number[]>]> {
   const url = scram.services[0]?.url ?? ''
   const { port, password } = new URL(url)
-  const socket = socketUrl(join(scram.run.dir, 'db'), Number(port))
+  const socket = socketUrl(join(runOf(scram).dir, 'db'), Number(port))
   const trustUrl = new URL(trust.services[0]?.url ?? '')
   trustUrl.password = ''
   const withIterations = (iterations: number) => async () => {

@@ -13,7 +13,7 @@ import { databaseUrl } from '../src/isolation/templates/database-url.ts'
 import { dropDatabase } from '../src/isolation/templates/drop-database.ts'
 import { ensureTemplate, type Template } from '../src/isolation/templates/ensure-template.ts'
 import { postgres } from '../src/services/postgres/postgres-service.ts'
-import { startServices } from '../src/services/service-set.ts'
+import { runOf, startServices } from '../src/services/service-set.ts'
 
 type Strategy = 'FILE_COPY' | 'WAL_LOG'
 
@@ -87,9 +87,10 @@ async function reportServer(): Promise<void> {
   )
   const server = rows[0]
   console.log(`\nPostgreSQL ${server?.version} (${provider}), fsync=${server?.fsync}, full_page_writes=${server?.fpw}`)
-  const filesystem = FILESYSTEMS[statfsSync(set.run.dir).type] ?? `type 0x${statfsSync(set.run.dir).type.toString(16)}`
+  const filesystem =
+    FILESYSTEMS[statfsSync(runOf(set).dir).type] ?? `type 0x${statfsSync(runOf(set).dir).type.toString(16)}`
   console.log(`${availableParallelism()} cores, Node ${process.version}, ${samples} samples per cell`)
-  console.log(`data dir ${set.run.dir} (${filesystem})\n`)
+  console.log(`data dir ${runOf(set).dir} (${filesystem})\n`)
 }
 
 // acquire() and begin() with the pool warm, as when tests take longer than a clone; then back to back,

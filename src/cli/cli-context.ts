@@ -1,5 +1,6 @@
 import type { ServiceDeclaration } from '../core/config.ts'
 import { loadConfig } from '../core/config-loader.ts'
+import { ENV, readEnv } from '../core/env.ts'
 import { createConsoleProgress, type Progress } from '../core/progress.ts'
 import { configuredServices } from '../services/default-services.ts'
 
@@ -23,5 +24,5 @@ export async function loadProjectServices(
 }
 
 export function progressFor(context: CliContext): Progress {
-  return process.env.TESTBED_QUIET ? { step() {}, done() {}, warn() {} } : createConsoleProgress(context.stderr)
+  return readEnv(ENV.quiet) ? { step() {}, done() {}, warn() {} } : createConsoleProgress(context.stderr)
 }

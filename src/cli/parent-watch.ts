@@ -4,12 +4,13 @@
 // their IPC channel closes), and its exit hooks stop the services its global setup started.
 import { Socket } from 'node:net'
 import { isMainThread } from 'node:worker_threads'
+import { ENV, readEnv } from '../core/env.ts'
 
 // The fd test-command.ts gives the pipe.
 const PARENT_PIPE_FD = 3
 
 // Vitest's workers inherit the environment and the --import: only the CLI's own child watches.
-if (isMainThread && process.env.TESTBED_CLI_PID === String(process.ppid)) watchParent()
+if (isMainThread && readEnv(ENV.cliPid) === String(process.ppid)) watchParent()
 
 function watchParent(): void {
   const pipe = new Socket({ fd: PARENT_PIPE_FD, readable: true, writable: false })

@@ -1,6 +1,7 @@
 import { TestbedError } from '../core/errors.ts'
 import { redactUrl } from '../core/redact.ts'
 import { listRuns, type Run, reapOrphans, type ServiceRecord } from '../core/run-registry.ts'
+import { describeHandle } from '../core/service-handle.ts'
 import type { ServerDeath } from '../providers/server-watch.ts'
 import { findRunningSet, type ServiceSet, serviceEnv, startServices, stopRun } from '../services/service-set.ts'
 import { type CliContext, loadProjectServices, print, progressFor } from './cli-context.ts'
@@ -64,10 +65,10 @@ export async function servicesStatus(context: CliContext, all: boolean): Promise
 
 /** `testbed services env`: `export` lines a shell can `eval`, pointing clients at the running services. */
 export async function servicesEnv(context: CliContext): Promise<number> {
-  const { projectDir } = await loadProjectServices(context)
+  const { projectDir, services } = await loadProjectServices(context)
   const run = findRunningSet(projectDir)
   if (!run) throw notRunning(projectDir)
-  for (const [name, value] of Object.entries(serviceEnv(run.record.services))) {
+  for (const [name, value] of Object.entries(serviceEnv(run.record.services, services))) {
     print(context.stdout, `export ${name}=${shellQuote(value)}`)
   }
   return 0
@@ -85,7 +86,7 @@ function printTable(context: CliContext, services: readonly ServiceRecord[], str
     service.kind,
     service.version,
     service.provider,
-    service.process ? `pid ${service.process.pid}` : 'external',
+    service.handle ? describeHandle(service.handle) : 'external',
     redactUrl(service.url),
   ])
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? []
@@ -123,7 +124,7 @@ function untilSignalOrDeath(set: ServiceSet): Promise<ServerDeath | null> {
 }
 
 function notRunning(projectDir: string): TestbedError {
-  return new TestbedError('TESTBED_SERVICES_NOT_RUNNING', {
+  return new TestbedError('TESTBED_SERVICE_NOT_RUNNING', {
     what: 'No services are running for this project',
     subject: projectDir,
     why: '`testbed services env` prints the addresses of services started by `testbed services up`, and none are up',

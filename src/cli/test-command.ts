@@ -4,6 +4,7 @@ import { createRequire } from 'node:module'
 import { constants } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { ENV } from '../core/env.ts'
 import { describeCause, TestbedError } from '../core/errors.ts'
 import { siblingFile } from '../core/sibling-file.ts'
 import { integrationFromEnv, loadSettings } from '../vitest/settings.ts'
@@ -60,35 +61,54 @@ export async function testCommand(context: CliContext, args: readonly string[]):
   ]
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    TESTBED_INTEGRATION: integration ? '1' : '',
-    ...(parsed.budget && { TESTBED_BUDGET: parsed.budget }),
-    ...(configFile && { TESTBED_CONFIG: resolve(context.cwd, configFile) }),
+    [ENV.integration.name]: integration ? '1' : '',
+    ...(parsed.budget && { [ENV.budget.name]: parsed.budget }),
+    ...(configFile && { [ENV.config.name]: resolve(context.cwd, configFile) }),
   }
   return runVitest(context, findVitest(context.cwd), vitestArgs, env)
 }
 
 /** The project's own Vitest: its CLI script, run with the same Node as testbed. */
 function findVitest(projectDir: string): string {
+  let manifestPath: string
+  let manifest: { bin?: string | Record<string, string> }
   try {
-    const manifestPath = createRequire(join(projectDir, 'package.json')).resolve('vitest/package.json')
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { bin?: string | Record<string, string> }
-    const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin?.vitest
-    if (!bin) throw new Error(`${manifestPath} names no vitest bin`)
-    return join(dirname(manifestPath), bin)
+    manifestPath = createRequire(join(projectDir, 'package.json')).resolve('vitest/package.json')
+    manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
   } catch (error) {
-    throw new TestbedError(
-      'TESTBED_CLI_VITEST_MISSING',
-      {
-        what: 'Cannot find Vitest in the project',
-        subject: projectDir,
-        why: '`testbed test` runs the project’s own Vitest, and none resolves from this folder',
-        fix: 'Install it: npm install --save-dev vitest',
-        // Node's message goes on with the require stack: the first line says it.
-        details: [describeCause(error).split('\n')[0] as string],
-      },
-      { cause: error },
-    )
+    // Node's message goes on with the require stack: the first line says it.
+    throw vitestMissing(projectDir, describeCause(error).split('\n')[0] as string, error)
   }
+  const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin?.vitest
+  if (!bin) throw vitestMissing(projectDir, `${manifestPath} names no vitest bin`)
+  return join(dirname(manifestPath), bin)
+}
+
+function vitestMissing(projectDir: string, detail: string, cause?: unknown): TestbedError {
+  return new TestbedError(
+    'TESTBED_CLI_VITEST_MISSING',
+    {
+      what: 'Cannot find Vitest in the project',
+      subject: projectDir,
+      why: '`testbed test` runs the project’s own Vitest, and none resolves from this folder',
+      fix: 'Install it: npm install --save-dev vitest',
+      details: [detail],
+    },
+    { cause },
+  )
+}
+
+function vitestFailed(bin: string, cause: Error): TestbedError {
+  return new TestbedError(
+    'TESTBED_CLI_VITEST_FAILED',
+    {
+      what: 'Cannot start Vitest',
+      subject: bin,
+      why: `The operating system refused to run Node on it (${cause.message})`,
+      fix: 'Check that the file exists and is readable, or reinstall Vitest: npm install --save-dev vitest',
+    },
+    { cause },
+  )
 }
 
 // Vitest's main process gets a pipe on fd 3 and a preload that ends Vitest when the pipe closes, that
@@ -101,7 +121,7 @@ function runVitest(context: CliContext, bin: string, args: string[], env: NodeJS
     ['--import', pathToFileURL(siblingFile(import.meta.url, './parent-watch')).href, bin, ...args],
     {
       cwd: context.cwd,
-      env: { ...env, TESTBED_CLI_PID: String(process.pid) },
+      env: { ...env, [ENV.cliPid.name]: String(process.pid) },
       stdio: [stdio, stdio, stdio, 'pipe'],
     },
   )
@@ -114,7 +134,7 @@ function runVitest(context: CliContext, bin: string, args: string[], env: NodeJS
   }
   const stopForwarding = forwardSignals(child, inherit)
   return new Promise((resolvePromise, reject) => {
-    child.on('error', reject)
+    child.on('error', (error) => reject(vitestFailed(bin, error)))
     child.on('close', (code, signal) => {
       stopForwarding()
       resolvePromise(code ?? 128 + (signal ? constants.signals[signal] : 0))

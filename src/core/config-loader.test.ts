@@ -39,6 +39,7 @@ describe.concurrent('a config that cannot be loaded is pointed at by file:line:c
         `[testbed] Cannot load the testbed config: ${file}:4:18.`,
         "The file has a syntax error: Unexpected token ','. Correct the syntax there.",
         '  • line 4: db: postgres(,',
+        'Read more: node_modules/testbed/docs/errors.md#testbed_config_load_failed',
       ].join('\n'),
     )
   })
@@ -56,6 +57,7 @@ describe.concurrent('a config that cannot be loaded is pointed at by file:line:c
         `[testbed] Cannot load the testbed config: ${file}:3:19.`,
         "Importing it threw: postgres is not defined. Import it: `import { postgres } from 'testbed'`.",
         '  • line 3: services: { db: postgres() },',
+        'Read more: node_modules/testbed/docs/errors.md#testbed_config_load_failed',
       ].join('\n'),
     )
   })
@@ -73,6 +75,7 @@ describe.concurrent('a config that cannot be loaded is pointed at by file:line:c
         `[testbed] Cannot load the testbed config: ${file}:3:20.`,
         "Importing it threw: Cannot read properties of undefined (reading 'services'). Fix the file so that it does `export default defineConfig({ … })`.",
         '  • line 3: services: shared.services,',
+        'Read more: node_modules/testbed/docs/errors.md#testbed_config_load_failed',
       ].join('\n'),
     )
   })
@@ -89,8 +92,9 @@ describe.concurrent('a config that cannot be loaded is pointed at by file:line:c
     expect(error.message).toBe(
       [
         '[testbed] Unknown option in postgres(): `migration`.',
-        'postgres() accepts `provider`, `port`, `settings`, `startTimeout`, `url`, `migrations`, `seeds`, `fixtures`. Remove the option or correct its spelling.',
+        'postgres() accepts `provider`, `port`, `settings`, `startTimeout`, `url`, `migrations`, `seeds`, `rows`, `fixtures`. Remove the option or correct its spelling.',
         `  • at ${file}:3:39: services: { db: postgres({ migration: 'migrations' }) },`,
+        'Read more: node_modules/testbed/docs/errors.md#testbed_config_invalid',
       ].join('\n'),
     )
   })
@@ -102,6 +106,7 @@ describe.concurrent('a config that cannot be loaded is pointed at by file:line:c
       [
         `[testbed] Cannot load the testbed config: ${file}.`,
         'The file could not be used: it has no default export of a config object. Fix the file so that it does `export default defineConfig({ … })`.',
+        'Read more: node_modules/testbed/docs/errors.md#testbed_config_load_failed',
       ].join('\n'),
     )
   })

@@ -1,6 +1,7 @@
 import { accessSync, constants, statfsSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { ENV, readEnv } from './env.ts'
 
 // A server's data dir is ~1,000 files; on a disk filesystem creating them costs 100–500 ms, in
 // memory ~35 ms (docs/performance.md). Docker gives /dev/shm 64 MB, so require room for real use.
@@ -17,14 +18,16 @@ export function currentUid(): number | string {
  * Only the path: use `privateStateDir()` (state-dir.ts) before reading or writing anything in it.
  */
 export function stateDir(): string {
-  if (process.env.TESTBED_STATE_DIR) return resolve(process.env.TESTBED_STATE_DIR)
+  const configured = readEnv(ENV.stateDir)
+  if (configured) return resolve(configured)
   const base = hasRoomyTmpfs(SHARED_MEMORY) ? SHARED_MEMORY : tmpdir()
   return join(base, `testbed-${currentUid()}`)
 }
 
 /** Where results worth keeping across runs live (initdb output). */
 export function cacheDir(): string {
-  if (process.env.TESTBED_CACHE_DIR) return process.env.TESTBED_CACHE_DIR
+  const configured = readEnv(ENV.cacheDir)
+  if (configured) return configured
   const base = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache')
   return join(base, 'testbed')
 }

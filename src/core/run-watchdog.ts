@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import type { Socket } from 'node:net'
 import { dirname } from 'node:path'
+import { ENV } from './env.ts'
 import type { Run } from './run-registry.ts'
 import { siblingFile } from './sibling-file.ts'
 
@@ -27,7 +28,7 @@ export function startWatchdog(run: Run): RunWatchdog {
     stdio: ['pipe', 'ignore', 'ignore'],
     // Not the project dir: the watchdog must pin no folder, and a relative TESTBED_STATE_DIR is resolved already.
     cwd: '/',
-    env: { ...process.env, TESTBED_STATE_DIR: dirname(dirname(run.dir)) },
+    env: { ...process.env, [ENV.stateDir.name]: dirname(dirname(run.dir)) },
   })
   // Without a watchdog, the next run's reaper is still there: a failed spawn is no reason to fail this run.
   child.on('error', () => {})

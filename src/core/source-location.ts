@@ -47,5 +47,4 @@ export function withoutLocation(message: string, file: string): string {
     .join(' ')
     .replace(/^(?:Error: )?ParseError: /, '')
     .trim()
-    .replace(/\.$/, '')
 }

@@ -1,19 +1,30 @@
 import { createServer } from 'node:net'
-import { TestbedError } from '../core/errors.ts'
+import { describeCause, TestbedError } from '../core/errors.ts'
 
 /** A port the kernel just handed out; the server that binds it next must still handle losing a race for it. */
 export function ephemeralPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.unref()
-    server.once('error', reject)
+    server.once('error', (error) => reject(noFreePort(error)))
     server.listen(0, '127.0.0.1', () => {
       const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      )
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(noFreePort(address))))
     })
   })
+}
+
+function noFreePort(cause: unknown): TestbedError {
+  return new TestbedError(
+    'TESTBED_SERVICE_NO_FREE_PORT',
+    {
+      what: 'Cannot get a free loopback port for a server',
+      subject: '127.0.0.1:0',
+      why: `The kernel refused to hand one out (${describeCause(cause)}): loopback may be down, or every ephemeral port in use`,
+      fix: 'Check that 127.0.0.1 is up (`ip addr show lo`), or give the service a fixed `port`',
+    },
+    { cause },
+  )
 }
 
 export function isPortFree(port: number): Promise<boolean> {

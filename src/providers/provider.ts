@@ -1,9 +1,12 @@
-import type { ProcessIdentity } from '../core/process-identity.ts'
 import type { Progress } from '../core/progress.ts'
 import type { Run } from '../core/run-registry.ts'
+import type { ServiceHandle } from '../core/service-handle.ts'
 
-export const PROVIDER_NAMES = ['external', 'embedded', 'local', 'docker'] as const
-export type ProviderName = (typeof PROVIDER_NAMES)[number]
+/**
+ * A provider's name: `external`, `embedded`, `local`, … Each kind lists the names it has (`PostgresOptions['provider']`).
+ * @deprecated Use the `provider` option type of the kind: `PostgresOptions['provider']`, `RedisOptions['provider']`.
+ */
+export type ProviderName = string
 
 /** Whether a provider can serve on this machine, and if not, how to make it. */
 export type Detection =
@@ -22,14 +25,14 @@ export interface StartContext {
 export interface StartedService {
   url: string
   version: string
-  /** Null when testbed did not start the process (external URLs). */
-  process: ProcessIdentity | null
-  stopSignal: NodeJS.Signals
+  /** What to stop: the process or container testbed started; null when it started none (external URLs). */
+  handle: ServiceHandle | null
 }
 
 /** One way of getting a service: an external URL, npm-shipped binaries, local binaries, docker. */
 export interface Provider {
-  readonly name: ProviderName
+  /** How the `provider` option and `testbed doctor` name it: `external`, `embedded`, `local`. */
+  readonly name: string
   detect(): Promise<Detection>
   start(context: StartContext): Promise<StartedService>
 }

@@ -1,4 +1,5 @@
 import { chownSync, readFileSync } from 'node:fs'
+import { ENV, readEnv } from '../core/env.ts'
 import { TestbedError } from '../core/errors.ts'
 
 /**
@@ -16,7 +17,7 @@ const PREFERRED_ACCOUNTS = ['postgres', 'nobody']
 /** Null when the caller is not root: servers then run as the caller. */
 export function unprivilegedUser(): RunAsUser | null {
   if (process.getuid?.() !== 0) return null
-  const requested = process.env.TESTBED_RUN_AS
+  const requested = readEnv(ENV.runAs)
   const accounts = readAccounts()
   if (requested) return accounts.get(requested) ?? throwUnknownAccount(requested)
   for (const name of PREFERRED_ACCOUNTS) {

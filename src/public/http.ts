@@ -5,15 +5,15 @@ export { ApiResponse } from '../http/client/api-response.ts'
 export type { App, FetchHandler, NodeListener, SentRequest } from '../http/client/app-dispatch.ts'
 export { CookieJar } from '../http/client/cookie-jar.ts'
 export {
-  ApiClient,
+  type ApiClient,
   type ClientOptions,
   createClient,
   type QueryValue,
   type RequestOptions,
 } from '../http/client/create-client.ts'
 export { type HttpMatchers, httpMatchers } from '../http/client/response-matchers.ts'
-export { createHttpMock, HttpMock, type HttpMockOptions } from '../http/mock/http-mock.ts'
-export { runInHttpScope } from '../http/mock/interception.ts'
+export { createHttpMock, type HttpMock, type HttpMockOptions } from '../http/mock/http-mock.ts'
+export { runInHttpScope } from '../http/mock/http-scope.ts'
 export type {
   MatchOptions,
   MockDeclaration,

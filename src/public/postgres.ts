@@ -1,5 +1,6 @@
+export { ISOLATION_NAMES } from '../core/isolation-names.ts'
 export type { Isolation, IsolationOptions } from '../isolation/create-isolation.ts'
-export { createIsolation, ISOLATION_NAMES } from '../isolation/create-isolation.ts'
+export { createIsolation } from '../isolation/create-isolation.ts'
 export type { DatabaseLease, DatabasePool, DatabasePoolOptions } from '../isolation/database/database-pool.ts'
 export { createDatabasePool } from '../isolation/database/database-pool.ts'
 export { databaseStrategy } from '../isolation/database/database-strategy.ts'

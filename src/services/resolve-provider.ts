@@ -1,6 +1,7 @@
+import { kindVariable, readEnv } from '../core/env.ts'
 import { TestbedError } from '../core/errors.ts'
 import type { Detection, Provider } from '../providers/provider.ts'
-import { kindEnvName, type ServiceDefinition } from './service-definition.ts'
+import type { ServiceDefinition } from './service-definition.ts'
 
 /** One provider's answer to "can you serve here?". */
 export interface ProviderCheck {
@@ -19,9 +20,9 @@ export interface Resolution {
 /** Which provider forces itself, from the `provider` option or `TESTBED_<KIND>_PROVIDER`, and where that came from. */
 export function forcedProvider(definition: ServiceDefinition): { name: string; from: string } | null {
   if (definition.options.provider) return { name: definition.options.provider, from: 'the `provider` option' }
-  const variable = kindEnvName(definition.kind, 'PROVIDER')
-  const value = process.env[variable]
-  return value ? { name: value, from: variable } : null
+  const variable = kindVariable(definition.kind, 'PROVIDER')
+  const value = readEnv(variable)
+  return value ? { name: value, from: variable.name } : null
 }
 
 /** Every provider's detection, in resolution order: what `testbed doctor` shows. */
@@ -69,7 +70,7 @@ function noProvider(serviceName: string, definition: ServiceDefinition, checks: 
     what: `No way to get ${definition.label} for service "${serviceName}"`,
     subject: checks.map((check) => check.provider.name).join(', '),
     why: 'testbed tried every provider in order and none is available on this machine',
-    fix: `Do what one of the lines below says, or set ${kindEnvName(definition.kind, 'URL')} to use a running server`,
+    fix: `Do what one of the lines below says, or set ${kindVariable(definition.kind, 'URL').name} to use a running server`,
     details: checks.map(({ provider, detection }) =>
       detection.available ? `${provider.name}: available` : `${provider.name}: ${detection.reason} — ${detection.fix}`,
     ),

@@ -1,47 +1,46 @@
 import type { ServiceDeclaration } from '../core/config.ts'
-import type { Provider, ProviderName } from '../providers/provider.ts'
-
-/** Options every service kind accepts. */
-export interface CommonServiceOptions {
-  /**
-   * Use this provider only, instead of the first available one.
-   * The environment variable `TESTBED_<KIND>_PROVIDER` does the same without editing the config.
-   * @default the first available, in the kind's resolution order
-   */
-  provider?: ProviderName
-  /**
-   * How long a server testbed starts may take to answer its first query, in milliseconds.
-   * @default 30000
-   */
-  startTimeout?: number
-}
+import { type EnvVariable, kindVariable, readEnv, serviceUrlVariable } from '../core/env.ts'
+import type { Run } from '../core/run-registry.ts'
+import type { Provider } from '../providers/provider.ts'
+import type { ServerOptions } from '../providers/server-options.ts'
+import type { ServiceTesting, TestingModule } from './service-testing.ts'
 
 /** A service kind's declaration with the behaviour to start it: what `postgres()` and `redis()` return. */
-export interface ServiceDefinition<Options extends CommonServiceOptions = CommonServiceOptions>
-  extends ServiceDeclaration {
+export interface ServiceDefinition<Options extends ServerOptions = ServerOptions> extends ServiceDeclaration {
   readonly kind: string
   /** For messages: `PostgreSQL`, `Redis`. */
   readonly label: string
   readonly options: Options
   /** The providers that can serve it, in resolution order. */
   providers(serviceName: string): Provider[]
+  /** The environment variables of its own it reads (docs/environment.md lists them). */
+  readonly variables?: readonly EnvVariable[]
+  /**
+   * Set when a suite may run without it: on a machine that cannot provide it (and no provider is
+   * forced), the tests that use it are skipped with a line ending in `hint`, instead of the run failing.
+   */
+  readonly optional?: { hint: string }
+  /**
+   * Variables it exports to clients besides `TESTBED_<NAME>_URL` (and `TESTBED_<KIND>_URL` for the
+   * first of its kind): `FIRESTORE_EMULATOR_HOST` is `host:port`, not a URL.
+   */
+  exports?(service: { name: string; url: string }): Record<string, string>
+  /**
+   * Saves the running server's data under `key`, so a later start with that key begins from it
+   * (`StartContext.snapshotKey`). False when it was not started by this process.
+   */
+  snapshot?(run: Run, serviceName: string, key: string): Promise<boolean>
+  /** Its test-side behaviour: template building, the per-test fixture (see `ServiceTesting`). */
+  readonly testing?: TestingModule
+}
+
+/** The module a kind's testing lives in, loaded on first use. */
+export async function loadTesting(testing: TestingModule): Promise<ServiceTesting> {
+  return (await import(testing.module)) as ServiceTesting
 }
 
 export function isServiceDefinition(value: unknown): value is ServiceDefinition {
   return typeof value === 'object' && value !== null && typeof (value as ServiceDefinition).providers === 'function'
-}
-
-/** `TESTBED_DB_URL` for a service named `db`: the variable that points clients at it, and that supplies an external URL. */
-export function serviceEnvName(serviceName: string): string {
-  return `TESTBED_${envSegment(serviceName)}_URL`
-}
-
-export function kindEnvName(kind: string, suffix: 'URL' | 'PROVIDER'): string {
-  return `TESTBED_${envSegment(kind)}_${suffix}`
-}
-
-function envSegment(name: string): string {
-  return name.toUpperCase().replace(/[^A-Z0-9]/g, '_')
 }
 
 /** The URL of an external server for this service, if the user gave one: option, then `TESTBED_<NAME>_URL`, then `TESTBED_<KIND>_URL`. */
@@ -51,9 +50,9 @@ export function externalUrl(
   optionUrl: string | undefined,
 ): { url: string; from: string } | null {
   if (optionUrl) return { url: optionUrl, from: 'the `url` option' }
-  for (const name of [serviceEnvName(serviceName), kindEnvName(kind, 'URL')]) {
-    const value = process.env[name]
-    if (value) return { url: value, from: name }
+  for (const variable of [serviceUrlVariable(serviceName), kindVariable(kind, 'URL')]) {
+    const value = readEnv(variable)
+    if (value) return { url: value, from: variable.name }
   }
   return null
 }

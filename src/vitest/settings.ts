@@ -2,7 +2,9 @@ import type { IsolationSetting, TagDeclaration, TestbedConfig, UnhandledHttpSett
 import { loadConfig } from '../core/config-loader.ts'
 import { validateConfig } from '../core/config-validation.ts'
 import { parseDuration } from '../core/duration.ts'
+import { ENV, readEnv, readFlag } from '../core/env.ts'
 import { TestbedError } from '../core/errors.ts'
+import { DEFAULT_ISOLATION } from '../core/isolation-names.ts'
 
 /** The tags testbed declares, after the markers of the guide's pytest.ini. */
 export const BUILTIN_TAGS: readonly TagDeclaration[] = [
@@ -38,7 +40,7 @@ export interface TestbedSettings {
 
 /** Loads and checks testbed.config.ts (`TESTBED_CONFIG` or `configFile` names another) and resolves the defaults. */
 export async function loadSettings(root: string, configFile?: string): Promise<TestbedSettings> {
-  const loaded = await loadConfig(root, process.env.TESTBED_CONFIG || configFile)
+  const loaded = await loadConfig(root, readEnv(ENV.config) ?? configFile)
   validateConfig(loaded.config)
   return resolveSettings(loaded.config, loaded.projectDir, loaded.file)
 }
@@ -48,7 +50,7 @@ export function resolveSettings(config: TestbedConfig, projectDir: string, confi
   return {
     projectDir,
     configFile,
-    isolation: config.isolation ?? 'transaction',
+    isolation: config.isolation ?? DEFAULT_ISOLATION,
     leakCheck: config.leakCheck ?? true,
     keepOnFailure: config.keepOnFailure ?? false,
     unhandledHttp: config.unhandledHttp ?? 'error',
@@ -73,12 +75,11 @@ export function mergeTags(declared: ReadonlyArray<string | TagDeclaration>): Tag
 }
 
 export function integrationFromEnv(): boolean {
-  const value = (process.env.TESTBED_INTEGRATION ?? '').trim().toLowerCase()
-  return value !== '' && value !== '0' && value !== 'false'
+  return readFlag(ENV.integration)
 }
 
 function budgetModeFromEnv(): 'warn' | 'strict' {
-  const value = (process.env.TESTBED_BUDGET ?? '').trim()
+  const value = (readEnv(ENV.budget) ?? '').trim()
   if (value === '' || value === 'warn') return 'warn'
   if (value === 'strict') return 'strict'
   throw new TestbedError('TESTBED_CONFIG_INVALID', {

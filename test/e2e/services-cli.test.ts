@@ -148,6 +148,7 @@ describe('services up in the foreground, when one of its servers dies', () => {
         `[testbed] ${flavor} ${redis.version} (local) stopped in the middle of the run for service "redis": ${keptLog}.`,
         'The server was killed by SIGKILL although testbed did not ask it to stop; whatever uses it fails from here on, and the run fails with it. Its log is kept at that path and ends with the lines below; look there, and in `dmesg` for the kernel’s out-of-memory killer, for what ended it, then run again.',
         ...logLines.map((line) => `  • | ${line}`),
+        'Read more: node_modules/testbed/docs/errors.md#testbed_service_died',
         'Stopped the other services.',
         '',
       ],
@@ -215,6 +216,7 @@ describe.concurrent('providers and errors', () => {
       stderr: lines(
         `[testbed] No services are running for this project: ${project.dir}.`,
         '`testbed services env` prints the addresses of services started by `testbed services up`, and none are up. Run `npx testbed services up --detach` first.',
+        'Read more: node_modules/testbed/docs/errors.md#testbed_service_not_running',
       ),
     })
   })
@@ -229,6 +231,7 @@ describe.concurrent('providers and errors', () => {
       stderr: lines(
         '[testbed] Unknown command: testbed services restart.',
         'testbed knows `test`, `services up|down|status|env`, `doctor`, `ci github`, `init`, `install` and `report`. Run `npx testbed --help` for the list.',
+        'Read more: node_modules/testbed/docs/errors.md#testbed_cli_unknown_command',
       ),
     })
   })
@@ -246,6 +249,7 @@ describe.concurrent('providers and errors', () => {
       stderr: lines(
         '[testbed] The PostgreSQL provider forced by TESTBED_POSTGRES_PROVIDER is not available for service "postgres": local.',
         'No initdb and postgres in /nonexistent, the folder TESTBED_POSTGRES_BIN_DIR names. To fix it: point TESTBED_POSTGRES_BIN_DIR at the folder holding initdb and postgres (`pg_config --bindir` prints it), or unset it to search PATH and /usr/lib/postgresql/*/bin; or unset TESTBED_POSTGRES_PROVIDER to let testbed choose.',
+        'Read more: node_modules/testbed/docs/errors.md#testbed_service_provider_unavailable',
       ),
     })
     expect(project.runs()).toEqual([])
@@ -264,6 +268,7 @@ describe.concurrent('providers and errors', () => {
       stderr: lines(
         '[testbed] The provider forced by TESTBED_POSTGRES_PROVIDER cannot serve PostgreSQL for service "postgres": `docker`.',
         'PostgreSQL can be served by `external`, `embedded`, `local`. Use one of those, or unset TESTBED_POSTGRES_PROVIDER to let testbed choose.',
+        'Read more: node_modules/testbed/docs/errors.md#testbed_config_invalid',
       ),
     })
   })
@@ -285,6 +290,7 @@ describe.concurrent('providers and errors', () => {
         `[testbed] Cannot reach the external PostgreSQL for service "postgres": postgresql://app:***@127.0.0.1:${port}/db.`,
         `A query to the URL from TESTBED_POSTGRES_URL failed: connect ECONNREFUSED 127.0.0.1:${port}. Start that server or correct the URL; or unset TESTBED_POSTGRES_URL to let testbed start its own.`,
         `  • elapsed: ${elapsed} s`,
+        'Read more: node_modules/testbed/docs/errors.md#testbed_service_unreachable',
       ),
     })
   })
@@ -305,6 +311,7 @@ describe.concurrent('providers and errors', () => {
       stderr: lines(
         `[testbed] Cannot create a data dir for this run under the state dir: ${stateDir}.`,
         `testbed keeps each server's data, socket and log there, and creating a folder in it failed (EEXIST: file already exists, mkdir '${file}'). Point TESTBED_STATE_DIR at a writable folder, or make that one writable.`,
+        'Read more: node_modules/testbed/docs/errors.md#testbed_service_data_dir_not_writable',
       ),
     })
   })
@@ -321,6 +328,7 @@ describe.concurrent('providers and errors', () => {
       stderr: lines(
         `[testbed] Cannot start PostgreSQL ${embedded.version} (embedded) for service "postgres": the \`port\` it was given is taken: 127.0.0.1:${port}.`,
         `Another process is already listening on that port. Stop that process (\`ss -ltnp 'sport = :${port}'\` shows it), choose another \`port\`, or remove \`port\` to let testbed pick a free one.`,
+        'Read more: node_modules/testbed/docs/errors.md#testbed_service_port_taken',
       ),
     })
     expect(project.runs()).toEqual([])
@@ -340,6 +348,7 @@ describe.concurrent('providers and errors', () => {
         '  • elapsed: <duration>',
         `  • command: ${embedded.postgres} -D ${runs}/<run>/postgres/data -p <port> -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c dynamic_shared_memory_type=mmap -c shared_buffers=lots -c listen_addresses=127.0.0.1 -c unix_socket_directories=${runs}/<run>/postgres -c unix_socket_permissions=0700`,
         '  • | <time> [<pid>] FATAL:  invalid value for parameter "shared_buffers": "lots"',
+        'Read more: node_modules/testbed/docs/errors.md#testbed_service_exited',
       ),
     })
     expect(project.runs()).toEqual([])

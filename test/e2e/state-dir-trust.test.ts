@@ -27,6 +27,7 @@ function refusal(dir: string, problem: string): string {
   return lines(
     `[testbed] Refusing to use the state dir: ${dir}.`,
     `${problem}; testbed stops the processes its run records name, so it keeps them only in a folder that is yours and that no other account can write to (in a shared folder such as /dev/shm or /tmp, any account can make that folder first). Delete it if nothing of yours is in it (\`rm -rf '${dir}'\`), or point TESTBED_STATE_DIR at a folder of your own.`,
+    'Read more: node_modules/testbed/docs/errors.md#testbed_state_dir_unsafe',
   )
 }
 
@@ -180,8 +181,7 @@ function forgedRun(projectDir: string, identity: ProcessIdentity): string {
         provider: 'local',
         url: 'postgresql://postgres@127.0.0.1:1/postgres',
         version: '16',
-        process: identity,
-        stopSignal: 'SIGTERM',
+        handle: { type: 'process', process: identity, stopSignal: 'SIGTERM' },
       },
     ],
   }

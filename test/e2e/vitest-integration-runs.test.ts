@@ -129,7 +129,8 @@ describe('concurrent tests and the leak check', () => {
         "The database did not return to its starting state after the test, which usually means the test committed through a connection of its own instead of the test's `db` pool. " +
         "Run every query through `db.pool` / `db.query` (or use isolation 'database' for code that must open its own connections), " +
         'or turn the check off with `leakCheck: false` (in testbed.config.ts, `test.override({ leakCheck: false })` or the test’s `meta`).\n' +
-        '  • public.users: rows updated (1 row before, 1 after)',
+        '  • public.users: rows updated (1 row before, 1 after)\n' +
+        'Read more: node_modules/testbed/docs/errors.md#testbed_isolation_leak',
     )
   })
 })

@@ -68,7 +68,8 @@ describe.concurrent('testbed test, unit tests only', () => {
       stderr:
         '[testbed] Unknown marker in -m: `fast`.\n' +
         "Only declared tags can be markers, as with pytest --strict-markers. Declare it in testbed.config.ts (`tags: ['fast']`), or correct its spelling.\n" +
-        '  • known markers: unit, integration, slow, smoke\n',
+        '  • known markers: unit, integration, slow, smoke\n' +
+        'Read more: node_modules/testbed/docs/errors.md#testbed_marker_unknown\n',
     })
   })
 
@@ -80,7 +81,8 @@ describe.concurrent('testbed test, unit tests only', () => {
       stdout: '',
       stderr:
         '[testbed] Invalid marker expression in -m: `unit and`.\n' +
-        'It ends where a marker name or `(` should follow. Join marker names with `and`, `or` and `not`, grouping with parentheses, as in `-m "integration and not slow"`.\n',
+        'It ends where a marker name or `(` should follow. Join marker names with `and`, `or` and `not`, grouping with parentheses, as in `-m "integration and not slow"`.\n' +
+        'Read more: node_modules/testbed/docs/errors.md#testbed_marker_invalid\n',
     })
   })
 
@@ -94,7 +96,8 @@ describe.concurrent('testbed test, unit tests only', () => {
       stderr:
         `[testbed] Cannot find Vitest in the project: ${project.dir}.\n` +
         '`testbed test` runs the project’s own Vitest, and none resolves from this folder. Install it: npm install --save-dev vitest.\n' +
-        "  • Cannot find module 'vitest/package.json'\n",
+        "  • Cannot find module 'vitest/package.json'\n" +
+        'Read more: node_modules/testbed/docs/errors.md#testbed_cli_vitest_missing\n',
     })
   })
 
@@ -221,7 +224,8 @@ describe.concurrent('the reporter', () => {
       stderr:
         '[testbed] Invalid option in testbed.config.ts: `budget.integration`.\n' +
         "Expected the `budget.integration` option to be a duration such as `'300ms'`, `'45s'` or `'5m'`, or a number of milliseconds, got `five minutes` (string). " +
-        'Fix `budget.integration` in testbed.config.ts, or remove it to use the default.\n',
+        'Fix `budget.integration` in testbed.config.ts, or remove it to use the default.\n' +
+        'Read more: node_modules/testbed/docs/errors.md#testbed_config_invalid\n',
     })
   })
 })

@@ -68,13 +68,14 @@ describe.concurrent('database isolation with connections left open', () => {
       await strategy.rollback(db, { failed: false, testName })
     }
     const refused = await strategy.begin().catch((error: Error) => error)
-    expect(refused).toMatchObject({ code: 'TESTBED_DATABASE_CONNECTIONS_LEFT_OPEN' })
+    expect(refused).toMatchObject({ code: 'TESTBED_ISOLATION_CONNECTIONS_LEFT_OPEN' })
     expect((refused as Error).message).toBe(
       [
         '[testbed] No test database to hand out: earlier tests left connections open on theirs: 2 databases wait to be dropped.',
         "testbed drops a test's database only once its connections close, as ending them would crash an app pool without an 'error' listener, and none of these closed within 300 ms. End the app's pool or client at the end of each test (`await pool.end()`, `await knex.destroy()`, `await prisma.$disconnect()`), or hand the app `db.pool`, which testbed ends itself.",
         `  • orders > pays: 1 connection open on ${names[0]} (application_name shop-api)`,
         `  • orders > refunds: 1 connection open on ${names[1]} (application_name shop-api)`,
+        'Read more: node_modules/testbed/docs/errors.md#testbed_isolation_connections_left_open',
       ].join('\n'),
     )
     expect(progress.lines).toEqual([

@@ -110,7 +110,7 @@ describe.concurrent('the database strategy on embedded PostgreSQL', () => {
     await pool.close()
     expect(await clonesOf(server.url, template)).toEqual([])
     expect(await exists(server.url, leased.name)).toBe(false)
-    await expect(pool.acquire()).rejects.toMatchObject({ code: 'TESTBED_DATABASE_POOL_CLOSED' })
+    await expect(pool.acquire()).rejects.toMatchObject({ code: 'TESTBED_ISOLATION_CLONE_POOL_CLOSED' })
   })
 
   test('acquire() waits for a clone when none is ready, and every caller gets its own', async () => {
@@ -167,7 +167,7 @@ describe('pools whose control connection died', () => {
     expect(left).toHaveLength(3)
     // What a killed worker leaves: its session ends, and nobody drops its clones.
     await rows(server.url, 'SELECT pg_terminate_backend($1)', [await leaseHolder(server.url, leased.name)])
-    await vi.waitFor(() => expect(dead.warm()).rejects.toMatchObject({ code: 'TESTBED_DATABASE_POOL_LOST' }))
+    await vi.waitFor(() => expect(dead.warm()).rejects.toMatchObject({ code: 'TESTBED_ISOLATION_CLONE_POOL_LOST' }))
 
     const progress = capture()
     const next = await createDatabasePool(server.url, template, { size: 1, progress })
@@ -193,6 +193,7 @@ describe('pools whose control connection died', () => {
       [
         `[testbed] The database pool lost its control connection: postgresql://postgres:***@127.0.0.1:${port}/postgres.`,
         'Its clones are leased through that connection, so another pool may already have dropped them as orphans; the server may have stopped or restarted. Create a new pool; if the server stopped, start the test run again.',
+        'Read more: node_modules/testbed/docs/errors.md#testbed_isolation_clone_pool_lost',
       ].join('\n'),
     )
     await pool.close()

@@ -122,6 +122,7 @@ describe.concurrent('createHttpMock', () => {
         `  • unmatched: POST ${PAYMENTS}/v1/charges`,
         '    body: {"amount":1000,"currency":"usd","customer":"cus_123"}',
         `    closest mock: http.get('${PAYMENTS}/v1/customers/cus_123'): URL: expected ${PAYMENTS}/v1/customers/cus_123, got ${PAYMENTS}/v1/charges; method: expected GET, got POST`,
+        'Read more: node_modules/testbed/docs/errors.md#testbed_http_unmatched_request',
       ].join('\n'),
     )
     expectInDocs(message)
@@ -145,6 +146,7 @@ describe.concurrent('createHttpMock', () => {
         'Every declared mock must answer at least once, or exactly n times with `.times(n)`. Find out why the code did not send the request, or remove the mock, or mark it `.optional()`.',
         `  • unused: http.post('${PAYMENTS}/v1/refunds', { json: { charge: "ch_1" } }): never called`,
         `  • unused: http.get('${PAYMENTS}/v1/balance'): called 1 of 2 times`,
+        'Read more: node_modules/testbed/docs/errors.md#testbed_http_unused_mock',
       ].join('\n'),
     )
     expectInDocs(message)
@@ -170,6 +172,7 @@ describe.concurrent('createHttpMock', () => {
         `    next closest: http.post('${PAYMENTS}/v1/charges', { json: { currency: "eur" } }): URL: expected ${PAYMENTS}/v1/charges, got ${PAYMENTS}/v1/payouts; method: expected POST, got GET; body: expected JSON, got no content-type (empty)`,
         `  • unused: http.post('${PAYMENTS}/v1/charges', { json: { currency: "eur" } }): never called`,
         `  • unused: http.post('${PAYMENTS}/v1/charges', { headers: { idempotency-key: "k-2" } }): never called`,
+        'Read more: node_modules/testbed/docs/errors.md#testbed_http_unmatched_request',
       ].join('\n'),
     )
   })
@@ -184,6 +187,7 @@ describe.concurrent('createHttpMock', () => {
         'No declared mock matches it: testbed failed the request, and fails the test even if the app caught the error. Declare a mock for it, or fix the closest mock shown.',
         `  • unmatched: POST ${PAYMENTS}/v1/charges`,
         '    closest mock: none, no mock is declared',
+        'Read more: node_modules/testbed/docs/errors.md#testbed_http_unmatched_request',
       ].join('\n'),
     })
   })
@@ -274,7 +278,8 @@ describe('loopback and requests outside a scope', () => {
     await using second = createHttpMock().listen()
     const orphan = await fetch(`${PAYMENTS}/v1/ping`).catch((error: TypeError) => (error.cause as Error).message)
     expect(orphan).toBe(
-      `[testbed] Outbound request outside any http mock scope: GET ${PAYMENTS}/v1/ping.\n2 http mocks are listening (tests running at the same time), and the request was not sent inside \`http.run(...)\` of any of them, so no mock may answer it. Send it from the test (the \`http\` fixture runs each test in its scope), or wrap the code in \`http.run(() => …)\`.`,
+      `[testbed] Outbound request outside any http mock scope: GET ${PAYMENTS}/v1/ping.\n2 http mocks are listening (tests running at the same time), and the request was not sent inside \`http.run(...)\` of any of them, so no mock may answer it. Send it from the test (the \`http\` fixture runs each test in its scope), or wrap the code in \`http.run(() => …)\`.` +
+        '\nRead more: node_modules/testbed/docs/errors.md#testbed_http_no_scope',
     )
     let later: Promise<unknown> = Promise.resolve()
     second.run(() => {
@@ -284,7 +289,8 @@ describe('loopback and requests outside a scope', () => {
     })
     await second.close()
     expect(await later).toBe(
-      `[testbed] Outbound request after its test's http mock closed: GET ${PAYMENTS}/v1/ping.\nIt comes from work the test started and did not wait for. Await that work in the test, or stop it before the test ends.`,
+      `[testbed] Outbound request after its test's http mock closed: GET ${PAYMENTS}/v1/ping.\nIt comes from work the test started and did not wait for. Await that work in the test, or stop it before the test ends.` +
+        '\nRead more: node_modules/testbed/docs/errors.md#testbed_http_scope_ended',
     )
     await first.verify()
   })

@@ -120,6 +120,7 @@ describe.concurrent('record and replay', () => {
         '    nearest recorded request (interaction 2), - recorded + sent:',
         `      - GET ${upstream.origin}/v1/charges?limit=2&api_key=[redacted]`,
         `      + GET ${upstream.origin}/v1/charges?limit=5&api_key=[redacted]`,
+        'Read more: node_modules/testbed/docs/errors.md#testbed_http_unmatched_request',
       ].join('\n'),
     )
   })

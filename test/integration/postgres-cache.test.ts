@@ -149,7 +149,9 @@ describe('a full state dir', () => {
     const needed = Math.ceil(statSync(cachedCluster(binaries)).size / MB)
     const error = await startAndQuery(recordLines()).catch((thrown: Error) => thrown)
     expect((error as Error).message).toMatch(
-      new RegExp(`^${escapeRegExp(message(needed))}\\n  • data dir: ${mount}/state/runs/[^/]+/db/data$`),
+      new RegExp(
+        `^${escapeRegExp(message(needed))}\\n  • data dir: ${mount}/state/runs/[^/]+/db/data\\nRead more: node_modules/testbed/docs/errors\\.md#testbed_service_state_dir_full$`,
+      ),
     )
     expect(readdirSync(join(mount, 'state', 'runs'))).toEqual([])
   })
@@ -157,7 +159,9 @@ describe('a full state dir', () => {
   test('fails with the same error when initdb runs out of room (no cache yet)', async () => {
     const error = await startAndQuery(recordLines()).catch((thrown: Error) => thrown)
     expect((error as Error).message).toMatch(
-      new RegExp(`^${escapeRegExp(message(40))}\\n  • data dir: ${mount}/state/runs/[^/]+/db/data$`),
+      new RegExp(
+        `^${escapeRegExp(message(40))}\\n  • data dir: ${mount}/state/runs/[^/]+/db/data\\nRead more: node_modules/testbed/docs/errors\\.md#testbed_service_state_dir_full$`,
+      ),
     )
   })
 })

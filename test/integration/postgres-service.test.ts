@@ -4,8 +4,9 @@ import pg from 'pg'
 import { describe, expect, test } from 'vitest'
 import { isRunning } from '../../src/core/process-identity.ts'
 import { postgres } from '../../src/services/postgres/postgres-service.ts'
-import { startServices } from '../../src/services/service-set.ts'
+import { runOf, startServices } from '../../src/services/service-set.ts'
 import { tempDir } from '../test-utils/temp-dir.ts'
+import { processOf } from '../test-utils/test-project.ts'
 
 // Files the server maps shared (`rw-s`): its dynamic shared memory segments, wherever they live.
 function sharedFilesOf(pid: number): string[] {
@@ -60,7 +61,7 @@ describe.concurrent('postgres() started by testbed', () => {
   test('runs the server as an unprivileged account when testbed runs as root', async ({ skip }) => {
     skip(process.getuid?.() !== 0, 'only root needs another account')
     await using set = await startServices({ db: postgres() }, { projectDir: tempDir() })
-    const pid = set.services[0]?.process?.pid
+    const pid = processOf(set.services[0])?.pid
     const owner = execFileSync('ps', ['-o', 'user=', '-p', String(pid)], { encoding: 'utf8' }).trim()
     expect(owner).not.toBe('root')
   })
@@ -68,7 +69,7 @@ describe.concurrent('postgres() started by testbed', () => {
   test('listens on a unix socket in its service dir as well', async () => {
     await using set = await startServices({ db: postgres() }, { projectDir: tempDir() })
     const port = new URL(set.services[0]?.url ?? '').port
-    const socketDir = `${set.run.dir}/db`
+    const socketDir = `${runOf(set).dir}/db`
     expect(existsSync(`${socketDir}/.s.PGSQL.${port}`)).toBe(true)
     const rows = await query<{ one: number }>(
       `postgresql://postgres@/postgres?host=${socketDir}&port=${port}`,
@@ -91,8 +92,8 @@ describe.concurrent('postgres() started by testbed', () => {
 
   test('stop() ends the server and deletes its data dir', async () => {
     const set = await startServices({ db: postgres() }, { projectDir: tempDir() })
-    const serverProcess = set.services[0]?.process
-    const runDir = set.run.dir
+    const serverProcess = processOf(set.services[0])
+    const runDir = runOf(set).dir
     expect(serverProcess && isRunning(serverProcess)).toBe(true)
     await set.stop()
     expect(serverProcess && isRunning(serverProcess)).toBe(false)
@@ -101,7 +102,7 @@ describe.concurrent('postgres() started by testbed', () => {
 
   test('a server killed with SIGKILL leaves no shared memory behind once stopped', async () => {
     const set = await startServices({ db: postgres() }, { projectDir: tempDir() })
-    const pid = set.services[0]?.process?.pid ?? 0
+    const pid = processOf(set.services[0])?.pid ?? 0
     const shared = sharedFilesOf(pid)
     expect(shared.length).toBeGreaterThan(0)
     expect(sysvSegmentsOf(pid).length).toBeGreaterThan(0)

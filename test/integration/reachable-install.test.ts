@@ -66,7 +66,7 @@ describe('binaries the server account cannot reach', () => {
               `testbed runs as root, so servers run as "${runAs?.name}", and ${folder} does not let other accounts through; copying them to ${mount}/installs/native-`,
             ].join('\n'),
           )}[0-9a-f]{8}-[0-9a-f]{16} failed \\(cp: error writing '${escapeRegExp(mount)}/installs/native-[^']+/lib/data': No space left on device\\)\\. ${escapeRegExp(
-            `Free space for the copy in the state dir or point TESTBED_STATE_DIR elsewhere, run \`chmod o+x ${folder}\`, or move the project to a folder other accounts can pass through.`,
+            `Free space for the copy in the state dir or point TESTBED_STATE_DIR elsewhere, run \`chmod o+x ${folder}\`, or move the project to a folder other accounts can pass through.\nRead more: node_modules/testbed/docs/errors.md#testbed_service_binaries_not_reachable`,
           )}$`,
         ),
       )

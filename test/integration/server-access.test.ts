@@ -5,17 +5,18 @@ import { redactUrl } from '../../src/core/redact.ts'
 import { postgres } from '../../src/services/postgres/postgres-service.ts'
 import { redis } from '../../src/services/redis/redis-service.ts'
 import type { ServiceSet } from '../../src/services/service-set.ts'
-import { startServices } from '../../src/services/service-set.ts'
+import { runOf, startServices } from '../../src/services/service-set.ts'
 import { pgQuery } from '../test-utils/clients.ts'
 import { asStranger, NOT_ROOT } from '../test-utils/other-account.ts'
 import { tempDir } from '../test-utils/temp-dir.ts'
+import { processOf } from '../test-utils/test-project.ts'
 
 function serverOf(set: ServiceSet): { url: URL; pid: number; dir: string } {
   const service = set.services[0]
   return {
     url: new URL(service?.url ?? ''),
-    pid: service?.process?.pid ?? 0,
-    dir: join(set.run.dir, service?.name ?? ''),
+    pid: processOf(service)?.pid ?? 0,
+    dir: join(runOf(set).dir, service?.name ?? ''),
   }
 }
 
@@ -73,7 +74,7 @@ describe.concurrent('a PostgreSQL testbed started', () => {
     const commandLines = commandLinesOf(pid)
     expect(commandLines.length).toBeGreaterThan(1)
     expect(commandLines.filter((line) => line.includes(url.password))).toEqual([])
-    expect(statSync(join(set.run.dir, 'run.json')).mode & 0o777).toBe(0o600)
+    expect(statSync(join(runOf(set).dir, 'run.json')).mode & 0o777).toBe(0o600)
     expect(statSync(dir).mode & 0o777).toBe(0o700)
     expect(redactUrl(url.href)).toBe(`postgresql://postgres:***@127.0.0.1:${url.port}/postgres`)
   })

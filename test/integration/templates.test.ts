@@ -247,6 +247,7 @@ for (const provider of ['embedded', 'local'] as const) {
           '[testbed] ensureTemplate() could not apply `migrations`: migrations/002_posts.sql, line 7.',
           'PostgreSQL rejected a statement: syntax error at or near "TABL". Fix it and run again; the half-built template was dropped, so nothing was cached.',
           '  • line 7: CREATE TABL comments (id serial PRIMARY KEY);',
+          'Read more: node_modules/testbed/docs/errors.md#testbed_template_migration_failed',
         ].join('\n'),
       )
       expect(error.cause).toBeInstanceOf(pg.DatabaseError)
@@ -274,6 +275,7 @@ for (const provider of ['embedded', 'local'] as const) {
           'PostgreSQL rejected a statement: duplicate key value violates unique constraint "users_pkey". Fix it and run again; the half-built template was dropped, so nothing was cached.',
           "  • line 3: INSERT INTO users (id, email) VALUES (1, 'b@example.com');",
           '  • detail: Key (id)=(1) already exists.',
+          'Read more: node_modules/testbed/docs/errors.md#testbed_template_seed_failed',
         ].join('\n'),
       )
     })
@@ -299,6 +301,7 @@ for (const provider of ['embedded', 'local'] as const) {
           `[testbed] ensureTemplate() could not apply \`migrations\`: migrations/001_users.sql, line ${line}.`,
           'PostgreSQL rejected a statement: check constraint "users_email_example" of relation "users" is violated by some row. Fix it and run again; the half-built template was dropped, so nothing was cached.',
           `  • line ${line}: ALTER TABLE users`,
+          'Read more: node_modules/testbed/docs/errors.md#testbed_template_migration_failed',
         ].join('\n'),
       )
     })
@@ -315,6 +318,7 @@ for (const provider of ['embedded', 'local'] as const) {
         [
           '[testbed] ensureTemplate() could not apply `migrations`: the migrations function threw.',
           'the migrator could not find its journal. Fix it and run again; the half-built template was dropped, so nothing was cached.',
+          'Read more: node_modules/testbed/docs/errors.md#testbed_template_migration_failed',
         ].join('\n'),
       )
     })
@@ -355,6 +359,7 @@ describe('ensureTemplate() input validation', () => {
         `[testbed] ensureTemplate() cannot read \`migrations\`: ${baseDir}/db/migrations.`,
         'The folder does not exist or cannot be read (relative paths resolve against `baseDir`). Create it, or correct the path.',
         `  • ENOENT: no such file or directory, scandir '${baseDir}/db/migrations'`,
+        'Read more: node_modules/testbed/docs/errors.md#testbed_template_source_missing',
       ].join('\n'),
     )
   })
@@ -365,6 +370,7 @@ describe('ensureTemplate() input validation', () => {
       [
         '[testbed] Invalid option in ensureTemplate(): `keep`.',
         'Expected the `keep` option to be a positive integer, got `0` (number). Fix `keep` in testbed.config.ts, or remove it to use the default.',
+        'Read more: node_modules/testbed/docs/errors.md#testbed_config_invalid',
       ].join('\n'),
     )
   })

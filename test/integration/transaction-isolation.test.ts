@@ -436,7 +436,8 @@ describe.concurrent('isolation transaction errors', () => {
     expect(error.message).toBe(
       "[testbed] Cannot run VACUUM under isolation 'transaction': `VACUUM items`.\n" +
         "PostgreSQL cannot run VACUUM inside a transaction block, and every statement of this test runs inside the test's transaction. " +
-        "Use isolation 'database' for this test.",
+        "Use isolation 'database' for this test." +
+        '\nRead more: node_modules/testbed/docs/errors.md#testbed_isolation_not_in_transaction',
     )
     await expect(db.query('CREATE INDEX CONCURRENTLY items_name ON items (name)')).rejects.toThrow(
       "[testbed] Cannot run CREATE INDEX CONCURRENTLY under isolation 'transaction'",
@@ -455,7 +456,8 @@ describe.concurrent('isolation transaction errors', () => {
         "`CREATE SUBSCRIPTION s CONNECTION 'dbname=none' PUBLICATION p`.\n" +
         'PostgreSQL cannot run CREATE SUBSCRIPTION ... WITH (create_slot = true) inside a transaction block, ' +
         "and every statement of this test runs inside the test's transaction. Use isolation 'database' for this test.\n" +
-        '  • PostgreSQL: CREATE SUBSCRIPTION ... WITH (create_slot = true) cannot run inside a transaction block',
+        '  • PostgreSQL: CREATE SUBSCRIPTION ... WITH (create_slot = true) cannot run inside a transaction block' +
+        '\nRead more: node_modules/testbed/docs/errors.md#testbed_isolation_not_in_transaction',
     )
   })
 
@@ -470,7 +472,8 @@ describe.concurrent('isolation transaction errors', () => {
       "[testbed] Statement refused after an earlier one failed under isolation 'transaction': `SELECT name FROM items`.\n" +
         "A statement that fails outside an app transaction aborts the test's transaction, and PostgreSQL then refuses every statement until the test ends. " +
         "Run the statement that may fail inside an app transaction (BEGIN … ROLLBACK, or the ORM's transaction()), or use isolation 'database' for this test.\n" +
-        '  • failed earlier: `INSERT INTO items (name) VALUES (\'taken\')`: duplicate key value violates unique constraint "items_name_key"',
+        '  • failed earlier: `INSERT INTO items (name) VALUES (\'taken\')`: duplicate key value violates unique constraint "items_name_key"' +
+        '\nRead more: node_modules/testbed/docs/errors.md#testbed_isolation_transaction_aborted',
     )
   })
 
@@ -483,12 +486,13 @@ describe.concurrent('isolation transaction errors', () => {
     await a.query('BEGIN')
     const error = await b.query('BEGIN').catch((caught) => caught)
     expect(error.code).toBe('TESTBED_ISOLATION_TRANSACTION_WAIT')
-    expect(error.message.replace(/\d+ ms$/, 'N ms')).toBe(
+    expect(error.message.replace(/\d+ ms$/m, 'N ms')).toBe(
       "[testbed] Gave up waiting for another client's transaction under isolation 'transaction': `BEGIN`.\n" +
         "All clients of the test's pool share one connection, so a second app transaction (or any statement while the open one is aborted) waits until the open transaction ends; " +
         'it did not end, likely because the app waits for this statement before ending it. ' +
         "End the open transaction before starting another one, raise `transactionWaitTimeout`, or use isolation 'database' for this test.\n" +
-        '  • waited: N ms',
+        '  • waited: N ms' +
+        '\nRead more: node_modules/testbed/docs/errors.md#testbed_isolation_transaction_wait',
     )
     await a.query('COMMIT')
     a.release()
@@ -504,7 +508,8 @@ describe.concurrent('isolation transaction errors', () => {
     expect(error.message).toBe(
       "[testbed] Query on a test's pool after the test ended: `SELECT 1`.\n" +
         "The test's transaction is already rolled back, so this comes from app work that outlived the test: a timer, an un-awaited promise, a background job. " +
-        'Await that work inside the test, or stop it in afterEach.',
+        'Await that work inside the test, or stop it in afterEach.' +
+        '\nRead more: node_modules/testbed/docs/errors.md#testbed_isolation_test_ended',
     )
     await expect(db.pool.connect()).rejects.toThrow(
       "[testbed] Query on a test's pool after the test ended: `pool.connect()`.",
@@ -519,7 +524,8 @@ describe.concurrent('isolation transaction errors', () => {
     expect(error.message).toBe(
       '[testbed] Query on a pool client after its release(): `SELECT 1`.\n' +
         'A released client goes back to the pool, where another caller may already hold its connection. ' +
-        'Take a new client with `pool.connect()`, and call `release()` only when done with it.',
+        'Take a new client with `pool.connect()`, and call `release()` only when done with it.' +
+        '\nRead more: node_modules/testbed/docs/errors.md#testbed_isolation_client_released',
     )
     expect(() => client.release()).toThrow(
       '[testbed] release() called twice on a pool client.\n' +
@@ -534,7 +540,8 @@ describe.concurrent('isolation transaction errors', () => {
     expect(error.message).toBe(
       "[testbed] pool.query() on the test's pool after pool.end().\n" +
         'The app ended the pool earlier in this test (pg refuses this too). ' +
-        'Keep the pool open while the test runs; testbed closes the real connection itself after the test.',
+        'Keep the pool open while the test runs; testbed closes the real connection itself after the test.' +
+        '\nRead more: node_modules/testbed/docs/errors.md#testbed_isolation_pool_ended',
     )
     await expect(db.pool.end()).rejects.toThrow("[testbed] pool.end() on the test's pool after pool.end().")
   })
@@ -546,7 +553,8 @@ describe.concurrent('isolation transaction errors', () => {
     expect(error.message).toBe(
       "[testbed] begin() called out of order under isolation 'transaction'.\n" +
         "The previous test's transaction is still open, and the strategy runs one test at a time on its one connection. " +
-        'Await rollback() after each test before the next begin().',
+        'Await rollback() after each test before the next begin().' +
+        '\nRead more: node_modules/testbed/docs/errors.md#testbed_isolation_misused',
     )
     await strategy.rollback(db)
     await strategy.close()
@@ -563,7 +571,8 @@ describe.concurrent('isolation transaction errors', () => {
     expect(error.message).toBe(
       `[testbed] Cannot connect to the test database for isolation 'transaction': ${redactUrl(url)}.\n` +
         'The connection failed: database "no_such_database" does not exist. ' +
-        'Check that the database exists and its server runs (`testbed services status`).',
+        'Check that the database exists and its server runs (`testbed services status`).' +
+        '\nRead more: node_modules/testbed/docs/errors.md#testbed_isolation_connect_failed',
     )
     await strategy.close()
   })

@@ -84,16 +84,16 @@ describe.concurrent("wire endpoint under isolation 'database' and 'reset'", () =
     await pool.end()
   })
 
-  test('a query no test comes for fails with TESTBED_ENDPOINT_NO_TEST', async ({ url, onTestFinished }) => {
+  test('a query no test comes for fails with TESTBED_ISOLATION_ENDPOINT_NO_TEST', async ({ url, onTestFinished }) => {
     const endpoint = await createWireEndpoint({ idleTimeout: 50 })
     onTestFinished(() => endpoint.close())
     await endpoint.beginTest({ isolation: 'transaction', url })
     const client = await connectedClient(endpoint.url)
     await endpoint.endTest()
     const error = await client.query('SELECT 1').catch((caught: pg.DatabaseError) => caught)
-    expect(error).toMatchObject({ code: '55000', detail: 'testbed error code: TESTBED_ENDPOINT_NO_TEST' })
+    expect(error).toMatchObject({ code: '55000', detail: 'testbed error code: TESTBED_ISOLATION_ENDPOINT_NO_TEST' })
     expect((error as Error).message).toMatch(
-      /^\[testbed\] Query through the test database URL while no test runs: `SELECT 1`\.\nEvery query through this URL runs in the current test's database, and none began within the wait: the query comes from code that runs outside tests \(module scope, beforeAll\) and waits for its answer before any test can start\. Run it inside a test or beforeEach; put data every test needs into the template's seeds or fixtures\.\n {2}• waited: \d+ ms$/,
+      /^\[testbed\] Query through the test database URL while no test runs: `SELECT 1`\.\nEvery query through this URL runs in the current test's database, and none began within the wait: the query comes from code that runs outside tests \(module scope, beforeAll\) and waits for its answer before any test can start\. Run it inside a test or beforeEach; put data every test needs into the template's seeds or fixtures\.\n {2}• waited: \d+ ms\nRead more: node_modules\/testbed\/docs\/errors\.md#testbed_isolation_endpoint_no_test$/,
     )
     await client.end()
   })

@@ -104,6 +104,7 @@ describe.concurrent("wire endpoint under isolation 'transaction'", () => {
       [
         "[testbed] Cannot run VACUUM under isolation 'transaction': `VACUUM items`.",
         "PostgreSQL cannot run VACUUM inside a transaction block, and every statement of this test runs inside the test's transaction. Use isolation 'database' for this test.",
+        'Read more: node_modules/testbed/docs/errors.md#testbed_isolation_not_in_transaction',
       ].join('\n'),
     )
     await pool.query("INSERT INTO items (name) VALUES ('still works')")
@@ -123,7 +124,7 @@ describe.concurrent("wire endpoint under isolation 'transaction'", () => {
     expect(await itemNames(pool)).toEqual([])
   })
 
-  test('a query sent during a test that had not run when the test ended fails with TESTBED_ENDPOINT_TEST_ENDED', async ({
+  test('a query sent during a test that had not run when the test ended fails with TESTBED_ISOLATION_ENDPOINT_TEST_ENDED', async ({
     endpoint,
     url,
     pool,
@@ -136,11 +137,12 @@ describe.concurrent("wire endpoint under isolation 'transaction'", () => {
     await first.query('SELECT 1')
     await endpoint.endTest()
     const error = await late
-    expect(error).toMatchObject({ detail: 'testbed error code: TESTBED_ENDPOINT_TEST_ENDED' })
+    expect(error).toMatchObject({ detail: 'testbed error code: TESTBED_ISOLATION_ENDPOINT_TEST_ENDED' })
     expect((error as Error).message).toBe(
       [
         '[testbed] Query through the test database URL after its test ended: `BEGIN`.',
         "The query was sent during a test and had not run when the test ended, so it would have run in the next test's database state: it comes from work that outlived its test (a timer, an un-awaited promise, a background job). Await that work inside the test, or stop it in afterEach.",
+        'Read more: node_modules/testbed/docs/errors.md#testbed_isolation_endpoint_test_ended',
       ].join('\n'),
     )
     expect((await second.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }])

@@ -4,7 +4,11 @@ export interface ColumnNaming {
   field(column: string): string
 }
 
-/** `createdAt` ↔ `created_at`, `userID` → `user_id`: the default. */
+/**
+ * `createdAt` ↔ `created_at`, `userID` → `user_id`: the default.
+ * @example
+ * snakeCase.column('createdAt') // 'created_at'
+ */
 export const snakeCase: ColumnNaming = {
   column: (field) =>
     field
@@ -14,7 +18,11 @@ export const snakeCase: ColumnNaming = {
   field: (column) => column.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase()),
 }
 
-/** Fields are column names as they are. */
+/**
+ * Fields are column names as they are.
+ * @example
+ * defineFactory<Event>()({ table: 'events', columns: sameName, defaults: { createdAt: () => new Date() } })
+ */
 export const sameName: ColumnNaming = { column: (field) => field, field: (column) => column }
 
 /**

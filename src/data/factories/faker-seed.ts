@@ -1,6 +1,7 @@
 import { createHash, randomInt } from 'node:crypto'
 import type { Faker, LocaleDefinition } from '@faker-js/faker'
 import { faker as englishFaker } from '@faker-js/faker/locale/en'
+import { ENV, readEnv } from '../../core/env.ts'
 import { TestbedError } from '../../core/errors.ts'
 
 // One random seed per worker when neither TESTBED_SEED nor an explicit seed is given, kept on
@@ -9,8 +10,8 @@ const RUN_SEED = Symbol.for('testbed.data.runSeed')
 
 /** The base seed: `TESTBED_SEED` when set, else `explicit`, else this worker's random seed. */
 export function resolveSeed(explicit: number | undefined): number {
-  const fromEnv = process.env.TESTBED_SEED
-  if (fromEnv !== undefined && fromEnv !== '') return parseSeed(fromEnv)
+  const fromEnv = readEnv(ENV.seed)
+  if (fromEnv !== undefined) return parseSeed(fromEnv)
   if (explicit !== undefined) return explicit
   const holder = process as unknown as Record<symbol, number | undefined>
   holder[RUN_SEED] ??= randomInt(1, 2 ** 31)

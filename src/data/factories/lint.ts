@@ -45,7 +45,11 @@ export async function lint(factories: FactoryRegistry | readonly AnyFactory[], d
   return problems
 }
 
-/** `lint()`, throwing a TestbedError that lists every problem when there is one. */
+/**
+ * `lint()`, throwing a TestbedError that lists every problem when there is one.
+ * @example
+ * test('factories match the schema', async ({ db }) => assertLint([user, order], db))
+ */
 export async function assertLint(factories: FactoryRegistry | readonly AnyFactory[], db: Queryable): Promise<void> {
   const problems = await lint(factories, db)
   if (problems.length === 0) return

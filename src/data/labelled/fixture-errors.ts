@@ -15,7 +15,7 @@ function at(site: FixtureSite): string {
 }
 
 export function unknownFixtureTable(file: FixtureFile, tables: readonly string[]): TestbedError {
-  return new TestbedError('TESTBED_FIXTURE_UNKNOWN_TABLE', {
+  return new TestbedError('TESTBED_DATA_ROWS_UNKNOWN_TABLE', {
     what: 'Labelled fixture file for a table that does not exist',
     subject: file.path,
     why: `Each file fills the table it is named after (\`${file.name}\` → \`${file.table}\`), and the database has no \`${file.table}\``,
@@ -29,7 +29,7 @@ export function unknownFixtureColumn(
   columns: readonly string[],
   references: readonly string[],
 ): TestbedError {
-  return new TestbedError('TESTBED_FIXTURE_UNKNOWN_COLUMN', {
+  return new TestbedError('TESTBED_DATA_ROWS_UNKNOWN_COLUMN', {
     what: `Fixture row sets a column that table \`${table}\` does not have`,
     subject: at(site),
     why: `\`${table}\` has the columns ${listNames(columns)}; a reference to another fixture is written as its foreign key without \`_id\` (\`author: alice\` for \`author_id\`)`,
@@ -39,7 +39,7 @@ export function unknownFixtureColumn(
 
 export function undefinedLabel(site: FixtureSite, label: string, target: string, targetFile: FixtureFile | undefined) {
   const known = targetFile?.rows.map((row) => row.label) ?? []
-  return new TestbedError('TESTBED_FIXTURE_LABEL_UNDEFINED', {
+  return new TestbedError('TESTBED_DATA_LABEL_UNDEFINED', {
     what: 'Fixture label referenced but not defined',
     subject: `\`${label}\` at ${at(site)}`,
     why:
@@ -54,7 +54,7 @@ export function undefinedLabel(site: FixtureSite, label: string, target: string,
 }
 
 export function idCollision(file: FixtureFile, first: string, second: string, id: unknown): TestbedError {
-  return new TestbedError('TESTBED_FIXTURE_ID_COLLISION', {
+  return new TestbedError('TESTBED_DATA_LABEL_ID_COLLISION', {
     what: `Two labels of ${file.name} derive the same id`,
     subject: `\`${first}\` and \`${second}\` (${String(id)})`,
     why: 'Ids are a hash of the label, as in Rails, and these two collide',
@@ -63,7 +63,7 @@ export function idCollision(file: FixtureFile, first: string, second: string, id
 }
 
 export function unknownFixture(kind: 'table' | 'label', name: string, known: readonly string[], where: string) {
-  return new TestbedError('TESTBED_FIXTURE_UNKNOWN', {
+  return new TestbedError('TESTBED_DATA_LABEL_UNKNOWN', {
     what: kind === 'table' ? 'No labelled fixture file for table' : `No fixture labelled so in ${where}`,
     subject: `\`${name}\``,
     why:

@@ -92,7 +92,7 @@ async function moveSequences(db: Queryable, table: ResolvedTable): Promise<void>
 function insertFailed(table: ResolvedTable, cause: unknown): TestbedError {
   const { detail } = cause as { detail?: string }
   return new TestbedError(
-    'TESTBED_FIXTURE_INSERT_FAILED',
+    'TESTBED_DATA_ROWS_INSERT_FAILED',
     {
       what: 'Cannot insert labelled fixtures',
       subject: table.file.path,

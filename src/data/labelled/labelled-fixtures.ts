@@ -34,6 +34,7 @@ export interface LabelledFixtures<Labels extends LabelShape = LabelShape> {
  * await createIsolation(url, { template: { migrations: 'migrations', fixtures: labelled.load, key: labelled.key } })
  * const fixtures = await labelled.rows(db)
  * fixtures.users.alice.id
+ * @deprecated Use `labelledRows`, the same function; this name works until the next release.
  */
 export function labelledFixtures<Labels extends LabelShape = LabelShape>(dir: string | URL): LabelledFixtures<Labels> {
   const folder = resolve(dir instanceof URL || dir.startsWith('file:') ? fileURLToPath(dir) : dir)
@@ -69,3 +70,12 @@ function contentKey(files: readonly FixtureFile[]): string {
   for (const file of files) hash.update(`${file.name}\0${file.text}\0`)
   return `labelled-fixtures:${hash.digest('hex').slice(0, 16)}`
 }
+
+/**
+ * Labelled rows in the Rails style: the name of `labelledFixtures` that does not reuse Vitest's
+ * word "fixtures". `labelledFixtures` keeps working until the next release.
+ * @example
+ * const labelled = labelledRows(new URL('./rows/', import.meta.url))
+ * const rows = await labelled.rows(db)
+ */
+export const labelledRows = labelledFixtures

@@ -42,7 +42,7 @@ function listYamlFiles(dir: string): string[] {
       .sort()
   } catch (error) {
     throw new TestbedError(
-      'TESTBED_FIXTURE_DIR_MISSING',
+      'TESTBED_DATA_ROWS_DIR_MISSING',
       {
         what: 'labelledFixtures() cannot read its folder',
         subject: dir,
@@ -94,7 +94,7 @@ function keyName(key: unknown): string {
 }
 
 function invalidShape(path: string, line: number, why: string): TestbedError {
-  return new TestbedError('TESTBED_FIXTURE_INVALID', {
+  return new TestbedError('TESTBED_DATA_ROWS_FILE_INVALID', {
     what: 'Labelled fixture file is not rows by label',
     subject: `${path}:${line}`,
     why,

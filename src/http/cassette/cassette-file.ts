@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describeCause, TestbedError } from '../../core/errors.ts'
-import { decodeText } from '../describe.ts'
+import { decodeText } from '../message-text.ts'
 
 /** A body as a person reads it in the cassette: JSON as JSON, text as text, anything else as base64. */
 export type CassetteBody = { json: unknown } | { text: string } | { base64: string }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { ENV, readEnv } from '../../core/env.ts'
 import { TestbedError } from '../../core/errors.ts'
 import { describeValue } from '../../core/options.ts'
 
@@ -21,7 +22,7 @@ export function resolveMode(
   cassette: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): 'mock' | 'record' | 'replay' {
-  const fromEnv = cassette === undefined ? undefined : parseEnvMode(env.TESTBED_HTTP_MODE)
+  const fromEnv = cassette === undefined ? undefined : parseEnvMode(readEnv(ENV.httpMode, env))
   const mode = fromEnv ?? option ?? (cassette === undefined ? 'mock' : 'auto')
   if (mode === 'mock') return 'mock'
   if (cassette === undefined) throw cassetteRequired(mode)
@@ -34,14 +35,18 @@ export function resolveMode(
   return 'record'
 }
 
-/** `CI` set to anything but an empty string, `0` or `false`, as CI services do. */
+/**
+ * `CI` set to anything but an empty string, `0` or `false`, as CI services do.
+ * @example
+ * createHttpMock({ cassette, mode: isCi() ? 'replay' : 'auto' })
+ */
 export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
   const value = env.CI?.trim().toLowerCase()
   return value !== undefined && value !== '' && value !== '0' && value !== 'false'
 }
 
 function parseEnvMode(value: string | undefined): HttpMockMode | undefined {
-  if (value === undefined || value === '') return undefined
+  if (value === undefined) return undefined
   if ((MODES as readonly string[]).includes(value)) return value as HttpMockMode
   throw new TestbedError('TESTBED_HTTP_INVALID_MODE', {
     what: 'Invalid TESTBED_HTTP_MODE',

@@ -1,5 +1,5 @@
 import { TestbedError } from '../../core/errors.ts'
-import { decodeText, describeBody, describeHeaders } from '../describe.ts'
+import { decodeText, describeBody, describeHeaders } from '../message-text.ts'
 import type { ReceivedResponse, SentRequest } from './app-dispatch.ts'
 
 /**

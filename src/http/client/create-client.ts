@@ -59,7 +59,7 @@ interface ClientState<User> {
 export function createClient<User = never>(app: App, options: ClientOptions<User> = {}): ApiClient<User> {
   const origin = new URL(options.baseUrl ?? 'http://localhost')
   const headers = options.headers
-  return new ApiClient({
+  return new InProcessClient({
     dispatch: toDispatch(app, origin),
     origin,
     headerSources: headers === undefined ? [] : [() => headers],
@@ -68,8 +68,18 @@ export function createClient<User = never>(app: App, options: ClientOptions<User
   })
 }
 
-/** The in-process client `createClient` returns. Derived clients (`bearer`, `as`, `withHeaders`) start with a copy of its cookies. */
-export class ApiClient<User = never> {
+/**
+ * The in-process client `createClient` returns (and the `api` fixture gives). Derived clients
+ * (`bearer`, `as`, `withHeaders`) start with a copy of its cookies. Made by `createClient` only.
+ * @example
+ * const res = await createClient(app).bearer(token).get('/me')
+ */
+export type ApiClient<User = never> = Pick<
+  InProcessClient<User>,
+  'cookies' | 'get' | 'post' | 'put' | 'patch' | 'delete' | 'request' | 'bearer' | 'as' | 'withHeaders' | 'fetch'
+>
+
+class InProcessClient<User = never> {
   readonly #state: ClientState<User>
 
   constructor(state: ClientState<User>) {
@@ -160,7 +170,7 @@ export class ApiClient<User = never> {
 
   #derive(source: HeaderSource): ApiClient<User> {
     const { headerSources, jar } = this.#state
-    return new ApiClient({ ...this.#state, headerSources: [...headerSources, source], jar: jar.copy() })
+    return new InProcessClient({ ...this.#state, headerSources: [...headerSources, source], jar: jar.copy() })
   }
 }
 

@@ -1,4 +1,4 @@
-import { formatMessage } from '../../core/errors.ts'
+import { TestbedError } from '../../core/errors.ts'
 import { type ApiResponse, unexpectedStatus } from './api-response.ts'
 
 /** The part of Vitest's matcher state these matchers read. */
@@ -25,12 +25,12 @@ export const httpMatchers = {
       return {
         pass: false,
         message: () =>
-          formatMessage({
+          new TestbedError('TESTBED_HTTP_NOT_A_RESPONSE', {
             what: 'toHaveStatus() expects the response of an `api` request',
             subject: received === null ? 'null' : typeof received,
             why: 'It shows the request and the response when the status differs, so it needs an ApiResponse',
             fix: 'Pass what `await api.get(…)` returned',
-          }),
+          }).message,
       }
     }
     const pass = received.status === expected

@@ -17,7 +17,13 @@ import {
   stopIntercepting,
 } from './interception.ts'
 import { isListedHost } from './loopback.ts'
-import { type MatchOptions, type MockAnswer, MockDeclaration, type UrlMatcher } from './mock-declaration.ts'
+import {
+  DeclaredMock,
+  type MatchOptions,
+  type MockAnswer,
+  type MockDeclaration,
+  type UrlMatcher,
+} from './mock-declaration.ts'
 import { readOutboundRequest } from './outbound-request.ts'
 import { mismatches } from './request-matching.ts'
 import { explainUnmatched, strictFailure, type UnmatchedRequest, unmatchedRequestError } from './strict-errors.ts'
@@ -74,13 +80,38 @@ export function createHttpMock(options: HttpMockOptions = {}): HttpMock {
     if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string')))
       throw invalidOption(option, value)
   }
-  return new HttpMock(options)
+  return new InterceptingHttpMock(options)
 }
 
-export class HttpMock implements InterceptingMock, AsyncDisposable {
+/**
+ * Strict mocks for outbound HTTP, as a test declares and checks them: what `createHttpMock()` and the
+ * `http` fixture give. The interceptor's side (`handle`, `observe`) stays inside testbed.
+ * @example
+ * await using http = createHttpMock().listen()
+ * http.get('https://api.example.com/users/1').reply(200, { id: 1 })
+ */
+export type HttpMock = Pick<
+  InterceptingHttpMock,
+  | 'mode'
+  | 'get'
+  | 'post'
+  | 'put'
+  | 'patch'
+  | 'delete'
+  | 'request'
+  | 'run'
+  | 'close'
+  | 'verify'
+  | typeof Symbol.asyncDispose
+> & {
+  /** Starts intercepting: requests made from now on are answered by its mocks. */
+  listen(): HttpMock
+}
+
+class InterceptingHttpMock implements InterceptingMock, AsyncDisposable {
   readonly id = randomUUID()
   readonly #options: HttpMockOptions
-  readonly #declarations: MockDeclaration[] = []
+  readonly #declarations: DeclaredMock[] = []
   readonly #unmatched: UnmatchedRequest[] = []
   #mode: 'mock' | 'record' | 'replay' | undefined
   #player: CassettePlayer | undefined
@@ -118,7 +149,7 @@ export class HttpMock implements InterceptingMock, AsyncDisposable {
   /** Declares a mock; the first declared mock that matches (and has answers left) answers. */
   request(method: string, url: UrlMatcher, match: MatchOptions = {}): MockDeclaration {
     if (typeof url === 'string') assertAbsoluteUrl(url)
-    const declaration = new MockDeclaration(method.toUpperCase(), url, match)
+    const declaration = new DeclaredMock(method.toUpperCase(), url, match)
     this.#declarations.push(declaration)
     return declaration
   }
@@ -192,7 +223,7 @@ export class HttpMock implements InterceptingMock, AsyncDisposable {
   }
 }
 
-async function answer(declaration: MockDeclaration, controller: RequestController): Promise<void> {
+async function answer(declaration: DeclaredMock, controller: RequestController): Promise<void> {
   declaration.calls++
   if (declaration.delayMs > 0) await sleep(declaration.delayMs)
   const { answer } = declaration

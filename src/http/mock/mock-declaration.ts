@@ -37,7 +37,23 @@ export type MockAnswer =
  * http.post('https://api.example.com/users', { json: { email } }).reply(201, { id: 'new-123' })
  * http.get('https://api.example.com/health').times(2).delay(50).networkError()
  */
-export class MockDeclaration {
+export type MockDeclaration = Readonly<Pick<DeclaredMock, 'method' | 'url' | 'match' | 'calls'>> & {
+  /** Answers with `status`; an object or array body is sent as JSON, a string as text, bytes as they are. */
+  reply(status: number, body?: unknown, headers?: Record<string, string>): MockDeclaration
+  /** Answers exactly `count` requests: the next one is unmatched, and fewer calls fail `verify()`. */
+  times(count: number): MockDeclaration
+  /** Waits `ms` milliseconds before answering. */
+  delay(ms: number): MockDeclaration
+  /** Fails the request as a dropped connection does: an error with `code` (`ECONNRESET` by default). */
+  networkError(code?: string): MockDeclaration
+  /** Fails the request with `error`, as the client reports network errors (fetch wraps it as `cause`). */
+  replyWithError(error: Error): MockDeclaration
+  /** Lets `verify()` pass when the mock was never called. */
+  optional(): MockDeclaration
+}
+
+// The declaration as the interceptor sees it: its answer and counters change as requests arrive.
+export class DeclaredMock {
   readonly method: string
   readonly url: UrlMatcher
   readonly match: MatchOptions
@@ -133,7 +149,7 @@ function describeMatcherValue(value: unknown): string {
   return JSON.stringify(value)
 }
 
-function invalidMock(declaration: MockDeclaration, method: string, expected: string, value: unknown): TestbedError {
+function invalidMock(declaration: DeclaredMock, method: string, expected: string, value: unknown): TestbedError {
   return new TestbedError('TESTBED_HTTP_INVALID_MOCK', {
     what: `Invalid argument to .${method}()`,
     subject: declaration.describe(),

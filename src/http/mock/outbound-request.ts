@@ -1,4 +1,4 @@
-import { decodeText } from '../describe.ts'
+import { decodeText } from '../message-text.ts'
 
 /** An outbound request the app sent, read in full. */
 export interface OutboundRequest {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { MockDeclaration } from './mock-declaration.ts'
+import { DeclaredMock } from './mock-declaration.ts'
 import type { OutboundRequest } from './outbound-request.ts'
 import { closestMocks, describeMismatches, mismatches } from './request-matching.ts'
 
@@ -14,12 +14,12 @@ function outbound(
   return { method, url: new URL(url), headers, body }
 }
 
-const reasons = (declaration: MockDeclaration, request: OutboundRequest) =>
+const reasons = (declaration: DeclaredMock, request: OutboundRequest) =>
   mismatches(declaration, request).map((mismatch) => mismatch.text)
 
 describe('mismatches', () => {
   test('a string URL matches origin and path; its query parameters are required, others allowed', () => {
-    const declaration = new MockDeclaration('GET', 'https://api.example.com/users?page=2', {})
+    const declaration = new DeclaredMock('GET', 'https://api.example.com/users?page=2', {})
     expect(reasons(declaration, outbound('GET', 'https://api.example.com/users?page=2&sort=name'))).toEqual([])
     expect(reasons(declaration, outbound('GET', 'https://api.example.com/users?page=3'))).toEqual([
       'query `page`: expected "2", got "3"',
@@ -31,12 +31,12 @@ describe('mismatches', () => {
   })
 
   test('a RegExp and a URLPattern are tested on the whole URL', () => {
-    const byRegExp = new MockDeclaration('GET', /\/users\/\d+$/, {})
+    const byRegExp = new DeclaredMock('GET', /\/users\/\d+$/, {})
     expect(reasons(byRegExp, outbound('GET', 'https://api.example.com/users/12'))).toEqual([])
     expect(reasons(byRegExp, outbound('GET', 'https://api.example.com/users/me'))).toEqual([
       'URL: https://api.example.com/users/me does not match /\\/users\\/\\d+$/',
     ])
-    const byPattern = new MockDeclaration('GET', new URLPattern('https://api.example.com/users/:id'), {})
+    const byPattern = new DeclaredMock('GET', new URLPattern('https://api.example.com/users/:id'), {})
     expect(reasons(byPattern, outbound('GET', 'https://api.example.com/users/12'))).toEqual([])
     expect(reasons(byPattern, outbound('GET', 'https://api.example.com/teams/12'))).toEqual([
       'URL: https://api.example.com/teams/12 does not match the URLPattern',
@@ -44,7 +44,7 @@ describe('mismatches', () => {
   })
 
   test('headers match case-insensitively, by value or RegExp', () => {
-    const declaration = new MockDeclaration('GET', 'https://api.example.com/', {
+    const declaration = new DeclaredMock('GET', 'https://api.example.com/', {
       headers: { 'X-Api-Version': '2024-01-01', authorization: /^Bearer / },
     })
     const request = outbound('GET', 'https://api.example.com/', { headers: { 'x-api-version': '2023-01-01' } })
@@ -55,7 +55,7 @@ describe('mismatches', () => {
   })
 
   test('json matches the listed fields at any depth and arrays item by item', () => {
-    const declaration = new MockDeclaration('POST', 'https://api.example.com/orders', {
+    const declaration = new DeclaredMock('POST', 'https://api.example.com/orders', {
       json: { customer: { email: 'a@example.com' }, items: [{ sku: 'A1' }] },
     })
     const matching = { customer: { email: 'a@example.com', name: 'Ann' }, items: [{ sku: 'A1', qty: 2 }], note: 'x' }
@@ -68,7 +68,7 @@ describe('mismatches', () => {
   })
 
   test('json against a body that is not JSON says what the body was', () => {
-    const declaration = new MockDeclaration('POST', 'https://api.example.com/orders', { json: { a: 1 } })
+    const declaration = new DeclaredMock('POST', 'https://api.example.com/orders', { json: { a: 1 } })
     const request: OutboundRequest = {
       ...outbound('POST', 'https://api.example.com/orders'),
       headers: new Headers({ 'content-type': 'application/x-www-form-urlencoded' }),
@@ -78,7 +78,7 @@ describe('mismatches', () => {
   })
 
   test('a mock that used up its times no longer matches', () => {
-    const declaration = new MockDeclaration('GET', 'https://api.example.com/', {}).times(1)
+    const declaration = new DeclaredMock('GET', 'https://api.example.com/', {}).times(1)
     declaration.calls = 1
     expect(reasons(declaration, outbound('GET', 'https://api.example.com/'))).toEqual(['already answered its 1 times'])
   })
@@ -86,8 +86,8 @@ describe('mismatches', () => {
 
 describe('closestMocks', () => {
   test('ranks a mock for the same endpoint above one for another URL', () => {
-    const other = new MockDeclaration('POST', 'https://api.example.com/teams', {})
-    const sameEndpoint = new MockDeclaration('POST', 'https://api.example.com/users', {
+    const other = new DeclaredMock('POST', 'https://api.example.com/teams', {})
+    const sameEndpoint = new DeclaredMock('POST', 'https://api.example.com/users', {
       json: { email: 'a@example.com' },
     })
     const request = outbound('POST', 'https://api.example.com/users', { json: { email: 'b@example.com' } })

@@ -1,5 +1,5 @@
-import { describeBody, truncate } from '../describe.ts'
-import type { MatchOptions, MockDeclaration, UrlMatcher, ValueMatcher } from './mock-declaration.ts'
+import { describeBody, truncate } from '../message-text.ts'
+import type { DeclaredMock, MatchOptions, UrlMatcher, ValueMatcher } from './mock-declaration.ts'
 import { bodyAsJson, NOT_JSON, type OutboundRequest } from './outbound-request.ts'
 
 /** Why a declared mock did not match a request, with a weight for ranking the closest mocks. */
@@ -14,7 +14,7 @@ const WEIGHT = { url: 8, method: 4, detail: 1 } as const
 const SHOWN_DIFFERENCES = 3
 
 /** Every reason `declaration` does not answer `request`; empty when it does. */
-export function mismatches(declaration: MockDeclaration, request: OutboundRequest): Mismatch[] {
+export function mismatches(declaration: DeclaredMock, request: OutboundRequest): Mismatch[] {
   const found: Mismatch[] = []
   const urlMismatch = urlDifference(declaration.url, request.url)
   if (urlMismatch !== undefined) found.push({ text: urlMismatch, weight: WEIGHT.url })
@@ -30,16 +30,12 @@ export function mismatches(declaration: MockDeclaration, request: OutboundReques
 }
 
 export interface RankedMock {
-  declaration: MockDeclaration
+  declaration: DeclaredMock
   mismatches: Mismatch[]
 }
 
 /** The declared mocks nearest to matching `request`, closest first. */
-export function closestMocks(
-  declarations: readonly MockDeclaration[],
-  request: OutboundRequest,
-  limit = 2,
-): RankedMock[] {
+export function closestMocks(declarations: readonly DeclaredMock[], request: OutboundRequest, limit = 2): RankedMock[] {
   const score = (ranked: RankedMock) => ranked.mismatches.reduce((sum, mismatch) => sum + mismatch.weight, 0)
   return declarations
     .map((declaration) => ({ declaration, mismatches: mismatches(declaration, request) }))

@@ -1,7 +1,7 @@
 // The failures of strict mocks: a request no mock answers, a mock not called as declared.
 import { TestbedError } from '../../core/errors.ts'
-import { describeBody } from '../describe.ts'
-import type { MockDeclaration } from './mock-declaration.ts'
+import { describeBody } from '../message-text.ts'
+import type { DeclaredMock } from './mock-declaration.ts'
 import type { OutboundRequest } from './outbound-request.ts'
 import { closestMocks, describeMismatches } from './request-matching.ts'
 
@@ -17,7 +17,7 @@ const INDENT = '    '
 /** Explains why no mock in `declarations` answered `request`. */
 export function explainUnmatched(
   request: OutboundRequest,
-  declarations: readonly MockDeclaration[],
+  declarations: readonly DeclaredMock[],
   nearestRecorded: string[] = [],
 ): UnmatchedRequest {
   const lines: string[] = []
@@ -50,7 +50,7 @@ export function unmatchedRequestError(unmatched: UnmatchedRequest, cassette: str
 /** The error `verify()` throws, or undefined when every request matched and every mock was called as declared. */
 export function strictFailure(
   unmatched: readonly UnmatchedRequest[],
-  unused: readonly MockDeclaration[],
+  unused: readonly DeclaredMock[],
   cassette: string | undefined,
 ): TestbedError | undefined {
   if (unmatched.length === 0 && unused.length === 0) return undefined

@@ -9,7 +9,6 @@ import { databaseUrl } from '../templates/database-url.ts'
 import type { Template } from '../templates/ensure-template.ts'
 import { findTemplate, shortHash } from '../templates/template-catalog.ts'
 import { assertPositiveInteger, validateTemplateOptions } from '../templates/validate-template-options.ts'
-import { withoutPeriod } from '../templates/without-period.ts'
 import { cloneLockKey, cloneName, dropOrphanClones, markKept } from './clone-leases.ts'
 import { CLONE_STRATEGY_OPTIONS, type CloneStrategy, chooseCloneStrategy, cloneStatement } from './clone-strategy.ts'
 import { DropQueue } from './drop-queue.ts'
@@ -41,7 +40,7 @@ export interface DatabasePoolOptions {
   maxPendingDrops?: number
   /**
    * How long, in milliseconds, `acquire()` waits for one of those databases to be dropped before it
-   * fails with `TESTBED_DATABASE_CONNECTIONS_LEFT_OPEN`, naming the tests that left connections open.
+   * fails with `TESTBED_ISOLATION_CONNECTIONS_LEFT_OPEN`, naming the tests that left connections open.
    * @default 30000
    */
   pendingDropTimeout?: number
@@ -141,7 +140,7 @@ function validatePoolOptions(options: DatabasePoolOptions): void {
 async function holdTemplate(control: pg.Client, template: TemplateRef): Promise<void> {
   await control.query('SELECT pg_advisory_lock_shared($1)', [advisoryLockKey('template', shortHash(template.hash))])
   if ((await findTemplate(control, template.name)) !== null) return
-  throw new TestbedError('TESTBED_DATABASE_TEMPLATE_MISSING', {
+  throw new TestbedError('TESTBED_ISOLATION_TEMPLATE_MISSING', {
     what: `${WHERE} found no template`,
     subject: template.name,
     why: 'It was dropped after ensureTemplate() returned it, or it was never built on this server',
@@ -365,11 +364,11 @@ function isDuplicateDatabase(error: unknown): boolean {
 
 function cloneFailed(template: string, error: unknown): TestbedError {
   return new TestbedError(
-    'TESTBED_DATABASE_CLONE_FAILED',
+    'TESTBED_ISOLATION_CLONE_FAILED',
     {
       what: 'Could not clone a test database from the template',
       subject: template,
-      why: withoutPeriod(describeCause(error)),
+      why: describeCause(error),
       fix: 'If the template was dropped, call ensureTemplate() again; otherwise check the server log',
     },
     { cause: error },
@@ -377,7 +376,7 @@ function cloneFailed(template: string, error: unknown): TestbedError {
 }
 
 function notLeased(name: string): TestbedError {
-  return new TestbedError('TESTBED_DATABASE_NOT_LEASED', {
+  return new TestbedError('TESTBED_ISOLATION_CLONE_NOT_LEASED', {
     what: 'release() got a database this pool did not lease',
     subject: name,
     why: 'It was released already, or it came from another pool',
@@ -386,7 +385,7 @@ function notLeased(name: string): TestbedError {
 }
 
 function poolClosed(): TestbedError {
-  return new TestbedError('TESTBED_DATABASE_POOL_CLOSED', {
+  return new TestbedError('TESTBED_ISOLATION_CLONE_POOL_CLOSED', {
     what: 'The database pool is closed',
     subject: 'acquire()',
     why: 'close() was called, and a closed pool makes no more clones',
@@ -395,7 +394,7 @@ function poolClosed(): TestbedError {
 }
 
 function controlLost(adminUrl: string): TestbedError {
-  return new TestbedError('TESTBED_DATABASE_POOL_LOST', {
+  return new TestbedError('TESTBED_ISOLATION_CLONE_POOL_LOST', {
     what: 'The database pool lost its control connection',
     subject: redactUrl(adminUrl),
     why: 'Its clones are leased through that connection, so another pool may already have dropped them as orphans; the server may have stopped or restarted',

@@ -164,7 +164,7 @@ export class DropQueue {
   }
 
   #leftOpenError(): TestbedError {
-    return new TestbedError('TESTBED_DATABASE_CONNECTIONS_LEFT_OPEN', {
+    return new TestbedError('TESTBED_ISOLATION_CONNECTIONS_LEFT_OPEN', {
       what: 'No test database to hand out: earlier tests left connections open on theirs',
       subject: `${this.#pending.size} databases wait to be dropped`,
       why: `testbed drops a test's database only once its connections close, as ending them would crash an app pool without an 'error' listener, and none of these closed within ${formatMs(this.#options.timeout)}`,

@@ -17,7 +17,7 @@ export class ServerError extends Error {
 const SQLSTATES: Record<string, string> = {
   TESTBED_ISOLATION_NOT_IN_TRANSACTION: '25001',
   TESTBED_ISOLATION_TRANSACTION_WAIT: '55P03',
-  TESTBED_ENDPOINT_WRITE_OUTSIDE_TEST: '25006',
+  TESTBED_ISOLATION_ENDPOINT_WRITE_OUTSIDE_TEST: '25006',
 }
 
 /** The ErrorResponse that reports `error` to a client. */
@@ -35,7 +35,7 @@ export function errorFieldsFor(error: unknown): ErrorFields {
 }
 
 export function testEndedError(text: string): TestbedError {
-  return new TestbedError('TESTBED_ENDPOINT_TEST_ENDED', {
+  return new TestbedError('TESTBED_ISOLATION_ENDPOINT_TEST_ENDED', {
     what: 'Query through the test database URL after its test ended',
     subject: describeStatement(text),
     why: "The query was sent during a test and had not run when the test ended, so it would have run in the next test's database state: it comes from work that outlived its test (a timer, an un-awaited promise, a background job)",
@@ -44,7 +44,7 @@ export function testEndedError(text: string): TestbedError {
 }
 
 export function noTestError(text: string, waitedMs: number): TestbedError {
-  return new TestbedError('TESTBED_ENDPOINT_NO_TEST', {
+  return new TestbedError('TESTBED_ISOLATION_ENDPOINT_NO_TEST', {
     what: 'Query through the test database URL while no test runs',
     subject: describeStatement(text),
     why: "Every query through this URL runs in the current test's database, and none began within the wait: the query comes from code that runs outside tests (module scope, beforeAll) and waits for its answer before any test can start",
@@ -54,7 +54,7 @@ export function noTestError(text: string, waitedMs: number): TestbedError {
 }
 
 export function writeOutsideTestError(serverMessage: string): TestbedError {
-  return new TestbedError('TESTBED_ENDPOINT_WRITE_OUTSIDE_TEST', {
+  return new TestbedError('TESTBED_ISOLATION_ENDPOINT_WRITE_OUTSIDE_TEST', {
     what: 'Write through the test database URL while no test runs',
     why: 'Between tests (module scope, beforeAll, afterAll) the database is read-only: a write there would be seen by every later test, or by none, depending on the isolation',
     fix: "Write inside a test or beforeEach; put data every test needs into the template's seeds or fixtures",
@@ -64,7 +64,7 @@ export function writeOutsideTestError(serverMessage: string): TestbedError {
 
 export function backendConnectError(url: string, cause: unknown): TestbedError {
   return new TestbedError(
-    'TESTBED_ENDPOINT_CONNECT_FAILED',
+    'TESTBED_ISOLATION_ENDPOINT_CONNECT_FAILED',
     {
       what: "The test database endpoint cannot reach the test's database",
       subject: redactUrl(url),

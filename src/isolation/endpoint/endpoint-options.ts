@@ -5,13 +5,13 @@ export interface WireEndpointOptions {
   /**
    * A database served read-only while no test runs (module scope, beforeAll, afterAll), so code
    * that reads at import time or in beforeAll works; writes there fail with
-   * `TESTBED_ENDPOINT_WRITE_OUTSIDE_TEST`. Without it, such queries wait for the next test.
+   * `TESTBED_ISOLATION_ENDPOINT_WRITE_OUTSIDE_TEST`. Without it, such queries wait for the next test.
    * @default undefined (queries wait, up to `idleTimeout`)
    */
   betweenTests?: string
   /**
    * How long, in milliseconds, a query sent while no test runs (and no `betweenTests` database is
-   * set) waits for the next test before it fails with `TESTBED_ENDPOINT_NO_TEST`.
+   * set) waits for the next test before it fails with `TESTBED_ISOLATION_ENDPOINT_NO_TEST`.
    * @default 5000
    */
   idleTimeout?: number

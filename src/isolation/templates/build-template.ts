@@ -5,7 +5,6 @@ import { dropDatabase } from './drop-database.ts'
 import { NOTHING_CACHED, runSqlFile } from './run-sql-file.ts'
 import { buildName, type TemplateMeta, writeMeta } from './template-catalog.ts'
 import type { DatabaseStep, ResolvedSource } from './template-source.ts'
-import { withoutPeriod } from './without-period.ts'
 
 export interface BuildPlan {
   adminUrl: string
@@ -45,11 +44,11 @@ async function runStep(step: DatabaseStep, url: string, option: 'migrations' | '
     await step(url)
   } catch (error) {
     throw new TestbedError(
-      option === 'fixtures' ? 'TESTBED_TEMPLATE_FIXTURES_FAILED' : 'TESTBED_TEMPLATE_MIGRATION_FAILED',
+      option === 'fixtures' ? 'TESTBED_TEMPLATE_ROWS_FAILED' : 'TESTBED_TEMPLATE_MIGRATION_FAILED',
       {
         what: `ensureTemplate() could not apply \`${option}\``,
         subject: `the ${option} function threw`,
-        why: withoutPeriod(describeCause(error)),
+        why: describeCause(error),
         fix: NOTHING_CACHED,
       },
       { cause: error },

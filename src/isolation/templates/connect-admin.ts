@@ -1,7 +1,6 @@
 import pg from 'pg'
 import { describeCause, TestbedError } from '../../core/errors.ts'
 import { redactUrl } from '../../core/redact.ts'
-import { withoutPeriod } from './without-period.ts'
 
 export interface ServerInfo {
   /** `SHOW server_version`, e.g. `18.4`. */
@@ -20,11 +19,11 @@ export async function connectAdmin(url: string, where: string, applicationName =
     return client
   } catch (error) {
     throw new TestbedError(
-      'TESTBED_DATABASE_UNREACHABLE',
+      'TESTBED_ISOLATION_SERVER_UNREACHABLE',
       {
         what: `${where} could not connect to PostgreSQL`,
         subject: redactUrl(url),
-        why: withoutPeriod(describeCause(error)),
+        why: describeCause(error),
         fix: 'Check that the server is running (`npx testbed services status`) and that the URL is the one it printed',
       },
       { cause: error },
@@ -43,7 +42,7 @@ export async function serverInfo(client: pg.ClientBase, where: string): Promise<
 }
 
 function unsupported(where: string, info: ServerInfo): TestbedError {
-  return new TestbedError('TESTBED_DATABASE_SERVER_TOO_OLD', {
+  return new TestbedError('TESTBED_ISOLATION_SERVER_TOO_OLD', {
     what: `${where} needs PostgreSQL 13 or later`,
     subject: `the server runs ${info.version}`,
     why: 'Old template databases are dropped with `DROP DATABASE … WITH (FORCE)`, which PostgreSQL 13 added',

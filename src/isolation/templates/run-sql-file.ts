@@ -3,7 +3,6 @@ import { describeCause, TestbedError } from '../../core/errors.ts'
 import { failingStatementLine } from './failing-statement.ts'
 import { lineAt, lineText } from './sql-line.ts'
 import type { SqlFile } from './template-source.ts'
-import { withoutPeriod } from './without-period.ts'
 
 export const NOTHING_CACHED = 'Fix it and run again; the half-built template was dropped, so nothing was cached'
 
@@ -43,7 +42,7 @@ function sqlFileError(
     {
       what: `ensureTemplate() could not apply \`${option}\``,
       subject: line === undefined ? file.label : `${file.label}, line ${line}`,
-      why: `PostgreSQL rejected a statement: ${withoutPeriod(describeCause(error))}`,
+      why: `PostgreSQL rejected a statement: ${describeCause(error)}`,
       fix: NOTHING_CACHED,
       details: [locationDetail(file, line), ...serverDetails(error)],
     },

@@ -60,6 +60,9 @@ function sha256(data: string | Buffer): string {
 /**
  * The key of a cluster snapshot holding the template for `source` (see `ServiceSet.snapshot`):
  * the template's hash without the server version, which the snapshot's own path already pins.
+ * @example
+ * const key = await templateSnapshotKey({ migrations: 'migrations', baseDir: process.cwd() })
+ * await set.snapshot('db', key)
  */
 export async function templateSnapshotKey(source: TemplateSource): Promise<string> {
   const resolved = await resolveTemplateSource(source)

@@ -108,7 +108,7 @@ async function initdb(binaries: PostgresBinaries, target: DataDirTarget): Promis
     const text = `${output.stderr ?? ''}${output.stdout ?? ''}`
     if (text.includes('No space left on device')) throw noSpace(target, FRESH_CLUSTER_BYTES, error)
     throw new TestbedError(
-      'TESTBED_POSTGRES_INITDB_FAILED',
+      'TESTBED_SERVICE_INITDB_FAILED',
       {
         what: 'initdb failed while creating a PostgreSQL data dir',
         subject: target.dataDir,

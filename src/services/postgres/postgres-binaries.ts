@@ -2,10 +2,17 @@ import { execFile } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { basename, delimiter, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
+import { type EnvVariable, readEnv } from '../../core/env.ts'
 import { reachableInstall } from '../../providers/reachable-install.ts'
 import type { RunAsUser } from '../../providers/run-as-user.ts'
 
 const run = promisify(execFile)
+
+export const POSTGRES_BIN_DIR: EnvVariable = {
+  name: 'TESTBED_POSTGRES_BIN_DIR',
+  meaning:
+    'The folder holding `initdb` and `postgres` for the `local` provider of `postgres()`, instead of searching PATH, `/usr/lib/postgresql/*/bin` and Homebrew',
+}
 
 /** A PostgreSQL installation testbed can start a server from. */
 export interface PostgresBinaries {
@@ -56,7 +63,7 @@ export async function findLocalBinaries(): Promise<PostgresBinaries | null> {
 }
 
 export function localCandidateDirs(): string[] {
-  const explicit = process.env.TESTBED_POSTGRES_BIN_DIR
+  const explicit = readEnv(POSTGRES_BIN_DIR)
   if (explicit) return [explicit]
   const fromPath = (process.env.PATH ?? '').split(delimiter).filter(Boolean)
   return [...fromPath, ...versionedDirs('/usr/lib/postgresql', 'bin'), '/usr/local/pgsql/bin', ...homebrewDirs()]

@@ -1,20 +1,11 @@
-import {
-  assertKnownKeys,
-  assertOneOf,
-  assertPort,
-  assertPositiveNumber,
-  assertString,
-  invalidOption,
-} from '../../core/options.ts'
-import type { CommonServiceOptions } from '../service-definition.ts'
+import { assertString, invalidOption } from '../../core/options.ts'
+import { type ServerOptions, validateServerOptions } from '../../providers/server-options.ts'
+
+/** The providers of `postgres()`, in resolution order: what its `provider` option accepts. */
+export const POSTGRES_PROVIDERS = ['external', 'embedded', 'local'] as const
 
 /** Options of `postgres()`. */
-export interface PostgresOptions extends CommonServiceOptions {
-  /**
-   * The port a server testbed starts listens on.
-   * @default a free port the kernel picks
-   */
-  port?: number
+export interface PostgresOptions extends ServerOptions<(typeof POSTGRES_PROVIDERS)[number]> {
   /**
    * Server settings passed as `-c name=value`, on top of testbed's (durability off).
    * @example { max_connections: 300, 'log_min_duration_statement': 0 }
@@ -42,26 +33,31 @@ export interface PostgresOptions extends CommonServiceOptions {
    */
   seeds?: string[]
   /**
-   * A folder of Rails-style labelled fixture files (`users.yml`: rows named by label, references by
-   * label, ids derived from the label), loaded into the same template after the seeds.
-   * @example 'tests/integration/fixtures/labelled'
+   * A folder of Rails-style labelled rows (`users.yml`: rows named by label, references by label,
+   * ids derived from the label), loaded into the same template after the seeds; tests read them
+   * with the `rows` fixture.
+   * @example 'tests/integration/rows'
    * @default undefined
+   */
+  rows?: string
+  /**
+   * The former name of `rows`.
+   * @deprecated Use `rows`; `fixtures` is read until the next release.
    */
   fixtures?: string
 }
 
+/** The folder of labelled rows, under its current name or its former one. */
+export function rowsFolderOf(options: PostgresOptions): string | undefined {
+  return options.rows ?? options.fixtures
+}
+
 const WHERE = 'postgres()'
-// The providers this kind has today; `docker` is a provider name other kinds may use later.
-export const PROVIDERS = ['external', 'embedded', 'local'] as const
-const KNOWN = ['provider', 'port', 'settings', 'startTimeout', 'url', 'migrations', 'seeds', 'fixtures']
 
 export function validatePostgresOptions(options: PostgresOptions): void {
-  assertKnownKeys(WHERE, options, KNOWN)
-  assertOneOf(WHERE, 'provider', options.provider, PROVIDERS)
-  assertPort(WHERE, 'port', options.port)
-  assertPositiveNumber(WHERE, 'startTimeout', options.startTimeout)
-  assertString(WHERE, 'url', options.url)
+  validateServerOptions(WHERE, options, POSTGRES_PROVIDERS, ['migrations', 'seeds', 'rows', 'fixtures'])
   assertString(WHERE, 'migrations', options.migrations)
+  assertString(WHERE, 'rows', options.rows)
   assertString(WHERE, 'fixtures', options.fixtures)
   const seeds = options.seeds
   if (
@@ -69,9 +65,5 @@ export function validatePostgresOptions(options: PostgresOptions): void {
     !(Array.isArray(seeds) && seeds.every((seed) => typeof seed === 'string' && seed !== ''))
   ) {
     throw invalidOption(WHERE, 'seeds', 'an array of .sql file paths', seeds)
-  }
-  const settings = options.settings
-  if (settings !== undefined && (typeof settings !== 'object' || settings === null || Array.isArray(settings))) {
-    throw invalidOption(WHERE, 'settings', 'an object of setting names to values', settings)
   }
 }

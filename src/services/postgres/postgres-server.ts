@@ -1,13 +1,9 @@
 import { join } from 'node:path'
-import { stopProcess } from '../../core/process-control.ts'
-import { formatMs } from '../../core/progress.ts'
-import { redactUrl } from '../../core/redact.ts'
 import type { Run } from '../../core/run-registry.ts'
-import { assertPortFree, ephemeralPort } from '../../providers/free-port.ts'
-import { PortTakenError, type ServerSpec, startServer } from '../../providers/local-server.ts'
-import type { ProviderName, StartContext, StartedService } from '../../providers/provider.ts'
-import { type RunAsUser, unprivilegedUser } from '../../providers/run-as-user.ts'
-import { makeServiceDir } from '../../providers/service-dir.ts'
+import { stopHandle } from '../../core/service-handle.ts'
+import { beginLocalStart, type ServerSpec, startOnFreePort, startServer } from '../../providers/local-server.ts'
+import type { StartContext, StartedService } from '../../providers/provider.ts'
+import type { RunAsUser } from '../../providers/run-as-user.ts'
 import { prepareDataDir, SUPERUSER, saveSnapshot } from './initdb-cache.ts'
 import { type PostgresBinaries, reachableBinaries } from './postgres-binaries.ts'
 import type { PostgresOptions } from './postgres-options.ts'
@@ -27,40 +23,24 @@ const FAST_SETTINGS = {
   full_page_writes: 'off',
   dynamic_shared_memory_type: 'mmap',
 }
-const PORT_ATTEMPTS = 3
 
 /** Starts a private PostgreSQL from `binaries`: temp data dir, loopback port and unix socket, durability off. */
 export async function startPostgresServer(
   found: PostgresBinaries,
-  provider: ProviderName,
+  provider: string,
   options: PostgresOptions,
   context: StartContext,
 ): Promise<StartedService> {
-  const started = Date.now()
-  const runAs = unprivilegedUser()
-  const serviceDir = makeServiceDir(context.run, context.serviceName, runAs)
-  const dataDir = join(serviceDir, 'data')
   const label = `PostgreSQL ${found.version} (${provider})`
-  context.progress.step(`${context.serviceName}: starting ${label}`)
-  // Checked before initdb, so a taken port fails at once rather than after the slow part.
-  if (options.port !== undefined) await assertPortFree(options.port, context.serviceName, label)
+  const { runAs, serviceDir, ...local } = await beginLocalStart(context, label, options.port)
+  const dataDir = join(serviceDir, 'data')
   const binaries = await reachableBinaries(found, runAs)
   const target = { dataDir, runAs, label, serviceName: context.serviceName, progress: context.progress }
   const cache = await prepareDataDir(binaries, target, context.snapshotKey)
   const password = createSuperuserPassword()
-  for (let attempt = 1; ; attempt++) {
-    const port = options.port ?? (await ephemeralPort())
-    try {
-      const place = { serviceDir, dataDir, port, runAs, label, password }
-      const service = await startOnPort(binaries, provider, options, context, place)
-      context.progress.done(
-        `${context.serviceName}: ${label} ready in ${formatMs(Date.now() - started)} (${cache} start) at ${redactUrl(service.url)}`,
-      )
-      return service
-    } catch (error) {
-      if (!(error instanceof PortTakenError) || options.port !== undefined || attempt === PORT_ATTEMPTS) throw error
-    }
-  }
+  const startOn = (port: number) =>
+    startOnPort(binaries, provider, options, context, { serviceDir, dataDir, port, runAs, label, password })
+  return startOnFreePort(context, { runAs, serviceDir, ...local }, options.port, startOn, `${cache} start`)
 }
 
 interface ServerPlace {
@@ -74,7 +54,7 @@ interface ServerPlace {
 
 async function startOnPort(
   binaries: PostgresBinaries,
-  provider: ProviderName,
+  provider: string,
   options: PostgresOptions,
   context: StartContext,
   place: ServerPlace,
@@ -102,14 +82,14 @@ async function startOnPort(
     isReady: () => lockSuperuser(socket, place.password.verifier),
     record: { name: context.serviceName, kind: 'postgres', provider, url, version: binaries.version },
   }
-  const process = await startServer(spec, context.run, portTaken)
+  const handle = await startServer(spec, context.run, portTaken)
   restartable.set(restartKey(context.run, context.serviceName), {
     spec,
     binaries,
     dataDir: place.dataDir,
     socket,
   })
-  return { url, version: binaries.version, process, stopSignal: 'SIGINT' }
+  return { url, version: binaries.version, handle }
 }
 
 /**
@@ -120,9 +100,9 @@ async function startOnPort(
 export async function snapshotPostgres(run: Run, serviceName: string, key: string): Promise<boolean> {
   const server = restartable.get(restartKey(run, serviceName))
   const record = run.record.services.find((service) => service.name === serviceName)
-  if (!server || !record?.process) return false
+  if (!server || !record?.handle) return false
   await unlockSuperuser(server.socket)
-  await stopProcess(record.process, 'SIGINT')
+  await stopHandle(record.handle)
   await saveSnapshot(server.binaries, server.dataDir, key)
   await startServer(server.spec, run, portTaken)
   return true

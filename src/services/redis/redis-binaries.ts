@@ -2,8 +2,15 @@ import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { promisify } from 'node:util'
+import { type EnvVariable, readEnv } from '../../core/env.ts'
 
 const run = promisify(execFile)
+
+export const REDIS_SERVER: EnvVariable = {
+  name: 'TESTBED_REDIS_SERVER',
+  meaning:
+    'The `redis-server` (or `valkey-server`) binary for the `local` provider of `redis()`, instead of searching PATH and the usual folders',
+}
 const SERVER_NAMES = ['redis-server', 'valkey-server']
 const USUAL_DIRS = ['/usr/bin', '/usr/sbin', '/usr/local/bin', '/opt/homebrew/bin']
 
@@ -17,7 +24,7 @@ export interface RedisBinary {
 
 /** TESTBED_REDIS_SERVER if set, else the first `redis-server` or `valkey-server` on PATH or in the usual folders. */
 export async function findRedisServer(): Promise<RedisBinary | null> {
-  const explicit = process.env.TESTBED_REDIS_SERVER
+  const explicit = readEnv(REDIS_SERVER)
   if (explicit) return inspect(explicit)
   const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...USUAL_DIRS]
   for (const dir of dirs) {

@@ -1,20 +1,10 @@
-import {
-  assertKnownKeys,
-  assertOneOf,
-  assertPort,
-  assertPositiveNumber,
-  assertString,
-  invalidOption,
-} from '../../core/options.ts'
-import type { CommonServiceOptions } from '../service-definition.ts'
+import { type ServerOptions, validateServerOptions } from '../../providers/server-options.ts'
+
+/** The providers of `redis()`, in resolution order: what its `provider` option accepts. */
+export const REDIS_PROVIDERS = ['external', 'local'] as const
 
 /** Options of `redis()`. */
-export interface RedisOptions extends CommonServiceOptions {
-  /**
-   * The port a server testbed starts listens on.
-   * @default a free port the kernel picks
-   */
-  port?: number
+export interface RedisOptions extends ServerOptions<(typeof REDIS_PROVIDERS)[number]> {
   /**
    * Server settings passed as `--name value`.
    * @example { maxmemory: '64mb' }
@@ -28,19 +18,6 @@ export interface RedisOptions extends CommonServiceOptions {
   url?: string
 }
 
-const WHERE = 'redis()'
-// The providers this kind has today; `docker` is a provider name other kinds may use later.
-export const PROVIDERS = ['external', 'local'] as const
-const KNOWN = ['provider', 'port', 'settings', 'startTimeout', 'url']
-
 export function validateRedisOptions(options: RedisOptions): void {
-  assertKnownKeys(WHERE, options, KNOWN)
-  assertOneOf(WHERE, 'provider', options.provider, PROVIDERS)
-  assertPort(WHERE, 'port', options.port)
-  assertPositiveNumber(WHERE, 'startTimeout', options.startTimeout)
-  assertString(WHERE, 'url', options.url)
-  const settings = options.settings
-  if (settings !== undefined && (typeof settings !== 'object' || settings === null || Array.isArray(settings))) {
-    throw invalidOption(WHERE, 'settings', 'an object of setting names to values', settings)
-  }
+  validateServerOptions('redis()', options, REDIS_PROVIDERS)
 }

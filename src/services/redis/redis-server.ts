@@ -1,19 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { formatMs } from '../../core/progress.ts'
-import { redactUrl } from '../../core/redact.ts'
-import { assertPortFree, ephemeralPort } from '../../providers/free-port.ts'
-import { PortTakenError, startServer } from '../../providers/local-server.ts'
+import { beginLocalStart, startOnFreePort, startServer } from '../../providers/local-server.ts'
 import type { StartContext, StartedService } from '../../providers/provider.ts'
 import { reachableInstall } from '../../providers/reachable-install.ts'
-import { chownTree, type RunAsUser, unprivilegedUser } from '../../providers/run-as-user.ts'
-import { makeServiceDir } from '../../providers/service-dir.ts'
+import { chownTree, type RunAsUser } from '../../providers/run-as-user.ts'
 import type { RedisBinary } from './redis-binaries.ts'
 import type { RedisOptions } from './redis-options.ts'
 import { probeRedis } from './redis-probe.ts'
 
-const PORT_ATTEMPTS = 3
 const DATABASES = 256
 
 /** Starts a private Redis (or Valkey): loopback port and unix socket, a password, no persistence. */
@@ -22,29 +17,15 @@ export async function startRedisServer(
   options: RedisOptions,
   context: StartContext,
 ): Promise<StartedService> {
-  const started = Date.now()
   // Redis would run as root without complaint; it runs unprivileged like PostgreSQL, so a test
   // server never holds root's powers (SAVE, CONFIG SET dir … would write files as root).
-  const runAs = unprivilegedUser()
-  const serviceDir = makeServiceDir(context.run, context.serviceName, runAs)
-  const label = `${binary.flavor} ${binary.version} (local)`
-  context.progress.step(`${context.serviceName}: starting ${label}`)
+  const local = await beginLocalStart(context, `${binary.flavor} ${binary.version} (local)`, options.port)
+  const { serviceDir, runAs, label } = local
   const command = await reachableInstall(binary.path, runAs)
   const password = String(options.settings?.requirepass ?? randomBytes(32).toString('base64url'))
-  for (let attempt = 1; ; attempt++) {
-    const port = options.port ?? (await ephemeralPort())
-    if (options.port !== undefined) await assertPortFree(port, context.serviceName, label)
-    try {
-      const place = { serviceDir, port, label, runAs, password, command }
-      const service = await startOnPort(binary, options, context, place)
-      context.progress.done(
-        `${context.serviceName}: ${label} ready in ${formatMs(Date.now() - started)} at ${redactUrl(service.url)}`,
-      )
-      return service
-    } catch (error) {
-      if (!(error instanceof PortTakenError) || options.port !== undefined || attempt === PORT_ATTEMPTS) throw error
-    }
-  }
+  const startOn = (port: number) =>
+    startOnPort(binary, options, context, { serviceDir, port, label, runAs, password, command })
+  return startOnFreePort(context, local, options.port, startOn)
 }
 
 interface RedisPlace {
@@ -68,7 +49,7 @@ async function startOnPort(
     writeConfig(place),
     ...Object.entries(settings).flatMap(([name, value]) => [`--${name}`, String(value)]),
   ]
-  const process = await startServer(
+  const handle = await startServer(
     {
       label: place.label,
       serviceName: context.serviceName,
@@ -84,7 +65,7 @@ async function startOnPort(
     context.run,
     (log) => log.includes('Address already in use'),
   )
-  return { url, version: binary.version, process, stopSignal: 'SIGTERM' }
+  return { url, version: binary.version, handle }
 }
 
 // redis-cli 7 ignores a password without a user (`redis://:secret@…`); Redis before 6 has no users.

@@ -1,7 +1,10 @@
+import { kindVariable, readEnv } from '../../core/env.ts'
+import { siblingFile } from '../../core/sibling-file.ts'
+import { binaryProvider } from '../../providers/binary-provider.ts'
 import { externalProvider } from '../../providers/external-provider.ts'
-import type { Detection, Provider } from '../../providers/provider.ts'
-import { externalUrl, kindEnvName, type ServiceDefinition } from '../service-definition.ts'
-import { findRedisServer, type RedisBinary } from './redis-binaries.ts'
+import type { Provider } from '../../providers/provider.ts'
+import { externalUrl, type ServiceDefinition } from '../service-definition.ts'
+import { findRedisServer, REDIS_SERVER } from './redis-binaries.ts'
 import { type RedisOptions, validateRedisOptions } from './redis-options.ts'
 import { probeRedis } from './redis-probe.ts'
 import { startRedisServer } from './redis-server.ts'
@@ -18,11 +21,17 @@ export function redis(options: RedisOptions = {}): ServiceDefinition<RedisOption
     kind: 'redis',
     label: 'Redis',
     options,
+    variables: [REDIS_SERVER],
+    // A suite runs without Redis: its tests are skipped on a machine without redis-server.
+    optional: {
+      hint: 'Install redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), or set TESTBED_REDIS_URL to a running server',
+    },
+    testing: { module: siblingFile(import.meta.url, './redis-testing'), fixture: 'redis' },
     providers: (serviceName) => [
       externalProvider({
         label: 'Redis',
         source: externalUrl('redis', serviceName, options.url),
-        envName: kindEnvName('redis', 'URL'),
+        envName: kindVariable('redis', 'URL').name,
         probe: (url) => probeRedis(url),
         waitMs: 5000,
       }),
@@ -32,30 +41,17 @@ export function redis(options: RedisOptions = {}): ServiceDefinition<RedisOption
 }
 
 function localProvider(options: RedisOptions): Provider {
-  let binary: Promise<RedisBinary | null> | undefined
-  const find = () => {
-    binary ??= findRedisServer()
-    return binary
-  }
-  return {
+  return binaryProvider({
     name: 'local',
-    async detect(): Promise<Detection> {
-      const found = await find()
-      if (!found) {
-        return {
-          available: false,
-          reason: process.env.TESTBED_REDIS_SERVER
-            ? `TESTBED_REDIS_SERVER names ${process.env.TESTBED_REDIS_SERVER}, which is not a working redis-server`
-            : 'no redis-server or valkey-server on PATH',
-          fix: 'install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)',
-        }
-      }
-      return { available: true, version: found.version, detail: `${found.flavor} ${found.version} at ${found.path}` }
-    },
-    async start(context) {
-      const found = await find()
-      if (!found) throw new Error('redis-server vanished after detection')
-      return startRedisServer(found, options, context)
-    },
-  }
+    label: 'Redis',
+    find: findRedisServer,
+    describe: (found) => ({ version: found.version, detail: `${found.flavor} ${found.version} at ${found.path}` }),
+    missing: () => ({
+      reason: readEnv(REDIS_SERVER)
+        ? `${REDIS_SERVER.name} names ${readEnv(REDIS_SERVER)}, which is not a working redis-server`
+        : 'no redis-server or valkey-server on PATH',
+      fix: 'install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)',
+    }),
+    start: (found, context) => startRedisServer(found, options, context),
+  })
 }

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest'
-import { postgres } from '../services/postgres/postgres-service.ts'
-import { redis } from '../services/redis/redis-service.ts'
+import { postgres } from './postgres/postgres-service.ts'
+import { redis } from './redis/redis-service.ts'
 
 test('rejects a port that is not an integer, naming the option, the value and its type', () => {
   expect(() => postgres({ port: '5432' as unknown as number })).toThrow(
@@ -21,7 +21,7 @@ test('rejects an unknown provider, listing the known ones', () => {
 test('rejects an unknown option, listing the accepted ones', () => {
   expect(() => postgres({ prot: 5432 } as never)).toThrow(
     '[testbed] Unknown option in postgres(): `prot`.\n' +
-      'postgres() accepts `provider`, `port`, `settings`, `startTimeout`, `url`, `migrations`, `seeds`, `fixtures`. Remove the option or correct its spelling.',
+      'postgres() accepts `provider`, `port`, `settings`, `startTimeout`, `url`, `migrations`, `seeds`, `rows`, `fixtures`. Remove the option or correct its spelling.',
   )
 })
 
@@ -38,7 +38,7 @@ test('rejects settings that are not an object', () => {
 })
 
 test('rejects a provider the kind does not have yet when it is declared, not at start', () => {
-  expect(() => postgres({ provider: 'docker' })).toThrow(
+  expect(() => postgres({ provider: 'docker' as never })).toThrow(
     'Expected the `provider` option to be one of `external`, `embedded`, `local`, got `docker` (string).',
   )
 })

@@ -1,0 +1,61 @@
+import {
+  assertKnownKeys,
+  assertOneOf,
+  assertPort,
+  assertPositiveNumber,
+  assertString,
+  invalidOption,
+} from '../core/options.ts'
+
+/** Options every service kind accepts, whichever provider serves it. `Provider`: the kind's provider names. */
+export interface ServerOptions<Provider extends string = string> {
+  /**
+   * Use this provider only, instead of the first available one.
+   * The environment variable `TESTBED_<KIND>_PROVIDER` does the same without editing the config.
+   * @default the first available, in the kind's resolution order
+   */
+  provider?: Provider
+  /**
+   * The port a server testbed starts listens on.
+   * @default a free port the kernel picks
+   */
+  port?: number
+  /**
+   * Server settings, on top of testbed's.
+   * @default {}
+   */
+  settings?: Record<string, string | number | boolean>
+  /**
+   * How long a server testbed starts may take to answer its first query, in milliseconds.
+   * @default 30000
+   */
+  startTimeout?: number
+  /**
+   * The URL of a server to use instead of starting one; `TESTBED_<KIND>_URL` does the same.
+   * @default undefined
+   */
+  url?: string
+}
+
+const SERVER_OPTIONS = ['provider', 'port', 'settings', 'startTimeout', 'url']
+
+/**
+ * Checks the options of a kind's function (`where`: `postgres()`) when the config declares it:
+ * those of every kind, against the kind's `providers`; `more` names the kind's own, which it checks itself.
+ */
+export function validateServerOptions(
+  where: string,
+  options: ServerOptions,
+  providers: readonly string[],
+  more: readonly string[] = [],
+): void {
+  assertKnownKeys(where, options, [...SERVER_OPTIONS, ...more])
+  assertOneOf(where, 'provider', options.provider, providers)
+  assertPort(where, 'port', options.port)
+  assertPositiveNumber(where, 'startTimeout', options.startTimeout)
+  assertString(where, 'url', options.url)
+  const settings = options.settings
+  if (settings !== undefined && (typeof settings !== 'object' || settings === null || Array.isArray(settings))) {
+    throw invalidOption(where, 'settings', 'an object of setting names to values', settings)
+  }
+}
