@@ -61,6 +61,8 @@ export const ERROR_CODES = {
     'ATTRIBUTE_CYCLE',
     'FACTORY_INVALID',
     'FILE_MALFORMED',
+    'FIRESTORE_SEED_INVALID',
+    'FIRESTORE_SEED_MISSING',
     'FILE_MISSING',
     'FILE_UNSUPPORTED',
     'LABEL_ID_COLLISION',
@@ -107,7 +109,7 @@ export const ERROR_CODES = {
   /** Marker expressions (`testbed test -m`, Vitest tag filters). */
   MARKER: ['INVALID', 'UNKNOWN'],
   /** The fixtures of `testbed/vitest`. */
-  VITEST: ['IOREDIS_MISSING', 'NO_APP', 'NO_ROWS', 'NO_SERVICE', 'REDIS_LEASE_LOST', 'REDIS_NO_DATABASE'],
+  VITEST: ['FIRESTORE_CLIENT_MISSING', 'IOREDIS_MISSING', 'NO_APP', 'NO_ROWS', 'NO_SERVICE', 'REDIS_LEASE_LOST', 'REDIS_NO_DATABASE'],
 } as const
 
 type Catalogue = typeof ERROR_CODES
