@@ -1,4 +1,5 @@
 import type { EnvVariable } from '../core/env.ts'
+import { FIRESTORE_EMULATOR_JAR } from '../services/firestore/firestore-emulator.ts'
 import { POSTGRES_BIN_DIR } from '../services/postgres/postgres-binaries.ts'
 import { REDIS_SERVER } from '../services/redis/redis-binaries.ts'
 
@@ -44,7 +45,7 @@ const RECIPES: Record<string, (platform: string) => Recipe> = {
   }),
   'firestore/local': () => ({
     what: 'the Cloud Firestore emulator and Java 11+',
-    override: 'TESTBED_FIRESTORE_EMULATOR',
+    override: FIRESTORE_EMULATOR_JAR,
     manualWhy:
       "the Firestore emulator comes from Google's apt source or the gcloud CLI, and testbed adds neither to a machine",
     manual:

@@ -6,6 +6,7 @@ import { readFirestoreSeed } from '../../src/services/firestore/firestore-seed.t
 import { firestore } from '../../src/services/firestore/firestore-service.ts'
 import { startServices } from '../../src/services/service-set.ts'
 import { tempDir } from '../test-utils/temp-dir.ts'
+import { processOf } from '../test-utils/test-project.ts'
 
 const emulator = await findFirestoreEmulator()
 const absent = 'reason' in emulator ? `no Firestore emulator here: ${emulator.reason}; ${emulator.fix}` : null
@@ -35,9 +36,10 @@ describe.skipIf(absent !== null).concurrent('firestore() started by testbed', ()
     })
     expect(written.status).toBe(200)
     expect(await restGet(url, 'p', 'notes/n1')).toBe(200)
-    expect(set.run.record.services[0]?.process).toEqual(service?.process)
+    const emulatorProcess = processOf(service)
+    expect(emulatorProcess && isRunning(emulatorProcess)).toBe(true)
     await set.stop()
-    expect(service?.process && isRunning(service.process)).toBe(false)
+    expect(emulatorProcess && isRunning(emulatorProcess)).toBe(false)
   })
 
   test('exports TESTBED_FIRESTORE_URL and TESTBED_<NAME>_URL', async () => {
@@ -54,7 +56,7 @@ describe.skipIf(absent !== null)('firestore() with FIRESTORE_EMULATOR_HOST set',
     process.env.FIRESTORE_EMULATOR_HOST = host
     try {
       await using external = await startServices({ firestore: firestore() }, { projectDir: tempDir() })
-      expect(external.services[0]).toMatchObject({ provider: 'external', url: `http://${host}`, process: null })
+      expect(external.services[0]).toMatchObject({ provider: 'external', url: `http://${host}`, handle: null })
     } finally {
       delete process.env.FIRESTORE_EMULATOR_HOST
     }

@@ -59,7 +59,7 @@ async function startOnPort(
   place: EmulatorPlace,
 ): Promise<StartedService> {
   const url = `http://127.0.0.1:${place.port}`
-  const process = await startServer(
+  const handle = await startServer(
     {
       label: place.label,
       serviceName: context.serviceName,
@@ -75,5 +75,5 @@ async function startOnPort(
     context.run,
     (log) => log.includes('BindException') || log.includes('Address already in use'),
   )
-  return { url, version: emulator.version, process, stopSignal: 'SIGTERM' }
+  return { url, version: emulator.version, handle }
 }
