@@ -117,7 +117,15 @@ export const ERROR_CODES = {
   /** Marker expressions (`testbed test -m`, Vitest tag filters). */
   MARKER: ['INVALID', 'UNKNOWN'],
   /** The fixtures of `testbed/vitest`. */
-  VITEST: ['FIRESTORE_CLIENT_MISSING', 'IOREDIS_MISSING', 'NO_APP', 'NO_ROWS', 'NO_SERVICE', 'REDIS_LEASE_LOST', 'REDIS_NO_DATABASE'],
+  VITEST: [
+    'FIRESTORE_CLIENT_MISSING',
+    'IOREDIS_MISSING',
+    'NO_APP',
+    'NO_ROWS',
+    'NO_SERVICE',
+    'REDIS_LEASE_LOST',
+    'REDIS_NO_DATABASE',
+  ],
 } as const
 
 type Catalogue = typeof ERROR_CODES
