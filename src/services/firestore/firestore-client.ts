@@ -1,4 +1,4 @@
-import type { Firestore } from '@google-cloud/firestore'
+import type { Firestore, GeoPoint } from '@google-cloud/firestore'
 import { describeCause, TestbedError } from '../../core/errors.ts'
 import { emulatorHost } from './firestore-rest.ts'
 
@@ -11,6 +11,8 @@ export interface FirestoreConnection {
   client: Firestore
   projectId: string
   library: FirestoreLibrary
+  /** The library's GeoPoint class: the client accepts only its own library's. */
+  GeoPoint: typeof GeoPoint
   /** Closes the client: its channels, and the listeners (`onSnapshot`) still open on it. */
   close(): Promise<void>
 }
@@ -34,9 +36,9 @@ export async function connectFirestore(
   // request off the machine per client) to learn what the emulator never checks.
   const settings = { projectId, host: emulatorHost(url), ssl: false, universeDomain: 'googleapis.com' }
   if (library === '@google-cloud/firestore') {
-    const { Firestore } = (await loadLibrary(library, library, load)) as typeof import('@google-cloud/firestore')
-    const client = new Firestore(settings)
-    return { client, projectId, library, close: () => client.terminate() }
+    const module = (await loadLibrary(library, library, load)) as typeof import('@google-cloud/firestore')
+    const client = new module.Firestore(settings)
+    return { client, projectId, library, GeoPoint: module.GeoPoint, close: () => client.terminate() }
   }
   const app = (await loadLibrary(library, 'firebase-admin/app', load)) as typeof import('firebase-admin/app')
   const store = (await loadLibrary(
@@ -52,7 +54,7 @@ export async function connectFirestore(
     await client.terminate()
     await app.deleteApp(firebaseApp)
   }
-  return { client, projectId, library, close }
+  return { client, projectId, library, GeoPoint: store.GeoPoint as typeof GeoPoint, close }
 }
 
 async function loadLibrary(library: FirestoreLibrary, specifier: string, load: Loader): Promise<unknown> {

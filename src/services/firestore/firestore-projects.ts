@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { connectFirestore, type FirestoreConnection, type FirestoreLibrary } from './firestore-client.ts'
-import { commitWrites, resetProject } from './firestore-rest.ts'
+import { resetProject } from './firestore-rest.ts'
 import type { FirestoreSeed } from './firestore-seed.ts'
+import { writeSeed } from './seed-writer.ts'
 
 /**
  * Projects of one emulator for one worker's tests: each test gets a project no other test (in this
@@ -62,8 +63,7 @@ export class FirestoreProjects {
     const projectId = `${this.#prefix}-${++this.#count}`
     const connection = await connectFirestore(this.#url, projectId, library)
     try {
-      // A first call opens the client's channel now rather than in the test.
-      await Promise.all([connection.client.listCollections(), this.#writeSeed(projectId)])
+      await this.#writeSeed(connection)
       return connection
     } catch (error) {
       await connection.close().catch(() => {})
@@ -71,8 +71,11 @@ export class FirestoreProjects {
     }
   }
 
-  async #writeSeed(projectId: string): Promise<void> {
-    if (this.#seed && this.#seed.size > 0) await commitWrites(this.#url, projectId, this.#seed.writesFor(projectId))
+  // The seed's batch opens the client's channel too; without a seed, a first call does, so neither
+  // costs the test.
+  async #writeSeed(connection: FirestoreConnection): Promise<void> {
+    if (this.#seed && this.#seed.size > 0) await writeSeed(connection, this.#seed.writesFor(connection.projectId))
+    else await connection.client.listCollections()
   }
 }
 
