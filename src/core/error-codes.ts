@@ -119,6 +119,7 @@ export const ERROR_CODES = {
   /** The fixtures of `testbed/vitest`. */
   VITEST: [
     'FIRESTORE_CLIENT_MISSING',
+    'FIRESTORE_LISTENERS_OPEN',
     'IOREDIS_MISSING',
     'NO_APP',
     'NO_ROWS',

@@ -7,6 +7,8 @@ export interface ServiceInfo {
   kind: string
   /** Where to connect; for PostgreSQL, the server's admin database (use the `db` fixture for a test's own). */
   url: string
+  /** Firestore only: the seed files written into each test's project, relative to the project folder. */
+  seeds?: string[]
   /** PostgreSQL only: the template every test database is cloned from, and what it was built from. */
   template?: { name: string; migrations?: string; seeds?: string[]; fixtures?: string }
 }
@@ -16,8 +18,11 @@ export interface ProvidedRun {
   services: Record<string, ServiceInfo>
   /** Why no service runs, when none does. */
   reason: string | null
-  /** Services this machine cannot provide (Redis without redis-server), by name: tests using them are skipped. */
-  unavailable?: Record<string, string>
+  /**
+   * Services this machine cannot provide (Redis without redis-server, Firestore without its emulator),
+   * by name, with their kind and the line saying how to get them: tests using them are skipped.
+   */
+  unavailable?: Record<string, { kind: string; line: string }>
 }
 
 export const SETTINGS_KEY = 'testbed:settings'

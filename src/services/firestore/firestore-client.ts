@@ -10,6 +10,8 @@ export type FirestoreLibrary = (typeof FIRESTORE_LIBRARIES)[number]
 export interface FirestoreConnection {
   client: Firestore
   projectId: string
+  /** The emulator's URL: `http://127.0.0.1:8080`. */
+  url: string
   library: FirestoreLibrary
   /** The library's GeoPoint class: the client accepts only its own library's. */
   GeoPoint: typeof GeoPoint
@@ -38,7 +40,7 @@ export async function connectFirestore(
   if (library === '@google-cloud/firestore') {
     const module = (await loadLibrary(library, library, load)) as typeof import('@google-cloud/firestore')
     const client = new module.Firestore(settings)
-    return { client, projectId, library, GeoPoint: module.GeoPoint, close: () => client.terminate() }
+    return { client, projectId, url, library, GeoPoint: module.GeoPoint, close: () => client.terminate() }
   }
   const app = (await loadLibrary(library, 'firebase-admin/app', load)) as typeof import('firebase-admin/app')
   const store = (await loadLibrary(
@@ -54,7 +56,7 @@ export async function connectFirestore(
     await client.terminate()
     await app.deleteApp(firebaseApp)
   }
-  return { client, projectId, library, GeoPoint: store.GeoPoint as typeof GeoPoint, close }
+  return { client, projectId, url, library, GeoPoint: store.GeoPoint as typeof GeoPoint, close }
 }
 
 async function loadLibrary(library: FirestoreLibrary, specifier: string, load: Loader): Promise<unknown> {

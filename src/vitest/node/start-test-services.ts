@@ -6,6 +6,7 @@ import type { ServiceRecord } from '../../core/run-registry.ts'
 import { ensureTemplate } from '../../isolation/templates/ensure-template.ts'
 import { templateSnapshotKey } from '../../isolation/templates/template-hash.ts'
 import { configuredServices } from '../../services/default-services.ts'
+import type { FirestoreOptions } from '../../services/firestore/firestore-options.ts'
 import type { PostgresOptions } from '../../services/postgres/postgres-options.ts'
 import { checkProviders, forcedProvider } from '../../services/resolve-provider.ts'
 import type { ServiceDefinition } from '../../services/service-definition.ts'
@@ -15,11 +16,16 @@ import type { TestbedSettings } from '../settings.ts'
 import { templateSourceFor } from '../shared/template-inputs.ts'
 import type { ServicesReport } from './run-state.ts'
 
+export interface UnavailableService {
+  kind: string
+  line: string
+}
+
 export interface TestServices {
   set: ServiceSet
   services: Record<string, ServiceInfo>
-  /** Services set aside because this machine cannot provide them, with the line that says how to. */
-  unavailable: Record<string, string>
+  /** Services set aside because this machine cannot provide them, by name: their kind and the line that says how to get them. */
+  unavailable: Record<string, UnavailableService>
   report: ServicesReport
 }
 
@@ -28,7 +34,7 @@ export async function startTestServices(settings: TestbedSettings): Promise<Test
   const loaded = await loadConfig(settings.projectDir, settings.configFile ?? undefined)
   const progress = readEnv(ENV.quiet) ? silentProgress : createConsoleProgress(process.stderr)
   const { declarations, unavailable } = await setAsideUnavailable(configuredServices(loaded.config))
-  for (const line of Object.values(unavailable)) progress.warn(line)
+  for (const { line } of Object.values(unavailable)) progress.warn(line)
   const startedAt = Date.now()
   const servicesStart = performance.now()
   const snapshots = await snapshotKeys(declarations, settings.projectDir)
@@ -55,7 +61,7 @@ export async function startTestServices(settings: TestbedSettings): Promise<Test
         templatesBuilt,
         startedAt,
         services: set.services.map(({ name, kind, provider, version }) => ({ name, kind, provider, version })),
-        unavailable: Object.values(unavailable),
+        unavailable: Object.values(unavailable).map(({ line }) => line),
       },
     }
   } catch (error) {
@@ -64,17 +70,24 @@ export async function startTestServices(settings: TestbedSettings): Promise<Test
   }
 }
 
-// Redis is optional for a suite: without redis-server (and no URL), its tests are skipped with one
-// line saying how to get it, instead of failing the whole run. PostgreSQL always has the embedded
-// provider, and a forced provider that is missing stays an error.
-async function setAsideUnavailable(
-  all: Record<string, ServiceDeclaration>,
-): Promise<{ declarations: Record<string, ServiceDeclaration>; unavailable: Record<string, string> }> {
+// Redis and Firestore are optional for a suite: without their server (and no URL), the tests that
+// use them are skipped with one line saying how to get it, instead of failing the whole run.
+// PostgreSQL always has the embedded provider, and a forced provider that is missing stays an error.
+const OPTIONAL_KINDS: Record<string, { label: string; variable: string }> = {
+  redis: { label: 'Redis', variable: 'TESTBED_REDIS_URL' },
+  firestore: { label: 'Firestore emulator', variable: 'FIRESTORE_EMULATOR_HOST' },
+}
+
+async function setAsideUnavailable(all: Record<string, ServiceDeclaration>): Promise<{
+  declarations: Record<string, ServiceDeclaration>
+  unavailable: Record<string, UnavailableService>
+}> {
   const declarations: Record<string, ServiceDeclaration> = {}
-  const unavailable: Record<string, string> = {}
+  const unavailable: Record<string, UnavailableService> = {}
   for (const [name, declaration] of Object.entries(all)) {
-    const line = declaration.kind === 'redis' ? await unavailableLine(name, declaration as ServiceDefinition) : null
-    if (line) unavailable[name] = line
+    const line =
+      declaration.kind in OPTIONAL_KINDS ? await unavailableLine(name, declaration as ServiceDefinition) : null
+    if (line) unavailable[name] = { kind: declaration.kind, line }
     else declarations[name] = declaration
   }
   return { declarations, unavailable }
@@ -84,7 +97,16 @@ async function unavailableLine(name: string, definition: ServiceDefinition): Pro
   if (forcedProvider(definition)) return null
   const checks = await checkProviders(name, definition)
   if (checks.some((check) => check.detection.available)) return null
-  return `${name}: no Redis on this machine, so the tests that use it are skipped. Install redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), or set TESTBED_REDIS_URL to a running server.`
+  if (definition.kind === 'redis') {
+    return `${name}: no Redis on this machine, so the tests that use it are skipped. Install redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), or set TESTBED_REDIS_URL to a running server.`
+  }
+  const local = checks.find((check) => check.provider.name === 'local')?.detection
+  const why = local && !local.available ? `${local.reason}; to fix: ${local.fix}` : 'no provider is available'
+  return `${name}: no ${OPTIONAL_KINDS[definition.kind]?.label} on this machine, so the tests that use it are skipped. ${capitalize(why)}.`
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
 // A server this run starts from scratch would rebuild its templates every run; a snapshot of the
@@ -119,6 +141,10 @@ async function describeService(
   progress: Progress,
 ): Promise<[string, ServiceInfo, boolean]> {
   const info: ServiceInfo = { name: record.name, kind: record.kind, url: record.url }
+  if (record.kind === 'firestore') {
+    const { seeds } = (declaration?.options ?? {}) as FirestoreOptions
+    return [record.name, { ...info, ...(seeds && { seeds }) }, false]
+  }
   if (record.kind !== 'postgres') return [record.name, info, false]
   const { migrations, seeds, fixtures } = (declaration?.options ?? {}) as PostgresOptions
   const source = await templateSourceFor({ migrations, seeds, fixtures }, settings.projectDir)

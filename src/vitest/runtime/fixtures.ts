@@ -1,3 +1,4 @@
+import type { Firestore } from '@google-cloud/firestore'
 import type { Redis } from 'ioredis'
 import { type TestAPI, test as vitestTest } from 'vitest'
 import type { IsolationSetting, UnhandledHttpSetting } from '../../core/config.ts'
@@ -11,6 +12,7 @@ import { setGuardPolicy } from '../../http/guard/network-guard.ts'
 import type { HttpMock } from '../../http/mock/http-mock.ts'
 import { runInHttpScope } from '../../http/mock/http-scope.ts'
 import type { IsolatedDatabase } from '../../isolation/isolated-database.ts'
+import type { FirestoreConnection, FirestoreLibrary } from '../../services/firestore/firestore-client.ts'
 import type { ServiceInfo } from '../provided.ts'
 import { reportMetaOf } from '../report-meta.ts'
 import { isolationOf, leakCheckOf } from './isolation-choice.ts'
@@ -51,6 +53,19 @@ export interface TestbedFixtures {
    * Concurrent tests each get their own database.
    */
   redis: Redis
+  /**
+   * A Firestore client bound to a project only this test uses, with the `firestore({ seeds })` in it.
+   * Concurrent tests each get their own project; after the test its client is closed and its project emptied.
+   */
+  firestore: Firestore
+  /** The test's Firestore project: its id, and the emulator's URL and `host:port`, for clients the app makes itself. */
+  firestoreProject: { projectId: string; url: string; host: string }
+  /**
+   * The library the `firestore` client comes from. Pick the other for a file or a describe block with
+   * `test.override({ firestoreClient: '@google-cloud/firestore' })`.
+   * @default 'firebase-admin'
+   */
+  firestoreClient: FirestoreLibrary
   /** The running services by name: kind, URL and (PostgreSQL) template. */
   services: Record<string, ServiceInfo>
   /**
@@ -76,7 +91,9 @@ export interface TestbedFixtures {
 }
 
 // The object form with `[value, options]` tuples works the same on Vitest 4.1 and 5.
-const extended = vitestTest.extend<TestbedFixtures & { testbedWorker: WorkerResources }>({
+type InternalFixtures = { testbedWorker: WorkerResources; firestoreConnection: FirestoreConnection }
+
+const extended = vitestTest.extend<TestbedFixtures & InternalFixtures>({
   testbedWorker: [
     // biome-ignore lint/correctness/noEmptyPattern: Vitest reads a fixture's dependencies from its first parameter, which must be a destructuring pattern.
     async ({}, use) => {
@@ -106,11 +123,26 @@ const extended = vitestTest.extend<TestbedFixtures & { testbedWorker: WorkerReso
     }
   },
   redis: async ({ testbedWorker, skip }, use) => {
-    const unavailable = testbedWorker.unavailableRedis()
+    const unavailable = testbedWorker.unavailable('redis')
     if (unavailable) skip(unavailable)
     const lease = await testbedWorker.leaseRedis()
     await use(lease.client)
     await testbedWorker.returnRedis(lease)
+  },
+  firestoreClient: 'firebase-admin',
+  firestoreConnection: async ({ testbedWorker, firestoreClient, skip }, use) => {
+    const unavailable = testbedWorker.unavailable('firestore')
+    if (unavailable) skip(unavailable)
+    const projects = await testbedWorker.firestoreProjects()
+    const { useFirestoreProject } = await import('../../services/firestore/firestore-test-project.ts')
+    await useFirestoreProject(projects, firestoreClient, use)
+  },
+  firestore: async ({ firestoreConnection }, use) => {
+    await use(firestoreConnection.client)
+  },
+  firestoreProject: async ({ firestoreConnection }, use) => {
+    const { projectId, url } = firestoreConnection
+    await use({ projectId, url, host: new URL(url).host })
   },
   // biome-ignore lint/correctness/noEmptyPattern: Vitest reads a fixture's dependencies from its first parameter.
   http: async ({}, use) => {
@@ -159,7 +191,7 @@ extended.aroundEach(async (runTest, { task, unhandledHttp }) => {
 })
 
 /**
- * Vitest's `test` with testbed's fixtures: `db`, `redis`, `services`, `http`, `api`, `factories`, `load`, and the `isolation` and `leakCheck` options.
+ * Vitest's `test` with testbed's fixtures: `db`, `redis`, `firestore`, `services`, `http`, `api`, `factories`, `load`, and the `isolation`, `leakCheck` and `firestoreClient` options.
  * @example
  * import { expect, test } from 'testbed/vitest'
  * test('stores a user', async ({ db }) => {

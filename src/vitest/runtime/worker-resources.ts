@@ -3,6 +3,7 @@ import type { IsolationSetting } from '../../core/config.ts'
 import type { FixtureSet } from '../../data/labelled/fixture-set.ts'
 import type { Isolation } from '../../isolation/create-isolation.ts'
 import type { IsolatedDatabase } from '../../isolation/isolated-database.ts'
+import type { FirestoreProjects } from '../../services/firestore/firestore-projects.ts'
 import { type ProvidedRun, RUN_KEY, SETTINGS_KEY, type ServiceInfo } from '../provided.ts'
 import { labelledFixturesAt, templateSourceFor } from '../shared/template-inputs.ts'
 import { noLabelledFixtures, noService } from './no-services.ts'
@@ -11,17 +12,19 @@ import type { RedisLease } from './redis-lease.ts'
 /**
  * What one worker holds for its tests, made on first use: an Isolation per strategy on the first
  * PostgreSQL service (its own databases, so workers never share rows) and Redis leases, one per
- * test running at once. Modules are imported on first use too, so a unit test loads neither pg nor ioredis.
+ * test running at once; Firestore projects, one per test. Modules are imported on first use too, so a
+ * unit test loads neither pg nor ioredis nor a Firestore client.
  */
 export class WorkerResources {
   readonly #isolations = new Map<IsolationSetting, Promise<Isolation>>()
   readonly #redisLeases: Array<Promise<RedisLease>> = []
   readonly #idleRedis: RedisLease[] = []
   #labelled: ReturnType<typeof labelledFixturesAt> | null = null
+  #firestore: Promise<FirestoreProjects> | null = null
 
   services(fixture: string): Record<string, ServiceInfo> {
     const run = providedRun()
-    if (Object.keys(run.services).length === 0) throw noService(fixture, 'postgres or redis', run.reason)
+    if (Object.keys(run.services).length === 0) throw noService(fixture, 'postgres, redis or firestore', run.reason)
     return run.services
   }
 
@@ -39,9 +42,19 @@ export class WorkerResources {
     return inject(SETTINGS_KEY).keepOnFailure
   }
 
-  /** Why the first Redis service is missing on this machine, when it is: the `redis` fixture then skips its test. */
-  unavailableRedis(): string | undefined {
-    return Object.values(providedRun().unavailable ?? {})[0]
+  /** Why the first service of `kind` is missing on this machine, when it is: its fixture then skips its test. */
+  unavailable(kind: string): string | undefined {
+    return Object.values(providedRun().unavailable ?? {}).find((service) => service.kind === kind)?.line
+  }
+
+  /** A project per test on the first Firestore service, seeded, prepared ahead (made on first use). */
+  firestoreProjects(): Promise<FirestoreProjects> {
+    this.#firestore ??= (async () => {
+      const service = firstOfKind('firestore', 'firestore')
+      const { prepareFirestoreWorker } = await import('../../services/firestore/firestore-worker.ts')
+      return prepareFirestoreWorker(service.url, service.seeds ?? [], inject(SETTINGS_KEY).projectDir)
+    })()
+    return this.#firestore
   }
 
   /** The labelled fixtures of the first PostgreSQL service's template, with their ids: `fixtures.users.alice.id`. */
@@ -85,7 +98,9 @@ export class WorkerResources {
   async close(): Promise<void> {
     const isolations = await Promise.allSettled(this.#isolations.values())
     const redis = await Promise.allSettled(this.#redisLeases)
+    const firestore = await Promise.allSettled(this.#firestore ? [this.#firestore] : [])
     await Promise.all([
+      ...firestore.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.close() : undefined)),
       ...isolations.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.close() : undefined)),
       ...redis.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.release() : undefined)),
     ])
