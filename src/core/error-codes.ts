@@ -122,10 +122,12 @@ export const ERROR_CODES = {
     'FIRESTORE_LISTENERS_OPEN',
     'IOREDIS_MISSING',
     'NO_APP',
+    'NO_FIXTURE',
     'NO_ROWS',
     'NO_SERVICE',
     'REDIS_LEASE_LOST',
     'REDIS_NO_DATABASE',
+    'UNKNOWN_SERVICE',
   ],
 } as const
 

@@ -1,28 +1,19 @@
 import type { IsolationSetting, UnhandledHttpSetting } from '../core/config.ts'
+import type { TestedService } from '../services/service-testing.ts'
 import type { TestbedSettings } from './settings.ts'
 
 /** A running service, as workers see it. */
-export interface ServiceInfo {
-  name: string
-  kind: string
-  /** Where to connect; for PostgreSQL, the server's admin database (use the `db` fixture for a test's own). */
-  url: string
-  /** Firestore only: the seed files written into each test's project, relative to the project folder. */
-  seeds?: string[]
-  /** PostgreSQL only: the template every test database is cloned from, and what it was built from. */
-  template?: { name: string; migrations?: string; seeds?: string[]; fixtures?: string }
-}
+export type ServiceInfo = TestedService
 
 /** What the global setup hands to the workers. */
 export interface ProvidedRun {
   services: Record<string, ServiceInfo>
   /** Why no service runs, when none does. */
   reason: string | null
-  /**
-   * Services this machine cannot provide (Redis without redis-server, Firestore without its emulator),
-   * by name, with their kind and the line saying how to get them: tests using them are skipped.
-   */
-  unavailable?: Record<string, { kind: string; line: string }>
+  /** Services this machine cannot provide (Redis without redis-server), by name: tests using them are skipped. */
+  unavailable?: Record<string, string>
+  /** Per fixture name (`db`, `redis`), the service it binds to: the first in the config that offers it. */
+  fixtures?: Record<string, string>
 }
 
 export const SETTINGS_KEY = 'testbed:settings'

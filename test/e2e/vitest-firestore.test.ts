@@ -120,13 +120,13 @@ test('needs no Firestore', () => expect(1).toBe(1))
   const result = await project.testbed(['test', '--integration', ...RESULTS], env)
   expectPassed(result)
   expect(result.stderr).toContain(
-    '! events: no Firestore emulator on this machine, so the tests that use it are skipped. No Cloud Firestore emulator on PATH or in the Google Cloud SDK; to fix: install it (Debian/Ubuntu: apt-get install google-cloud-cli-firestore-emulator; elsewhere: gcloud components install cloud-firestore-emulator), or set FIRESTORE_EMULATOR_HOST to a running emulator.\n',
+    '! events: no Firestore emulator on this machine, so the tests that use it are skipped. To get it: install it (Debian/Ubuntu: apt-get install google-cloud-cli-firestore-emulator; elsewhere: gcloud components install cloud-firestore-emulator), or set FIRESTORE_EMULATOR_HOST to a running emulator; `npx testbed doctor` says what is missing.\n',
   )
   const statuses = Object.entries(project.results())
   expect(statuses.filter(([, status]) => status === 'passed').map(([name]) => name)).toEqual(['needs no Firestore'])
   expect(statuses.filter(([, status]) => status === 'skipped')).toHaveLength(12)
   const doctor = await project.testbed(['doctor'], env)
-  expect(doctor.stdout).toContain('Firestore — service "events"\n')
+  expect(doctor.stdout).toContain('Firestore emulator — service "events"\n')
   expect(doctor.stdout).toContain(
     '  ✗ external  FIRESTORE_EMULATOR_HOST is not set — to fix: set FIRESTORE_EMULATOR_HOST to use a running server\n',
   )

@@ -42,10 +42,14 @@ describe.skipIf(absent !== null).concurrent('firestore() started by testbed', ()
     expect(emulatorProcess && isRunning(emulatorProcess)).toBe(false)
   })
 
-  test('exports TESTBED_FIRESTORE_URL and TESTBED_<NAME>_URL', async () => {
+  test('exports TESTBED_FIRESTORE_URL, TESTBED_<NAME>_URL and FIRESTORE_EMULATOR_HOST as host:port', async () => {
     await using set = await startServices({ events: firestore() }, { projectDir: tempDir() })
-    const url = set.services[0]?.url
-    expect(set.env()).toEqual({ TESTBED_FIRESTORE_URL: url, TESTBED_EVENTS_URL: url })
+    const url = set.services[0]?.url ?? ''
+    expect(set.env()).toEqual({
+      TESTBED_FIRESTORE_URL: url,
+      TESTBED_EVENTS_URL: url,
+      FIRESTORE_EMULATOR_HOST: new URL(url).host,
+    })
   })
 })
 

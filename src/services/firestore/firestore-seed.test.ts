@@ -117,3 +117,13 @@ test('rejects a file that is neither JSON nor YAML', async () => {
     'firestore() `seeds` are .json, .yml or .yaml files, parsed by extension.',
   )
 })
+
+test('names the file and the syntax error of a malformed YAML seed', async () => {
+  const dir = seedFiles({ 'bad.yaml': 'products:\n  mug: { name: Mug\n' })
+  await expect(readFirestoreSeed(['bad.yaml'], dir)).rejects.toThrow(
+    `[testbed] A Firestore seed file is not in the seed format: ${join(dir, 'bad.yaml')} at its syntax.\n` +
+      'It is not valid YAML: Flow map in block collection must be sufficiently indented and end with a } at line 3, column 1. ' +
+      'Correct the file; docs/firestore.md shows the format.\n' +
+      'Read more: node_modules/testbed/docs/errors.md#testbed_data_firestore_seed_invalid',
+  )
+})

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
+import { parse as parseYaml } from 'yaml'
 import { describeCause, TestbedError } from '../../core/errors.ts'
-import { type FixtureFormat, parseFixtureText } from '../../data/fixtures/parse-fixture-text.ts'
 import { documentName, type RestValue, type RestWrite } from './firestore-rest.ts'
 
 /**
@@ -14,7 +14,7 @@ export interface FirestoreSeed {
   writesFor(projectId: string): RestWrite[]
 }
 
-const FORMATS: Record<string, FixtureFormat> = { '.json': 'json', '.yml': 'yaml', '.yaml': 'yaml' }
+const FORMATS: Record<string, 'json' | 'yaml'> = { '.json': 'json', '.yml': 'yaml', '.yaml': 'yaml' }
 const SUBCOLLECTIONS = '$collections'
 
 type SeedDocument = Record<string, unknown>
@@ -57,7 +57,18 @@ async function readSeedFile(path: string): Promise<unknown> {
       { cause: error },
     )
   }
-  return parseFixtureText(text, format, path)
+  return parseText(text, format, path)
+}
+
+// The parsers' messages give the line and column (JSON's since Node 20).
+function parseText(text: string, format: 'json' | 'yaml', path: string): unknown {
+  try {
+    return format === 'json' ? JSON.parse(text) : parseYaml(text, { merge: true })
+  } catch (error) {
+    // yaml follows its first line with the lines around the error; the first line names the place.
+    const reason = describeCause(error).split('\n')[0]?.replace(/:$/, '')
+    throw invalidSeed(path, `It is not valid ${format.toUpperCase()}: ${reason}`, 'its syntax')
+  }
 }
 
 function collectDocuments(content: unknown, file: string, parent = ''): Parsed {

@@ -1,10 +1,12 @@
 import { type EnvVariable, readEnv } from '../../core/env.ts'
+import { siblingModule } from '../../core/sibling-module.ts'
 import { binaryProvider } from '../../providers/binary-provider.ts'
 import { externalProvider } from '../../providers/external-provider.ts'
 import type { Provider } from '../../providers/provider.ts'
 import { externalUrl, type ServiceDefinition } from '../service-definition.ts'
 import {
   CLOUDSDK_ROOT_DIR,
+  EMULATOR_INSTALL_HINT,
   type EmulatorAbsence,
   FIRESTORE_EMULATOR_JAR,
   type FirestoreEmulator,
@@ -12,7 +14,7 @@ import {
   isEmulator,
 } from './firestore-emulator.ts'
 import { type FirestoreOptions, validateFirestoreOptions } from './firestore-options.ts'
-import { probeFirestore } from './firestore-rest.ts'
+import { emulatorHost, probeFirestore } from './firestore-rest.ts'
 import { startFirestoreEmulator } from './firestore-server.ts'
 
 export const FIRESTORE_EMULATOR_HOST: EnvVariable = {
@@ -31,9 +33,14 @@ export function firestore(options: FirestoreOptions = {}): ServiceDefinition<Fir
   validateFirestoreOptions(options)
   return {
     kind: 'firestore',
-    label: 'Firestore',
+    label: 'Firestore emulator',
     options,
     variables: [FIRESTORE_EMULATOR_HOST, FIRESTORE_EMULATOR_JAR, CLOUDSDK_ROOT_DIR],
+    // A suite runs without Firestore: its tests are skipped on a machine without the emulator or Java.
+    optional: { hint: `To get it: ${EMULATOR_INSTALL_HINT}; \`npx testbed doctor\` says what is missing` },
+    // Clients find the emulator by this variable, which is `host:port`, not a URL.
+    exports: (service) => ({ [FIRESTORE_EMULATOR_HOST.name]: emulatorHost(service.url) }),
+    testing: { module: siblingModule(import.meta.url, 'firestore-testing'), fixture: 'firestore' },
     providers: (serviceName) => [
       externalProvider({
         label: 'Firestore emulator',
@@ -58,7 +65,7 @@ function localProvider(options: FirestoreOptions): Provider {
   let absence: EmulatorAbsence | null = null
   return binaryProvider<FirestoreEmulator>({
     name: 'local',
-    label: 'Firestore',
+    label: 'Firestore emulator',
     find: async () => {
       const found = await findFirestoreEmulator()
       if (isEmulator(found)) return found

@@ -2,7 +2,6 @@ import type { Firestore } from '@google-cloud/firestore'
 import type { Redis } from 'ioredis'
 import { type TestAPI, test as vitestTest } from 'vitest'
 import type { IsolationSetting, UnhandledHttpSetting } from '../../core/config.ts'
-import { redactUrl } from '../../core/redact.ts'
 import type { FactorySession } from '../../data/factories/factory-types.ts'
 import type { LoadFixture } from '../../data/fixtures/load-fixture.ts'
 import type { FixtureSet } from '../../data/labelled/fixture-set.ts'
@@ -12,7 +11,9 @@ import { setGuardPolicy } from '../../http/guard/network-guard.ts'
 import type { HttpMock } from '../../http/mock/http-mock.ts'
 import { runInHttpScope } from '../../http/mock/http-scope.ts'
 import type { IsolatedDatabase } from '../../isolation/isolated-database.ts'
-import type { FirestoreConnection, FirestoreLibrary } from '../../services/firestore/firestore-client.ts'
+import type { FirestoreLibrary } from '../../services/firestore/firestore-client.ts'
+import type { FirestoreTestProject } from '../../services/firestore/firestore-testing.ts'
+import type { ServiceFixture, TestChoice, TestOutcome } from '../../services/service-testing.ts'
 import type { ServiceInfo } from '../provided.ts'
 import { reportMetaOf } from '../report-meta.ts'
 import { isolationOf, leakCheckOf } from './isolation-choice.ts'
@@ -54,6 +55,17 @@ export interface TestbedFixtures {
    */
   redis: Redis
   /**
+   * This test's own state of the service named `name` in testbed.config.ts, as its kind isolates it:
+   * an `IsolatedDatabase` for a PostgreSQL service, an ioredis client for a Redis one. Undone after
+   * the test. `db` and `redis` are `isolated()` of the first service of their kind.
+   * @example
+   * test('copies orders to analytics', async ({ db, isolated }) => {
+   *   const analytics = await isolated<IsolatedDatabase>('analytics')
+   *   await analytics.query('SELECT 1')
+   * })
+   */
+  isolated: Isolated
+  /**
    * A Firestore client bound to a project only this test uses, with the `firestore({ seeds })` in it.
    * Concurrent tests each get their own project; after the test its client is closed and its project emptied.
    */
@@ -90,10 +102,11 @@ export interface TestbedFixtures {
   fixtures: FixtureSet
 }
 
-// The object form with `[value, options]` tuples works the same on Vitest 4.1 and 5.
-type InternalFixtures = { testbedWorker: WorkerResources; firestoreConnection: FirestoreConnection }
+/** Gives a test its own state of a named service: `await isolated<IsolatedDatabase>('analytics')`. */
+export type Isolated = <Value = unknown>(serviceName: string) => Promise<Value>
 
-const extended = vitestTest.extend<TestbedFixtures & InternalFixtures>({
+// The object form with `[value, options]` tuples works the same on Vitest 4.1 and 5.
+const extended = vitestTest.extend<TestbedFixtures & { testbedWorker: WorkerResources }>({
   testbedWorker: [
     // biome-ignore lint/correctness/noEmptyPattern: Vitest reads a fixture's dependencies from its first parameter, which must be a destructuring pattern.
     async ({}, use) => {
@@ -110,38 +123,39 @@ const extended = vitestTest.extend<TestbedFixtures & InternalFixtures>({
   services: async ({ testbedWorker }, use) => {
     await use(testbedWorker.services('services'))
   },
-  db: async ({ isolation, leakCheck, testbedWorker, task }, use) => {
-    const strategy = isolationOf(task.meta, isolation)
-    const isolated = await testbedWorker.isolation(strategy)
-    const database = await isolated.begin({ leakCheck: leakCheckOf(task.meta, leakCheck) })
-    await use(database)
+  isolated: async ({ isolation, leakCheck, testbedWorker, task, skip }, use) => {
+    const choice = { isolation: isolationOf(task.meta, isolation), leakCheck: leakCheckOf(task.meta, leakCheck) }
+    const held = new Map<string, Promise<Held>>()
+    await use(<Value>(name: string) => {
+      const unavailable = testbedWorker.unavailable(name)
+      if (unavailable) skip(unavailable)
+      let state = held.get(name)
+      if (!state) {
+        state = beginHeld(testbedWorker, name, choice)
+        held.set(name, state)
+      }
+      return state.then(({ value }) => value as Value)
+    })
     // A leak error thrown here fails the test; `failed` lets `database` keep a failed test's database.
-    const failed = task.result?.state === 'fail'
-    await isolated.rollback(database, { failed, testName: task.fullName })
-    if (failed && database.strategy === 'database' && testbedWorker.keepsFailedDatabases()) {
-      reportMetaOf(task.meta).keptDatabase = `psql ${redactUrl(database.url)}`
-    }
+    const outcome = { failed: task.result?.state === 'fail', testName: task.fullName }
+    await endAll(held.values(), outcome, (kept) => (reportMetaOf(task.meta).keptDatabase = kept))
   },
-  redis: async ({ testbedWorker, skip }, use) => {
-    const unavailable = testbedWorker.unavailable('redis')
-    if (unavailable) skip(unavailable)
-    const lease = await testbedWorker.leaseRedis()
-    await use(lease.client)
-    await testbedWorker.returnRedis(lease)
+  db: async ({ isolated, testbedWorker }, use) => {
+    await use(await isolated<IsolatedDatabase>(testbedWorker.boundTo('db', 'db', 'postgres')))
+  },
+  redis: async ({ isolated, testbedWorker }, use) => {
+    await use(await isolated<Redis>(testbedWorker.boundTo('redis', 'redis', 'redis')))
   },
   firestoreClient: 'firebase-admin',
-  firestoreConnection: async ({ testbedWorker, firestoreClient, skip }, use) => {
-    const unavailable = testbedWorker.unavailable('firestore')
-    if (unavailable) skip(unavailable)
-    const projects = await testbedWorker.firestoreProjects()
-    const { useFirestoreProject } = await import('../../services/firestore/firestore-test-project.ts')
-    await useFirestoreProject(projects, firestoreClient, use)
+  firestore: async ({ isolated, testbedWorker, firestoreClient }, use) => {
+    const project = await isolated<FirestoreTestProject>(testbedWorker.boundTo('firestore', 'firestore', 'firestore'))
+    await use((await project.connect(firestoreClient)).client)
   },
-  firestore: async ({ firestoreConnection }, use) => {
-    await use(firestoreConnection.client)
-  },
-  firestoreProject: async ({ firestoreConnection }, use) => {
-    const { projectId, url } = firestoreConnection
+  firestoreProject: async ({ isolated, testbedWorker, firestoreClient }, use) => {
+    const project = await isolated<FirestoreTestProject>(
+      testbedWorker.boundTo('firestore', 'firestoreProject', 'firestore'),
+    )
+    const { projectId, url } = await project.connect(firestoreClient)
     await use({ projectId, url, host: new URL(url).host })
   },
   // biome-ignore lint/correctness/noEmptyPattern: Vitest reads a fixture's dependencies from its first parameter.
@@ -179,6 +193,34 @@ const extended = vitestTest.extend<TestbedFixtures & InternalFixtures>({
   },
 })
 
+interface Held {
+  fixture: ServiceFixture<unknown>
+  value: unknown
+}
+
+async function beginHeld(worker: WorkerResources, name: string, choice: TestChoice): Promise<Held> {
+  const fixture = await worker.fixtureOf(name)
+  return { fixture, value: await fixture.begin(choice) }
+}
+
+// Every service's state is ended, even when one fails; the first failure then fails the test.
+async function endAll(
+  held: Iterable<Promise<Held>>,
+  outcome: TestOutcome,
+  keep: (kept: string) => void,
+): Promise<void> {
+  const ends = [...held].map(async (state) => {
+    // A state that failed to begin failed its test already; there is nothing to end.
+    const begun = await state.catch(() => null)
+    if (!begun) return
+    const { fixture, value } = begun
+    const kept = await fixture.end(value, outcome)
+    if (kept) keep(kept)
+  })
+  const failure = (await Promise.allSettled(ends)).find((result) => result.status === 'rejected')
+  if (failure) throw failure.reason
+}
+
 // Every test runs in an HTTP scope of its own, so the `http` fixture's mocks answer only the
 // requests of the test that declared them, even among concurrent tests. Cheap: no interceptor
 // is loaded until a test asks for `http`. The scope keeps the network guard the plugin's setup
@@ -191,7 +233,7 @@ extended.aroundEach(async (runTest, { task, unhandledHttp }) => {
 })
 
 /**
- * Vitest's `test` with testbed's fixtures: `db`, `redis`, `firestore`, `services`, `http`, `api`, `factories`, `load`, and the `isolation`, `leakCheck` and `firestoreClient` options.
+ * Vitest's `test` with testbed's fixtures: `db`, `redis`, `firestore`, `isolated`, `services`, `http`, `api`, `factories`, `load`, and the `isolation` and `leakCheck` options.
  * @example
  * import { expect, test } from 'testbed/vitest'
  * test('stores a user', async ({ db }) => {
