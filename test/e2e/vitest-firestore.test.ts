@@ -105,6 +105,11 @@ describe.skipIf(absent !== null)('the firestore fixture', () => {
         'Read more: node_modules/testbed/docs/errors.md#testbed_vitest_firestore_listeners_open',
     )
     expect(result.stderr).toMatch(/^… events: starting Firestore emulator .*\n/m)
+    const doctor = await project.testbed(['doctor'])
+    expect(doctor.stdout).toMatch(
+      /^ {2}✓ local {5}emulator \S+ at \S+cloud-firestore-emulator\.jar, Java \S+ at \S+java$/m,
+    )
+    expect(doctor.stdout).toContain('  → would use local: the first available in the order external → local\n')
   })
 })
 
