@@ -33,6 +33,6 @@ export function validateFirestoreOptions(options: FirestoreOptions): void {
   validateServerOptions(WHERE, options, FIRESTORE_PROVIDERS, ['seeds'])
   const seeds = options.seeds
   if (seeds !== undefined && !(Array.isArray(seeds) && seeds.every((seed) => typeof seed === 'string' && seed))) {
-    throw invalidOption(WHERE, 'seeds', 'an array of .json, .yaml or .yml file paths', seeds)
+    throw invalidOption(WHERE, 'seeds', 'an array of .json, .yml or .yaml file paths', seeds)
   }
 }
