@@ -18,9 +18,9 @@ export interface TestedService {
   data?: Record<string, unknown>
 }
 
-/** A kind's test-side module, named by URL so the service layer never imports the kit that implements it. */
+/** A kind's test-side module, named by path so the service layer never imports the kit that implements it. */
 export interface TestingModule {
-  /** The module's URL: `new URL('./postgres-testing.ts', import.meta.url)`, through `siblingModule`. */
+  /** The module's path: `siblingFile(import.meta.url, './postgres-testing')` (`.ts` in the sources, `.js` once built). */
   module: string
   /** The name of the per-test fixture it offers in `testbed/vitest` (`db`, `redis`); the first service offering a name gets it. */
   fixture: string

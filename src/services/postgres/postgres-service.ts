@@ -1,5 +1,5 @@
 import { kindVariable, readEnv } from '../../core/env.ts'
-import { siblingModule } from '../../core/sibling-module.ts'
+import { siblingFile } from '../../core/sibling-file.ts'
 import { binaryProvider } from '../../providers/binary-provider.ts'
 import { externalProvider } from '../../providers/external-provider.ts'
 import type { Provider } from '../../providers/provider.ts'
@@ -29,7 +29,7 @@ export function postgres(options: PostgresOptions = {}): ServiceDefinition<Postg
     options,
     variables: [POSTGRES_BIN_DIR],
     snapshot: snapshotPostgres,
-    testing: { module: siblingModule(import.meta.url, 'postgres-testing'), fixture: 'db' },
+    testing: { module: siblingFile(import.meta.url, './postgres-testing'), fixture: 'db' },
     providers: (serviceName) => [
       externalProvider({
         label: 'PostgreSQL',

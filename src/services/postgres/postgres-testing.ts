@@ -1,5 +1,5 @@
 // The test side of `postgres()`, at the kit layer: templates and per-test databases. The service
-// layer names this module (`siblingModule`) and never imports it; the Vitest integration loads it.
+// layer names this module (`siblingFile`) and never imports it; the Vitest integration loads it.
 import type { IsolationSetting } from '../../core/config.ts'
 import { redactUrl } from '../../core/redact.ts'
 import type { Isolation } from '../../isolation/create-isolation.ts'

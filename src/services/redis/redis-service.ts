@@ -1,5 +1,5 @@
 import { kindVariable, readEnv } from '../../core/env.ts'
-import { siblingModule } from '../../core/sibling-module.ts'
+import { siblingFile } from '../../core/sibling-file.ts'
 import { binaryProvider } from '../../providers/binary-provider.ts'
 import { externalProvider } from '../../providers/external-provider.ts'
 import type { Provider } from '../../providers/provider.ts'
@@ -26,7 +26,7 @@ export function redis(options: RedisOptions = {}): ServiceDefinition<RedisOption
     optional: {
       hint: 'Install redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), or set TESTBED_REDIS_URL to a running server',
     },
-    testing: { module: siblingModule(import.meta.url, 'redis-testing'), fixture: 'redis' },
+    testing: { module: siblingFile(import.meta.url, './redis-testing'), fixture: 'redis' },
     providers: (serviceName) => [
       externalProvider({
         label: 'Redis',

@@ -1,5 +1,5 @@
 // The test side of `redis()`: a logical database per test. The service layer names this module
-// (`siblingModule`) and never imports it; the Vitest integration loads it.
+// (`siblingFile`) and never imports it; the Vitest integration loads it.
 import type { Redis } from 'ioredis'
 import type { FixtureContext, ServiceFixture, TestedService } from '../service-testing.ts'
 import type { RedisLease } from './redis-lease.ts'
