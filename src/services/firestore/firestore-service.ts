@@ -1,5 +1,5 @@
 import { type EnvVariable, readEnv } from '../../core/env.ts'
-import { siblingModule } from '../../core/sibling-module.ts'
+import { siblingFile } from '../../core/sibling-file.ts'
 import { binaryProvider } from '../../providers/binary-provider.ts'
 import { externalProvider } from '../../providers/external-provider.ts'
 import type { Provider } from '../../providers/provider.ts'
@@ -40,7 +40,7 @@ export function firestore(options: FirestoreOptions = {}): ServiceDefinition<Fir
     optional: { hint: `To get it: ${EMULATOR_INSTALL_HINT}; \`npx testbed doctor\` says what is missing` },
     // Clients find the emulator by this variable, which is `host:port`, not a URL.
     exports: (service) => ({ [FIRESTORE_EMULATOR_HOST.name]: emulatorHost(service.url) }),
-    testing: { module: siblingModule(import.meta.url, 'firestore-testing'), fixture: 'firestore' },
+    testing: { module: siblingFile(import.meta.url, './firestore-testing'), fixture: 'firestore' },
     providers: (serviceName) => [
       externalProvider({
         label: 'Firestore emulator',

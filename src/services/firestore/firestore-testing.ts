@@ -1,5 +1,5 @@
 // The test side of `firestore()`: a project per test. The service layer names this module
-// (`siblingModule`) and never imports it; the Vitest integration loads it.
+// (`siblingFile`) and never imports it; the Vitest integration loads it.
 import { TestbedError } from '../../core/errors.ts'
 import type { FixtureContext, PrepareContext, Prepared, ServiceFixture, TestedService } from '../service-testing.ts'
 import type { FirestoreConnection, FirestoreLibrary } from './firestore-client.ts'
