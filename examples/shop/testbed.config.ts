@@ -1,4 +1,4 @@
-import { defineConfig, postgres, redis } from 'testbed'
+import { defineConfig, firestore, postgres, redis } from 'testbed'
 
 export default defineConfig({
   services: {
@@ -8,6 +8,8 @@ export default defineConfig({
       fixtures: 'tests/integration/fixtures/labelled',
     }),
     cache: redis(),
+    // Product reviews and the activity feed; each test gets its own project with the catalog in it.
+    firestore: firestore({ seeds: ['tests/integration/fixtures/firestore/catalog.yaml'] }),
   },
   // TESTBED_ISOLATION lets the suite prove itself under every strategy (see tests/README.md).
   isolation: (process.env.TESTBED_ISOLATION as 'transaction' | 'database' | 'reset' | undefined) ?? 'transaction',

@@ -42,7 +42,7 @@ export async function installCommand(context: CliContext, options: InstallOption
   const after = await checkServiceNeeds(project.services, platform)
   const fixed = after.filter((need) => missing.some((was) => was.service === need.service))
   for (const need of fixed) out(`  ${describeNeed(need)}`)
-  if (plan.manual.length > 0) throw cannotInstallError(names, whyManual(manager, machine), manualLines(plan))
+  if (plan.manual.length > 0) throw cannotInstallError(names, whyManual(manager, machine, plan), manualLines(plan))
   if (fixed.some((need) => need.state !== 'ready')) throw stillMissingError(fixed)
   if (stuck.length > 0) throw stuckError(stuck)
   out('Installed: every configured service can start on this machine.')

@@ -69,6 +69,8 @@ export const ERROR_CODES = {
     'ATTRIBUTE_CYCLE',
     'FACTORY_INVALID',
     'FILE_MALFORMED',
+    'FIRESTORE_SEED_INVALID',
+    'FIRESTORE_SEED_MISSING',
     'FILE_MISSING',
     'FILE_UNSUPPORTED',
     'LABEL_ID_COLLISION',
@@ -116,6 +118,8 @@ export const ERROR_CODES = {
   MARKER: ['INVALID', 'UNKNOWN'],
   /** The fixtures of `testbed/vitest`. */
   VITEST: [
+    'FIRESTORE_CLIENT_MISSING',
+    'FIRESTORE_LISTENERS_OPEN',
     'IOREDIS_MISSING',
     'NO_APP',
     'NO_FIXTURE',

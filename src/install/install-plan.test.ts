@@ -132,3 +132,21 @@ test('where testbed drives no package manager, --with-deps fails with every step
     'npm packages belong to the project: its package manager installs them, not testbed',
   )
 })
+
+test('the Firestore emulator is left to the user even on Debian, with every command to run and why', () => {
+  const manager = packageManagerFor(machine({}))
+  const plan = planInstall([missing('events', 'firestore', 'local')], manager)
+  expect(plan.commands).toEqual([])
+  expect(whyManual(manager, machine({}), plan)).toBe(
+    "the Firestore emulator comes from Google's apt source or the gcloud CLI, and testbed adds neither to a machine",
+  )
+  expect(manualLines(plan)).toEqual([
+    'the Cloud Firestore emulator and Java 11+ for service "events": on Debian/Ubuntu, as root: ' +
+      'curl -fsSL https://packages.cloud.google.com/apt/doc/apt-key.gpg | gpg --dearmor -o /usr/share/keyrings/cloud.google.gpg && ' +
+      'echo "deb [signed-by=/usr/share/keyrings/cloud.google.gpg] https://packages.cloud.google.com/apt cloud-sdk main" > /etc/apt/sources.list.d/google-cloud-sdk.list && ' +
+      'apt-get update && apt-get install google-cloud-cli-firestore-emulator default-jre-headless; ' +
+      'on macOS: brew install --cask google-cloud-sdk && brew install openjdk && gcloud components install cloud-firestore-emulator; ' +
+      'with the gcloud CLI elsewhere: gcloud components install cloud-firestore-emulator (and Java 11 or newer); ' +
+      'or set FIRESTORE_EMULATOR_HOST to a running emulator',
+  ])
+})

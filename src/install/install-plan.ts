@@ -17,6 +17,8 @@ export interface ManualStep {
   /** `redis-server for service "cache"`. */
   what: string
   instruction: string
+  /** Why it is left to the user even with a package manager here (the recipe's `manualWhy`). */
+  why?: string
 }
 
 /** Sorts each missing need into the package manager's share and the user's. */
@@ -28,7 +30,12 @@ export function planInstall(needs: readonly ServiceNeed[], manager: PackageManag
     const what = `${need.recipe.what} for service "${need.service}"`
     const fromManager = manager && !need.recipe.npm ? need.recipe[manager.key] : undefined
     if (fromManager) packages.push(...fromManager.filter((name) => !packages.includes(name)))
-    else manual.push({ what, instruction: need.recipe.manual })
+    else
+      manual.push({
+        what,
+        instruction: need.recipe.manual,
+        ...(need.recipe.manualWhy && { why: need.recipe.manualWhy }),
+      })
   }
   return { packages, commands: manager && packages.length > 0 ? manager.commands(packages) : [], manual }
 }
@@ -39,8 +46,13 @@ export function handSteps(plan: InstallPlan, manager: PackageManager | null): st
   return [...plan.commands.map((command) => `${formatCommand(command)}${asRoot}`), ...manualLines(plan)]
 }
 
-/** Why steps are left to the user: npm packages are the project's; or no package manager testbed drives is here. */
-export function whyManual(manager: PackageManager | null, machine: Machine): string {
+/**
+ * Why steps are left to the user: their recipes say (the Firestore emulator); npm packages are the
+ * project's; or no package manager testbed drives is here.
+ */
+export function whyManual(manager: PackageManager | null, machine: Machine, plan?: InstallPlan): string {
+  const own = [...new Set(plan?.manual.flatMap((step) => step.why ?? []))]
+  if (manager && own.length > 0) return own.join('; ')
   if (manager) return 'npm packages belong to the project: its package manager installs them, not testbed'
   const where = machine.distro?.name ?? machine.platform
   return `testbed drives apt-get on Debian and Ubuntu and Homebrew on macOS, and this machine (${where}) has neither`

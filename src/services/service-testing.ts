@@ -14,6 +14,8 @@ export interface TestedService {
   template?: { name: string; migrations?: string; seeds?: string[]; fixtures?: string }
   /** Where its test-side behaviour lives (`ServiceDefinition.testing`), for workers to load. */
   testing?: TestingModule
+  /** What the kind's `prepare` hands its fixture in each worker, as JSON (Firestore: its seed files). */
+  data?: Record<string, unknown>
 }
 
 /** A kind's test-side module, named by path so the service layer never imports the kit that implements it. */

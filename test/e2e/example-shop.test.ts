@@ -29,7 +29,7 @@ describe('the example shop', () => {
   for (const isolation of ['transaction', 'database', 'reset']) {
     test(`passes its whole suite with isolation ${isolation}`, async () => {
       const { code, output } = await runDemo(isolation)
-      expect(output).toMatch(/Tests\s+24 passed \(24\)/)
+      expect(output).toMatch(/Tests\s+30 passed \(30\)/)
       expect(output).toContain('testbed: within budget')
       expect(code).toBe(0)
     }, 180_000)
@@ -41,6 +41,15 @@ test('without redis-server, the tests that need Redis are skipped with one line 
   expect(output).toContain(
     '! cache: no Redis on this machine, so the tests that use it are skipped. Install redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), or set TESTBED_REDIS_URL to a running server.\n',
   )
-  expect(output).toMatch(/Tests\s+9 passed \| 15 skipped \(24\)/)
+  expect(output).toMatch(/Tests\s+9 passed \| 21 skipped \(30\)/)
+  expect(code).toBe(0)
+}, 180_000)
+
+test('without the Firestore emulator (nothing on PATH, no SDK), the review tests are skipped with one line saying how to get it', async () => {
+  const { code, output } = await runDemo('transaction', { PATH: '/nonexistent', CLOUDSDK_ROOT_DIR: '/nonexistent' })
+  expect(output).toContain(
+    '! firestore: no Firestore emulator on this machine, so the tests that use it are skipped. To get it: install it (Debian/Ubuntu: apt-get install google-cloud-cli-firestore-emulator; elsewhere: gcloud components install cloud-firestore-emulator), or set FIRESTORE_EMULATOR_HOST to a running emulator; `npx testbed doctor` says what is missing.\n',
+  )
+  expect(output).toMatch(/Tests\s+24 passed \| 6 skipped \(30\)/)
   expect(code).toBe(0)
 }, 180_000)

@@ -1,3 +1,4 @@
+import type { Firestore } from '@google-cloud/firestore'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import type { Redis } from 'ioredis'
 import type pg from 'pg'
@@ -5,12 +6,15 @@ import { isEmail, orderTotal } from './orders.ts'
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts'
 import { charge, type PaymentsConfig } from './payments.ts'
 import { allow } from './rate-limit.ts'
+import { addReview, listReviews } from './reviews.ts'
 import { signToken, verifyToken } from './tokens.ts'
 
-/** What the shop needs from the outside: a database pool, Redis, the payment provider, a signing secret. */
+/** What the shop needs from the outside: a database pool, Redis, Firestore, the payment provider, a signing secret. */
 export interface ShopDeps {
   db: Pick<pg.Pool, 'query' | 'connect'>
   redis: Redis
+  /** Product reviews and the activity feed; without it, their routes answer 503. */
+  firestore?: Firestore
   payments: PaymentsConfig
   tokenSecret: string
   /** Login attempts allowed per email per minute. */
@@ -56,6 +60,14 @@ export function createApp(deps: ShopDeps): express.Express {
   app.post(
     '/orders',
     route((req, res) => placeOrder(deps, req, res)),
+  )
+  app.post(
+    '/products/:id/reviews',
+    route((req, res) => review(deps, req, res)),
+  )
+  app.get(
+    '/products/:id/reviews',
+    route((req, res) => (deps.firestore ? listReviews(deps.firestore, req, res) : noReviews(res))),
   )
   app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
     res.status(500).json({ error: error.message })
@@ -162,6 +174,17 @@ async function placeOrder(deps: ShopDeps, req: Request, res: Response) {
   return payment.status === 'paid'
     ? res.status(201).json(order)
     : res.status(402).json({ ...order, reason: payment.reason })
+}
+
+async function review(deps: ShopDeps, req: Request, res: Response) {
+  if (!deps.firestore) return noReviews(res)
+  const userId = authenticatedUser(deps, req)
+  if (!userId) return res.status(401).json({ error: 'authentication required' })
+  return addReview(deps.firestore, userId, req, res)
+}
+
+async function noReviews(res: Response) {
+  return res.status(503).json({ error: 'reviews are not available' })
 }
 
 function authenticatedUser(deps: ShopDeps, req: Request): string | null {

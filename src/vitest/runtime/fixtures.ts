@@ -1,3 +1,4 @@
+import type { Firestore } from '@google-cloud/firestore'
 import type { Redis } from 'ioredis'
 import { type TestAPI, test as vitestTest } from 'vitest'
 import type { IsolationSetting, UnhandledHttpSetting } from '../../core/config.ts'
@@ -10,6 +11,8 @@ import { setGuardPolicy } from '../../http/guard/network-guard.ts'
 import type { HttpMock } from '../../http/mock/http-mock.ts'
 import { runInHttpScope } from '../../http/mock/http-scope.ts'
 import type { IsolatedDatabase } from '../../isolation/isolated-database.ts'
+import type { FirestoreLibrary } from '../../services/firestore/firestore-client.ts'
+import type { FirestoreTestProject } from '../../services/firestore/firestore-testing.ts'
 import type { ServiceFixture, TestChoice, TestOutcome } from '../../services/service-testing.ts'
 import type { ServiceInfo } from '../provided.ts'
 import { reportMetaOf } from '../report-meta.ts'
@@ -62,6 +65,19 @@ export interface TestbedFixtures {
    * })
    */
   isolated: Isolated
+  /**
+   * A Firestore client bound to a project only this test uses, with the `firestore({ seeds })` in it.
+   * Concurrent tests each get their own project; after the test its client is closed and its project emptied.
+   */
+  firestore: Firestore
+  /** The test's Firestore project: its id, and the emulator's URL and `host:port`, for clients the app makes itself. */
+  firestoreProject: { projectId: string; url: string; host: string }
+  /**
+   * The library the `firestore` client comes from. Pick the other for a file or a describe block with
+   * `test.override({ firestoreClient: '@google-cloud/firestore' })`.
+   * @default 'firebase-admin'
+   */
+  firestoreClient: FirestoreLibrary
   /** The running services by name: kind, URL and (PostgreSQL) template. */
   services: Record<string, ServiceInfo>
   /**
@@ -134,6 +150,18 @@ const extended = vitestTest.extend<TestbedFixtures & { testbedWorker: WorkerReso
   },
   redis: async ({ isolated, testbedWorker }, use) => {
     await use(await isolated<Redis>(testbedWorker.boundTo('redis', 'redis', 'redis')))
+  },
+  firestoreClient: 'firebase-admin',
+  firestore: async ({ isolated, testbedWorker, firestoreClient }, use) => {
+    const project = await isolated<FirestoreTestProject>(testbedWorker.boundTo('firestore', 'firestore', 'firestore'))
+    await use((await project.connect(firestoreClient)).client)
+  },
+  firestoreProject: async ({ isolated, testbedWorker, firestoreClient }, use) => {
+    const project = await isolated<FirestoreTestProject>(
+      testbedWorker.boundTo('firestore', 'firestoreProject', 'firestore'),
+    )
+    const { projectId, url } = await project.connect(firestoreClient)
+    await use({ projectId, url, host: new URL(url).host })
   },
   // biome-ignore lint/correctness/noEmptyPattern: Vitest reads a fixture's dependencies from its first parameter.
   http: async ({}, use) => {
@@ -213,7 +241,7 @@ extended.aroundEach(async (runTest, { task, unhandledHttp }) => {
 })
 
 /**
- * Vitest's `test` with testbed's fixtures: `db`, `redis`, `isolated`, `services`, `http`, `api`, `factories`, `rows`, `load`, and the `isolation` and `leakCheck` options.
+ * Vitest's `test` with testbed's fixtures: `db`, `redis`, `firestore`, `isolated`, `services`, `http`, `api`, `factories`, `rows`, `load`, and the `isolation` and `leakCheck` options.
  * @example
  * import { expect, test } from 'testbed/vitest'
  * test('stores a user', async ({ db }) => {

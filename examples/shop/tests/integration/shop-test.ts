@@ -17,6 +17,21 @@ export const test = base.extend({
   },
 })
 
+/** The shop's `test` with Firestore too: product reviews and the activity feed, in the test's own project. */
+export const reviewsTest = test.extend({
+  app: async ({ db, redis, firestore }, use) => {
+    await use(
+      createApp({
+        db: db.pool,
+        redis,
+        firestore,
+        payments: { baseUrl: PAYMENTS, apiKey: 'sk_test_123' },
+        tokenSecret: 'test-secret',
+      }),
+    )
+  },
+})
+
 /** Signs up and logs in a user through the API; returns the user and a bearer token. */
 export async function signedInUser(
   api: { post(path: string, init: { json: unknown }): Promise<{ status: number; json<T>(): Promise<T> }> },
