@@ -96,6 +96,8 @@ const WHERE = 'createDatabasePool()'
 // CREATE DATABASE is I/O and a checkpoint or a WAL burst; more than two at once only slow each other
 // down on a 2-core machine (bench/isolation-database.ts).
 const MAX_CONCURRENT_CREATES = 2
+// How long a connection that made or dropped clones is kept for the next one (pg.Pool's default is 10 s).
+const DDL_IDLE_MS = 1000
 // Names are 64 random bits: a second attempt is already a one-in-billions event.
 const MAX_NAME_ATTEMPTS = 5
 
@@ -189,7 +191,12 @@ class ClonePool implements DatabasePool {
     this.#setup = setup
     this.strategy = setup.strategy
     this.#size = setup.options.size ?? 2
-    this.#ddl = new pg.Pool({ connectionString: setup.adminUrl, max: MAX_CONCURRENT_CREATES })
+    this.#ddl = new pg.Pool({
+      connectionString: setup.adminUrl,
+      max: MAX_CONCURRENT_CREATES,
+      // Once clones are recycled these sit idle for most of a run: a server process each (~2–3 MB).
+      idleTimeoutMillis: DDL_IDLE_MS,
+    })
     this.#ddl.on('error', () => {})
     this.#drops = new DropQueue(this.#ddl, {
       limit: setup.options.maxPendingDrops ?? 16,
