@@ -53,13 +53,17 @@ export async function resetWrittenTables(client: pg.ClientBase, then?: string): 
 
 const TRIGGERS_SQL = `
 CREATE SCHEMA ${TRACKING_SCHEMA};
-CREATE UNLOGGED TABLE ${TRACKING_SCHEMA}.written (relid oid, operation text, PRIMARY KEY (relid, operation));
+-- No unique key: two open transactions writing one table would then queue on it, the second waiting
+-- for the first to end (a hang when one process holds both). A table may be listed more than once.
+CREATE UNLOGGED TABLE ${TRACKING_SCHEMA}.written (relid oid, operation text);
+CREATE INDEX ON ${TRACKING_SCHEMA}.written (relid, operation);
 
 -- SECURITY DEFINER: a test that switches to a role of its own (SET ROLE, to test row security) still
 -- records its writes. Every name inside is schema-qualified.
 CREATE FUNCTION ${TRACKING_SCHEMA}.track_write() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
 BEGIN
-  INSERT INTO ${TRACKING_SCHEMA}.written VALUES (TG_RELID, TG_OP) ON CONFLICT DO NOTHING;
+  INSERT INTO ${TRACKING_SCHEMA}.written SELECT TG_RELID, TG_OP
+    WHERE NOT EXISTS (SELECT 1 FROM ${TRACKING_SCHEMA}.written WHERE relid = TG_RELID AND operation = TG_OP);
   RETURN NULL;
 END $$;
 
