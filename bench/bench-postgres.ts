@@ -12,13 +12,13 @@ export interface BenchPostgres {
   stop(): Promise<void>
 }
 
-export async function benchPostgres(name: string): Promise<BenchPostgres> {
+export async function benchPostgres(name: string, settings: Record<string, string> = {}): Promise<BenchPostgres> {
   const root = mkdtempSync(join(dirname(stateDir()), `testbed-bench-${name}-`))
   // PostgreSQL runs as another account when we are root; it must reach the data dirs below.
   chmodSync(root, 0o711)
   process.env.TESTBED_STATE_DIR = join(root, 'state')
   process.env.TESTBED_QUIET = '1'
-  const services = await startServices({ db: postgres({ provider: 'embedded' }) }, { projectDir: root })
+  const services = await startServices({ db: postgres({ provider: 'embedded', settings }) }, { projectDir: root })
   return {
     adminUrl: services.services[0]?.url ?? '',
     root,

@@ -25,7 +25,7 @@ export interface IsolationOptions {
   /**
    * After each `transaction` or `reset` test, look for changes that outlived it (rows committed
    * through another connection, tables created, altered or dropped) and fail the test naming each
-   * one. `begin({ leakCheck })` decides per test. Not for `database`, whose databases are thrown away.
+   * one. `begin({ leakCheck })` decides per test. Not for `database`, whose clones are restored or dropped.
    * @default true
    */
   leakCheck?: boolean

@@ -3,6 +3,7 @@ export type { Isolation, IsolationOptions } from '../isolation/create-isolation.
 export { createIsolation } from '../isolation/create-isolation.ts'
 export type { DatabaseLease, DatabasePool, DatabasePoolOptions } from '../isolation/database/database-pool.ts'
 export { createDatabasePool } from '../isolation/database/database-pool.ts'
+export type { DatabaseStrategy, DatabaseStrategyOptions } from '../isolation/database/database-strategy.ts'
 export { databaseStrategy } from '../isolation/database/database-strategy.ts'
 export type {
   IsolatedDatabase,

@@ -346,7 +346,7 @@ describe.concurrent('providers and errors', () => {
         `[testbed] PostgreSQL ${embedded.version} (embedded) exited during start for service "postgres": ${process.env.TESTBED_STATE_DIR}/logs/<run>-postgres.log.`,
         'The server exited with code 1 before it answered a query; its log below says why. Fix the cause the log names (a bad setting, a full disk, missing permissions), then run again; `npx testbed doctor` checks the installation.',
         '  • elapsed: <duration>',
-        `  • command: ${embedded.postgres} -D ${runs}/<run>/postgres/data -p <port> -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c dynamic_shared_memory_type=mmap -c shared_buffers=lots -c listen_addresses=127.0.0.1 -c unix_socket_directories=${runs}/<run>/postgres -c unix_socket_permissions=0700`,
+        `  • command: ${embedded.postgres} -D ${runs}/<run>/postgres/data -p <port> -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c dynamic_shared_memory_type=mmap -c shared_buffers=lots -c io_method=sync -c listen_addresses=127.0.0.1 -c unix_socket_directories=${runs}/<run>/postgres -c unix_socket_permissions=0700`,
         '  • | <time> [<pid>] FATAL:  invalid value for parameter "shared_buffers": "lots"',
         'Read more: node_modules/testbed/docs/errors.md#testbed_service_exited',
       ),

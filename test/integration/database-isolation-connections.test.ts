@@ -19,8 +19,8 @@ describe.concurrent('database isolation with connections left open', () => {
   const server = sharedServer('embedded')
   const gone = (name: string) => vi.waitFor(async () => expect(await exists(server.url, name)).toBe(false), DROPPED)
 
-  test('drops a released database at once when nothing is connected to it', async () => {
-    await using strategy = await databaseStrategy(server.url, server.template, { progress: silent })
+  test('with recycling off, drops a released database at once when nothing is connected to it', async () => {
+    await using strategy = await databaseStrategy(server.url, server.template, { recycle: false, progress: silent })
     const db = await strategy.begin()
     await db.query("INSERT INTO users (email) VALUES ('a@example.com')")
     await strategy.rollback(db)
@@ -29,7 +29,7 @@ describe.concurrent('database isolation with connections left open', () => {
 
   test("keeps a database while an app's connection is open on it, and drops it once that closes", async () => {
     const errors: Error[] = []
-    await using strategy = await databaseStrategy(server.url, server.template, { progress: silent })
+    await using strategy = await databaseStrategy(server.url, server.template, { recycle: false, progress: silent })
     const db = await strategy.begin()
     const app = appPool(db.url, errors)
     await app.query("INSERT INTO users (email) VALUES ('app@example.com')")

@@ -48,6 +48,12 @@ describe.concurrent('postgres() started by testbed', () => {
                 current_setting('full_page_writes') AS fpw`,
       )
       expect(rows).toEqual([{ fsync: 'off', sync: 'off', fpw: 'off' }])
+      // Sized for tests (bench/server-memory.ts); io_method exists from PostgreSQL 18 on.
+      const [sized] = await query<{ buffers: string; io: string | null }>(
+        service?.url ?? '',
+        `SELECT current_setting('shared_buffers') AS buffers, current_setting('io_method', true) AS io`,
+      )
+      expect(sized).toEqual({ buffers: '16MB', io: provider === 'embedded' ? 'sync' : sized?.io })
       expect(service?.url).toMatch(/^postgresql:\/\/postgres:[\w-]{43}@127\.0\.0\.1:\d+\/postgres$/)
     })
   }
@@ -80,14 +86,16 @@ describe.concurrent('postgres() started by testbed', () => {
 
   test('applies user settings on top of the fast defaults', async () => {
     await using set = await startServices(
-      { db: postgres({ settings: { max_connections: 42, application_name: 'from-settings' } }) },
+      {
+        db: postgres({ settings: { max_connections: 42, application_name: 'from-settings', shared_buffers: '32MB' } }),
+      },
       { projectDir: tempDir() },
     )
-    const rows = await query<{ max: string }>(
+    const rows = await query<{ max: string; buffers: string }>(
       set.services[0]?.url ?? '',
-      "SELECT current_setting('max_connections') AS max",
+      "SELECT current_setting('max_connections') AS max, current_setting('shared_buffers') AS buffers",
     )
-    expect(rows).toEqual([{ max: '42' }])
+    expect(rows).toEqual([{ max: '42', buffers: '32MB' }])
   })
 
   test('stop() ends the server and deletes its data dir', async () => {

@@ -97,6 +97,26 @@ describe.concurrent('reset isolation', () => {
       expect((await db.query('SELECT count(*)::int AS n FROM audit')).rows).toEqual([{ n: 1 }])
     }))
 
+  test('rows a foreign key cascaded into an unwritten table come back, and no trigger of the app fires as rows are restored', () =>
+    withStrategy(async (strategy, url) => {
+      const admin = new pg.Client(url)
+      await admin.connect()
+      await admin.query(`CREATE FUNCTION note_user() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN INSERT INTO audit (note) VALUES ('user ' || NEW.email); RETURN NULL; END $$;
+        CREATE TRIGGER note_user AFTER INSERT ON users FOR EACH ROW EXECUTE FUNCTION note_user()`)
+      await admin.end()
+      const db = await strategy.begin()
+      await db.query('DELETE FROM users WHERE id = 1')
+      expect((await db.query('SELECT count(*)::int AS n FROM orders')).rows).toEqual([{ n: 0 }])
+      await strategy.rollback(db)
+      const next = await strategy.begin()
+      expect((await next.query('SELECT id, user_id, total FROM orders')).rows).toEqual([
+        { id: 1, user_id: 1, total: 10 },
+      ])
+      expect((await next.query('SELECT note FROM audit')).rows).toEqual([{ note: 'seeded' }])
+      await strategy.rollback(next)
+    }))
+
   test('restores a sequence advanced with nextval alone', () =>
     withStrategy(async (strategy) => {
       const db = await strategy.begin()

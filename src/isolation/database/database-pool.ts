@@ -1,5 +1,5 @@
 import pg from 'pg'
-import { describeCause, TestbedError } from '../../core/errors.ts'
+import { TestbedError } from '../../core/errors.ts'
 import { assertOneOf, assertPositiveNumber, invalidOption } from '../../core/options.ts'
 import { createConsoleProgress, type Progress } from '../../core/progress.ts'
 import { redactUrl } from '../../core/redact.ts'
@@ -12,6 +12,7 @@ import { assertPositiveInteger, validateTemplateOptions } from '../templates/val
 import { cloneLockKey, cloneName, dropOrphanClones, markKept } from './clone-leases.ts'
 import { CLONE_STRATEGY_OPTIONS, type CloneStrategy, chooseCloneStrategy, cloneStatement } from './clone-strategy.ts'
 import { DropQueue } from './drop-queue.ts'
+import { cloneFailed, controlLost, droppedOrphans, isDuplicateDatabase, notLeased, poolClosed } from './pool-errors.ts'
 
 export interface DatabasePoolOptions {
   /**
@@ -75,6 +76,11 @@ export interface DatabasePool extends AsyncDisposable {
    * when the test failed and `keepOnFailure` is on.
    */
   release(name: string, outcome?: ReleaseOutcome): Promise<void>
+  /**
+   * Gives back a clone its holder put back in the template's state: the next `acquire()` hands it
+   * out again, still leased to this pool, instead of waiting for a new one.
+   */
+  recycle(name: string): void
   /** Resolves once `size` clones are ready. */
   warm(): Promise<void>
   /**
@@ -90,6 +96,8 @@ const WHERE = 'createDatabasePool()'
 // CREATE DATABASE is I/O and a checkpoint or a WAL burst; more than two at once only slow each other
 // down on a 2-core machine (bench/isolation-database.ts).
 const MAX_CONCURRENT_CREATES = 2
+// How long a connection that made or dropped clones is kept for the next one (pg.Pool's default is 10 s).
+const DDL_IDLE_MS = 1000
 // Names are 64 random bits: a second attempt is already a one-in-billions event.
 const MAX_NAME_ATTEMPTS = 5
 
@@ -183,7 +191,12 @@ class ClonePool implements DatabasePool {
     this.#setup = setup
     this.strategy = setup.strategy
     this.#size = setup.options.size ?? 2
-    this.#ddl = new pg.Pool({ connectionString: setup.adminUrl, max: MAX_CONCURRENT_CREATES })
+    this.#ddl = new pg.Pool({
+      connectionString: setup.adminUrl,
+      max: MAX_CONCURRENT_CREATES,
+      // Once clones are recycled these sit idle for most of a run: a server process each (~2–3 MB).
+      idleTimeoutMillis: DDL_IDLE_MS,
+    })
     this.#ddl.on('error', () => {})
     this.#drops = new DropQueue(this.#ddl, {
       limit: setup.options.maxPendingDrops ?? 16,
@@ -211,6 +224,17 @@ class ClonePool implements DatabasePool {
     if (!this.#leased.delete(name)) throw notLeased(name)
     if (outcome.failed && this.#setup.options.keepOnFailure) return this.#keep(name)
     this.#drops.add(name, outcome.testName)
+  }
+
+  recycle(name: string): void {
+    if (!this.#leased.delete(name)) throw notLeased(name)
+    if (this.#closing) {
+      this.#drops.add(name)
+      return
+    }
+    // Last in, first out: the clone just used is the one whose pages are still in the server's cache.
+    this.#ready.unshift(name)
+    this.#handOutReady()
   }
 
   async warm(): Promise<void> {
@@ -281,13 +305,19 @@ class ClonePool implements DatabasePool {
   }
 
   #addReady(name: string): void {
-    const waiter = this.#waiters.shift()
+    this.#ready.push(name)
+    this.#handOutReady()
+  }
+
+  /** A caller waiting for a clone gets the first ready one; warmers wake once `size` are ready. */
+  #handOutReady(): void {
+    const waiter = this.#ready.length > 0 ? this.#waiters.shift() : undefined
     if (waiter) {
+      const name = this.#ready.shift() as string
       this.#leased.add(name)
       waiter.resolve(name)
       return
     }
-    this.#ready.push(name)
     if (this.#ready.length < this.#size) return
     for (const warmer of this.#warmers.splice(0)) warmer.resolve()
   }
@@ -352,52 +382,4 @@ class ClonePool implements DatabasePool {
     if (this.#lost) throw this.#lost
     if (this.#closing) throw poolClosed()
   }
-}
-
-function droppedOrphans(count: number): string {
-  return `dropped ${count} test database(s) left by processes that died`
-}
-
-function isDuplicateDatabase(error: unknown): boolean {
-  return error instanceof pg.DatabaseError && error.code === '42P04'
-}
-
-function cloneFailed(template: string, error: unknown): TestbedError {
-  return new TestbedError(
-    'TESTBED_ISOLATION_CLONE_FAILED',
-    {
-      what: 'Could not clone a test database from the template',
-      subject: template,
-      why: describeCause(error),
-      fix: 'If the template was dropped, call ensureTemplate() again; otherwise check the server log',
-    },
-    { cause: error },
-  )
-}
-
-function notLeased(name: string): TestbedError {
-  return new TestbedError('TESTBED_ISOLATION_CLONE_NOT_LEASED', {
-    what: 'release() got a database this pool did not lease',
-    subject: name,
-    why: 'It was released already, or it came from another pool',
-    fix: 'Release each database once, to the pool whose acquire() returned it',
-  })
-}
-
-function poolClosed(): TestbedError {
-  return new TestbedError('TESTBED_ISOLATION_CLONE_POOL_CLOSED', {
-    what: 'The database pool is closed',
-    subject: 'acquire()',
-    why: 'close() was called, and a closed pool makes no more clones',
-    fix: 'Create a new pool with createDatabasePool(), or close the pool only after the last test',
-  })
-}
-
-function controlLost(adminUrl: string): TestbedError {
-  return new TestbedError('TESTBED_ISOLATION_CLONE_POOL_LOST', {
-    what: 'The database pool lost its control connection',
-    subject: redactUrl(adminUrl),
-    why: 'Its clones are leased through that connection, so another pool may already have dropped them as orphans; the server may have stopped or restarted',
-    fix: 'Create a new pool; if the server stopped, start the test run again',
-  })
 }

@@ -1,7 +1,21 @@
-import pg from 'pg'
+import type pg from 'pg'
 import type { IsolatedDatabase, IsolationStrategy } from '../isolated-database.ts'
+import { poolView } from '../pool-view.ts'
 import type { Template } from '../templates/ensure-template.ts'
+import { type CloneSessions, openSessions, recycleClone } from './clone-sessions.ts'
 import { createDatabasePool, type DatabasePool, type DatabasePoolOptions } from './database-pool.ts'
+
+/** Options of the `database` strategy: its clone pool's, and whether clones are recycled. */
+export interface DatabaseStrategyOptions extends DatabasePoolOptions {
+  /**
+   * Hand a test's clone to a later test once it is put back in the template's state (the rows and
+   * sequences the test changed restored, its connections' sessions reset), instead of dropping it
+   * and waiting for a new `CREATE DATABASE`. A clone whose test changed the schema, failed with
+   * `keepOnFailure`, or left connections of its own open is dropped as before.
+   * @default true
+   */
+  recycle?: boolean
+}
 
 /** The `database` strategy, with the clone pool behind it. */
 export interface DatabaseStrategy extends IsolationStrategy {
@@ -9,9 +23,10 @@ export interface DatabaseStrategy extends IsolationStrategy {
 }
 
 /**
- * The `database` strategy: every test gets its own database cloned from the template, as a URL any
- * driver, ORM or other process can use, with real commits. `rollback` ends the test's `db.pool` and
- * drops the database in the background once the connections the app opened on it have closed.
+ * The `database` strategy: every test gets a database of its own cloned from the template, as a URL
+ * any driver, ORM or other process can use, with real commits. `rollback` restores the clone for a
+ * later test when it can (decisions/0037), and otherwise drops it in the background once the
+ * connections the app opened on it have closed.
  * @example
  * await using isolation = await databaseStrategy(adminUrl, await ensureTemplate(adminUrl, source))
  * const db = await isolation.begin()
@@ -21,61 +36,32 @@ export interface DatabaseStrategy extends IsolationStrategy {
 export async function databaseStrategy(
   adminUrl: string,
   template: Pick<Template, 'name' | 'hash'>,
-  options: DatabasePoolOptions = {},
+  { recycle = true, ...options }: DatabaseStrategyOptions = {},
 ): Promise<DatabaseStrategy> {
   const clones = await createDatabasePool(adminUrl, template, options)
-  const pools = new Map<string, TestPool>()
+  // Every clone this strategy has opened connections on, leased or ready: recycled clones keep theirs.
+  const sessions = new Map<string, CloneSessions>()
   const close = async () => {
-    await Promise.all([...pools.values()].map(endPool))
-    pools.clear()
+    await Promise.all([...sessions.values()].map((clone) => clone.end()))
+    sessions.clear()
     await clones.close()
   }
-  return {
-    name: 'database',
-    clones,
-    async begin(): Promise<IsolatedDatabase> {
-      const { name, url } = await clones.acquire()
-      const test = testPool(url)
-      pools.set(name, test)
-      const { pool } = test
-      return { strategy: 'database', name, url, pool, query: pool.query.bind(pool) as pg.Pool['query'] }
-    },
-    async rollback(database, outcome = { failed: false }) {
-      const pool = pools.get(database.name)
-      pools.delete(database.name)
-      if (pool) await endPool(pool)
-      await clones.release(database.name, outcome)
-    },
-    close,
-    [Symbol.asyncDispose]: close,
+  const begin = async (): Promise<IsolatedDatabase> => {
+    const { name, url } = await clones.acquire()
+    const clone = sessions.get(name) ?? (await openSessions(url, recycle))
+    sessions.set(name, clone)
+    const pool = poolView(clone.pool)
+    return { strategy: 'database', name, url, pool, query: pool.query as pg.Pool['query'] }
   }
-}
-
-/** A test's `db.pool`, with the clients checked out of it. */
-interface TestPool {
-  readonly pool: pg.Pool
-  readonly checkedOut: Set<pg.PoolClient>
-}
-
-function testPool(url: string): TestPool {
-  const pool = new pg.Pool({ connectionString: url })
-  const checkedOut = new Set<pg.PoolClient>()
-  pool.on('acquire', (client) => checkedOut.add(client))
-  pool.on('release', (_error, client) => checkedOut.delete(client))
-  // A connection of this pool that the server ends (a server stopping mid-test) must not crash the worker.
-  pool.on('error', () => {})
-  pool.on('connect', (client) => client.on('error', () => {}))
-  return { pool, checkedOut }
-}
-
-/**
- * Ends a test's pool, closing the clients the test never released from this side (their pending
- * queries fail), so its database can be dropped; pool.end() alone would wait for their release.
- */
-async function endPool({ pool, checkedOut }: TestPool): Promise<void> {
-  if (pool.ending) return
-  const ended = pool.end()
-  if (checkedOut.size === 0) return ended
-  ended.catch(() => {})
-  await Promise.all([...checkedOut].map((client) => client.end().catch(() => {})))
+  const rollback: IsolationStrategy['rollback'] = async (database, outcome = { failed: false }) => {
+    const clone = sessions.get(database.name)
+    if (clone !== undefined && !(outcome.failed && options.keepOnFailure) && (await recycleClone(clone))) {
+      clones.recycle(database.name)
+      return
+    }
+    sessions.delete(database.name)
+    await clone?.end()
+    await clones.release(database.name, outcome)
+  }
+  return { name: 'database', clones, begin, rollback, close, [Symbol.asyncDispose]: close }
 }

@@ -27,7 +27,7 @@ interface CheckState {
 }
 
 const WRITTEN_SQL = `SELECT coalesce(json_agg(json_build_object('table', format('%I.%I', n.nspname, c.relname), 'operation', w.operation)), '[]')
-  FROM ${TRACKING_SCHEMA}.written w JOIN pg_class c ON c.oid = w.relid JOIN pg_namespace n ON n.oid = c.relnamespace`
+  FROM (SELECT DISTINCT relid, operation FROM ${TRACKING_SCHEMA}.written) w JOIN pg_class c ON c.oid = w.relid JOIN pg_namespace n ON n.oid = c.relnamespace`
 
 /**
  * The leak check of one database: what was committed to it outside the tests' isolation since the

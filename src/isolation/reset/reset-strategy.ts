@@ -1,7 +1,7 @@
 import pg from 'pg'
 import type { IsolatedDatabase, LaneStrategy } from '../isolated-database.ts'
 import { poolView } from '../pool-view.ts'
-import { installWriteTracking, resetWrittenTables } from '../tracking/write-tracking.ts'
+import { installWriteTracking, resetWrittenTables, restoringSession } from '../tracking/write-tracking.ts'
 
 /**
  * The `reset` strategy: one shared database per worker; tests commit for real, and after each test
@@ -16,6 +16,7 @@ export async function resetStrategy(url: string): Promise<LaneStrategy> {
   const control = new pg.Client({ connectionString: url })
   await control.connect()
   await installWriteTracking(control)
+  await restoringSession(control)
   const pool = new pg.Pool({ connectionString: url })
   // A connection the server ends (a server stopping under the test) must not crash the worker unheard.
   pool.on('error', () => {})

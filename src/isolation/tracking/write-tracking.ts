@@ -28,6 +28,16 @@ export async function installWriteTracking(client: pg.ClientBase, { baselines = 
 }
 
 /**
+ * Makes `client` a connection that only restores (a `reset` strategy's control connection): it runs
+ * with replication role "replica" for good, so `resetWrittenTables()` need not set it per call,
+ * which would make the server plan the reset's queries again each time. Its own writes then fire
+ * no trigger, the app's or testbed's.
+ */
+export async function restoringSession(client: pg.ClientBase): Promise<void> {
+  await client.query('SET session_replication_role = replica')
+}
+
+/**
  * Restores every table the test wrote to its starting rows and every sequence to its starting value;
  * then runs `then`, if given, in the same round trip, and resolves to its rows.
  */
@@ -43,13 +53,17 @@ export async function resetWrittenTables(client: pg.ClientBase, then?: string): 
 
 const TRIGGERS_SQL = `
 CREATE SCHEMA ${TRACKING_SCHEMA};
-CREATE UNLOGGED TABLE ${TRACKING_SCHEMA}.written (relid oid, operation text, PRIMARY KEY (relid, operation));
+-- No unique key: two open transactions writing one table would then queue on it, the second waiting
+-- for the first to end (a hang when one process holds both). A table may be listed more than once.
+CREATE UNLOGGED TABLE ${TRACKING_SCHEMA}.written (relid oid, operation text);
+CREATE INDEX ON ${TRACKING_SCHEMA}.written (relid, operation);
 
 -- SECURITY DEFINER: a test that switches to a role of its own (SET ROLE, to test row security) still
 -- records its writes. Every name inside is schema-qualified.
 CREATE FUNCTION ${TRACKING_SCHEMA}.track_write() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
 BEGIN
-  INSERT INTO ${TRACKING_SCHEMA}.written VALUES (TG_RELID, TG_OP) ON CONFLICT DO NOTHING;
+  INSERT INTO ${TRACKING_SCHEMA}.written SELECT TG_RELID, TG_OP
+    WHERE NOT EXISTS (SELECT 1 FROM ${TRACKING_SCHEMA}.written WHERE relid = TG_RELID AND operation = TG_OP);
   RETURN NULL;
 END $$;
 
@@ -88,7 +102,11 @@ DECLARE
   target record;
 BEGIN
   IF EXISTS (SELECT 1 FROM ${TRACKING_SCHEMA}.written) THEN
-    SET LOCAL session_replication_role = replica;
+    -- Setting it drops every cached plan of the session, this function's too (twice: when set and
+    -- when the transaction ends): a connection that only restores sets it once, see restoringSession().
+    IF current_setting('session_replication_role') <> 'replica' THEN
+      SET LOCAL session_replication_role = replica;
+    END IF;
     FOR target IN
       SELECT w.relid, b.copy_name FROM (SELECT DISTINCT relid FROM ${TRACKING_SCHEMA}.written) w
       LEFT JOIN ${TRACKING_SCHEMA}.baseline_tables b USING (relid)
@@ -102,10 +120,10 @@ BEGIN
     END LOOP;
     DELETE FROM ${TRACKING_SCHEMA}.written;
   END IF;
-  PERFORM setval(s.relid, s.last_value, s.is_called)
+  PERFORM setval(c.oid, s.last_value, s.is_called)
   FROM ${TRACKING_SCHEMA}.baseline_sequences s
-  JOIN pg_sequences q USING (schemaname, sequencename)
-  WHERE q.last_value IS DISTINCT FROM (CASE WHEN s.is_called THEN s.last_value END);
+  JOIN pg_class c ON c.oid = s.relid
+  WHERE pg_sequence_last_value(c.oid) IS DISTINCT FROM (CASE WHEN s.is_called THEN s.last_value END);
 END $$;
 
 DO $$

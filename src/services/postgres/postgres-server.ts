@@ -23,6 +23,11 @@ const FAST_SETTINGS = {
   full_page_writes: 'off',
   dynamic_shared_memory_type: 'mmap',
 }
+// Sized for tests, by bench/server-memory.ts (docs/performance.md): test data fits in a few MB, and
+// every page of shared_buffers a process touches counts in the memory the server takes. From 18 on,
+// reads go through 3 I/O worker processes by default; a test server's data is in the page cache.
+const TEST_SIZED_SETTINGS = { shared_buffers: '16MB' }
+const TEST_SIZED_SETTINGS_18 = { ...TEST_SIZED_SETTINGS, io_method: 'sync' }
 
 /** Starts a private PostgreSQL from `binaries`: temp data dir, loopback port and unix socket, durability off. */
 export async function startPostgresServer(
@@ -63,6 +68,7 @@ async function startOnPort(
   const socket = socketUrl(place.serviceDir, place.port)
   const settings = {
     ...FAST_SETTINGS,
+    ...(Number.parseInt(binaries.version, 10) >= 18 ? TEST_SIZED_SETTINGS_18 : TEST_SIZED_SETTINGS),
     ...options.settings,
     listen_addresses: '127.0.0.1',
     unix_socket_directories: place.serviceDir,
