@@ -2,7 +2,17 @@ import type { Firestore, GeoPoint } from '@google-cloud/firestore'
 import { describeCause, TestbedError } from '../../core/errors.ts'
 import { emulatorHost } from './firestore-rest.ts'
 
-/** The client libraries the `firestore` fixture can hand out; both give a `Firestore` of `@google-cloud/firestore`. */
+/**
+ * The client libraries the `firestore` fixture can hand out; both give a `Firestore` of `@google-cloud/firestore`.
+ * @example
+ * import { FIRESTORE_LIBRARIES } from 'testbed/firestore'
+ * for (const library of FIRESTORE_LIBRARIES) {
+ *   describe(library, () => {
+ *     test.override({ firestoreClient: library })
+ *     test('stores a review', async ({ firestore }) => { … })
+ *   })
+ * }
+ */
 export const FIRESTORE_LIBRARIES = ['firebase-admin', '@google-cloud/firestore'] as const
 export type FirestoreLibrary = (typeof FIRESTORE_LIBRARIES)[number]
 
