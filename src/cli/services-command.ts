@@ -1,6 +1,7 @@
 import { TestbedError } from '../core/errors.ts'
 import { redactUrl } from '../core/redact.ts'
 import { listRuns, type Run, reapOrphans, type ServiceRecord } from '../core/run-registry.ts'
+import { describeHandle } from '../core/service-handle.ts'
 import type { ServerDeath } from '../providers/server-watch.ts'
 import { findRunningSet, type ServiceSet, serviceEnv, startServices, stopRun } from '../services/service-set.ts'
 import { type CliContext, loadProjectServices, print, progressFor } from './cli-context.ts'
@@ -85,7 +86,7 @@ function printTable(context: CliContext, services: readonly ServiceRecord[], str
     service.kind,
     service.version,
     service.provider,
-    service.process ? `pid ${service.process.pid}` : 'external',
+    service.handle ? describeHandle(service.handle) : 'external',
     redactUrl(service.url),
   ])
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? []

@@ -2,7 +2,6 @@ import { hashServices, type ServiceDeclaration } from '../core/config.ts'
 import { kindVariable, serviceUrlVariable } from '../core/env.ts'
 import { TestbedError } from '../core/errors.ts'
 import { onProcessExit } from '../core/exit-hooks.ts'
-import { stopProcessSync } from '../core/process-control.ts'
 import { type Progress, silentProgress } from '../core/progress.ts'
 import { listRuns, Run, reapOrphans, type ServiceRecord } from '../core/run-registry.ts'
 import { startWatchdog } from '../core/run-watchdog.ts'
@@ -106,15 +105,15 @@ async function startOne(
 ): Promise<void> {
   const resolution = await resolveProvider(name, definition)
   const started = await resolution.provider.start({ serviceName: name, run, progress, snapshotKey })
-  if (started.process === null) {
+  // A server testbed started is recorded before it answers (so a killed start is reaped); one it did not, now.
+  if (started.handle === null) {
     run.addService({
       name,
       kind: definition.kind,
       provider: 'external',
       url: started.url,
       version: started.version,
-      process: null,
-      stopSignal: started.stopSignal,
+      handle: null,
     })
   }
 }
@@ -153,9 +152,7 @@ export async function stopRun(run: Run): Promise<void> {
 }
 
 function stopRunSync(run: Run): void {
-  for (const service of run.record.services) {
-    if (service.process) stopProcessSync(service.process, service.stopSignal)
-  }
+  run.stopServicesSync()
   run.remove()
 }
 
