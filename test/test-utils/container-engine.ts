@@ -5,9 +5,16 @@ export const TEST_IMAGES = { postgres: 'testbed-local/postgres:18', redis: 'test
 
 /**
  * Why container tests cannot run here, or null when they can: an engine answers (DOCKER_HOST, or
- * Docker's default socket) through the docker CLI, and it has the test images. One line, for `skip`.
+ * Docker's default socket) through the docker CLI, and it has the test images. When they cannot,
+ * says so in one line on stderr, so a skipped file is never silent.
  */
 export function containerEngineMissing(): string | null {
+  const reason = whyNoEngine()
+  if (reason) process.stderr.write(`container tests skipped: ${reason}\n`)
+  return reason
+}
+
+function whyNoEngine(): string | null {
   const version = docker(['version', '--format', '{{.Server.Version}}'])
   if (version.status !== 0) {
     return `no container engine reachable (DOCKER_HOST=${process.env.DOCKER_HOST ?? 'unset'}): run scripts/podman-setup.sh and export the DOCKER_HOST it prints`
@@ -16,9 +23,10 @@ export function containerEngineMissing(): string | null {
   return missing.length > 0 ? `images ${missing.join(', ')} missing: run scripts/build-container-images.sh` : null
 }
 
-/** The ids of containers (running or not) that carry `label`. */
-export function containersLabelled(label: string): string[] {
-  const listed = docker(['ps', '--all', '--quiet', '--no-trunc', '--filter', `label=${label}`])
+/** The ids of containers (running or not) that carry every one of `labels` (`name=value`). */
+export function containersLabelled(...labels: string[]): string[] {
+  const filters = labels.flatMap((label) => ['--filter', `label=${label}`])
+  const listed = docker(['ps', '--all', '--quiet', '--no-trunc', ...filters])
   return listed.stdout.split('\n').filter(Boolean)
 }
 

@@ -7,15 +7,36 @@ export async function ensureImage(engine: DockerEngine, image: string, context: 
   const found = await inspectImage(engine, image)
   if (found) return found
   context.progress.step(`${context.serviceName}: pulling ${image} (once; later starts use the engine's copy)`)
+  const failure = await pull(engine, image)
+  const pulled = await inspectImage(engine, image)
+  if (pulled) return pulled
+  throw imageUnavailable(
+    image,
+    context.serviceName,
+    engine.name,
+    failure ?? new Error('the pull ended without the image'),
+  )
+}
+
+// Resolves with the reason the pull failed, or null. Podman reports a failed pull as a 200 whose
+// progress stream carries the error, so both the request and the stream are read.
+async function pull(engine: DockerEngine, image: string): Promise<Error | null> {
   try {
     const stream = await engine.client.pull(image)
+    let reported: Error | null = null
     await new Promise((resolve, reject) =>
-      engine.client.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve(null))),
+      engine.client.modem.followProgress(
+        stream,
+        (error: Error | null) => (error ? reject(error) : resolve(null)),
+        (event: { error?: string }) => {
+          if (event.error) reported = new Error(event.error)
+        },
+      ),
     )
+    return reported
   } catch (error) {
-    throw imageUnavailable(image, context.serviceName, engine.name, error)
+    return error as Error
   }
-  return (await inspectImage(engine, image)) ?? []
 }
 
 async function inspectImage(engine: DockerEngine, image: string): Promise<string[] | null> {
