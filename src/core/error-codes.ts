@@ -11,6 +11,14 @@ export const ERROR_CODES = {
   STATE: ['DIR_UNSAFE'],
   /** The `testbed` command line. */
   CLI: ['INVALID_ARGUMENT', 'UNKNOWN_COMMAND', 'VITEST_FAILED', 'VITEST_MISSING'],
+  /** `testbed ci`: the CI workflow it writes. */
+  CI: ['HAND_EDITED', 'INVALID_ARGUMENT', 'NO_PACKAGE_JSON', 'UNKNOWN_TARGET', 'UNSUPPORTED_SERVICE'],
+  /** `testbed init`: setting testbed up in an existing project. */
+  INIT: ['BAD_PACKAGE_JSON', 'NO_PACKAGE_JSON', 'VITEST_CONFIG'],
+  /** `testbed install`: what the configured services need on this machine. */
+  INSTALL: ['COMMAND_FAILED', 'MANUAL', 'MISSING', 'STILL_MISSING', 'STUCK'],
+  /** `testbed report`: the HTML report of the last run. */
+  REPORT: ['NOT_FOUND', 'OPEN_FAILED', 'UNREADABLE'],
   /** Finding, starting, reaching and stopping services. */
   SERVICE: [
     'BINARIES_NOT_REACHABLE',
@@ -33,7 +41,7 @@ export const ERROR_CODES = {
   /** The `docker` provider: images and containers on Docker Engine or Podman. */
   DOCKER: ['CONTAINER_EXITED', 'IMAGE_UNAVAILABLE'],
   /** `testbed compose`: docker-compose.test.yml from testbed.config.ts. */
-  COMPOSE: ['FILE_EDITED', 'NO_RECIPE'],
+  COMPOSE: ['HAND_EDITED', 'NO_RECIPE'],
   /** Building the template every test database starts from: migrations, seeds, labelled rows. */
   TEMPLATE: ['CONNECTIONS_LEFT_OPEN', 'MIGRATION_FAILED', 'ROWS_FAILED', 'SEED_FAILED', 'SOURCE_MISSING'],
   /** Clean state per test: the strategies, the clone pool, the wire endpoint, the leak check. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { Run, runsDir } from '../../core/run-registry.ts'
 import { LABEL, ownLabelFilter } from './container-labels.ts'
-import type { DockerEngine } from './docker-client.ts'
+import { connectEngine, type DockerEngine, loadDockerode } from './docker-client.ts'
 
 /**
  * Removes the containers of runs that are over: their run dir is gone or their owner died. The
@@ -27,4 +27,15 @@ export async function removeContainer(engine: DockerEngine, id: string): Promise
     .getContainer(id)
     .remove({ force: true, v: true })
     .catch(() => {})
+}
+
+/**
+ * The same, for commands that clean up (`testbed services down`) without knowing whether a
+ * container engine is in use: nothing when dockerode is not installed or no engine answers.
+ */
+export async function sweepOrphanContainers(): Promise<string[]> {
+  const Docker = await loadDockerode()
+  if (!Docker) return []
+  const engine = await connectEngine(Docker).catch(() => null)
+  return engine ? removeOrphanContainers(engine) : []
 }
