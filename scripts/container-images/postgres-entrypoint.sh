@@ -3,7 +3,7 @@
 # with POSTGRES_USER / POSTGRES_PASSWORD (scram) and accepts password logins from any address.
 set -eu
 if [ "${1:-}" != postgres ]; then exec "$@"; fi
-: "${PGDATA:=/var/lib/postgresql/data}"
+: "${PGDATA:=/var/lib/postgresql/18/docker}"
 mkdir -p "$PGDATA" /var/run/postgresql
 chown postgres:postgres "$PGDATA" /var/run/postgresql
 chmod 700 "$PGDATA"

@@ -7,13 +7,21 @@ import type { ServerDeath } from '../providers/server-watch.ts'
 import { findRunningSet, type ServiceSet, serviceEnv, startServices, stopRun } from '../services/service-set.ts'
 import { type CliContext, loadProjectServices, print, progressFor } from './cli-context.ts'
 
-/** `testbed services up [--detach]`: starts the configured services; in the foreground until Ctrl-C, or detached. */
-export async function servicesUp(context: CliContext, detach: boolean): Promise<number> {
+/**
+ * `testbed services up [--detach] [--provider NAME]`: starts the configured services (every one by
+ * that provider); in the foreground until Ctrl-C, or detached.
+ */
+export async function servicesUp(
+  context: CliContext,
+  options: { detach: boolean; provider?: string },
+): Promise<number> {
+  const { detach, provider } = options
   const project = await loadProjectServices(context)
   const set = await startServices(project.services, {
     projectDir: project.projectDir,
     detach,
     progress: progressFor(context),
+    ...(provider === undefined ? {} : { provider }),
   })
   printTable(context, set.services)
   if (set.attached || detach) {

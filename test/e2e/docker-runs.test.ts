@@ -14,6 +14,11 @@ const DOCKER_SERVICES = `{
   cache: redis({ provider: 'docker', image: '${TEST_IMAGES.redis}' }),
 }`
 
+const IMAGES_ONLY = `{
+  db: postgres({ image: '${TEST_IMAGES.postgres}' }),
+  cache: redis({ image: '${TEST_IMAGES.redis}' }),
+}`
+
 function containersOfRun(runId: string): string[] {
   return containersLabelled(`dev.testbed.run=${runId}`)
 }
@@ -52,12 +57,13 @@ describe.skipIf(missing)(`containers of a run${missing ? ` — skipped: ${missin
     expect(existsSync(run.dir)).toBe(false)
   })
 
-  test('`services up --detach` then `services down`: the stack answers, then no container, volume or run is left', async () => {
-    await using project = testProject(DOCKER_SERVICES)
+  test('`services up --detach --provider docker` then `services down`: the stack answers, then no container, volume or run is left', async () => {
+    await using project = testProject(IMAGES_ONLY)
     const volumesBefore = docker(['volume', 'ls', '--quiet']).stdout
-    const up = await runTestbed(['services', 'up', '--detach'], { cwd: project.dir })
+    const up = await runTestbed(['services', 'up', '--detach', '--provider', 'docker'], { cwd: project.dir })
     expect(up.code).toBe(0)
     const run = project.run()
+    expect(run.record.services.map((service) => service.provider)).toEqual(['docker', 'docker'])
     const db = run.record.services.find((service) => service.name === 'db')
     expect(await pgQuery(db?.url ?? '', 'SELECT 1 AS one')).toEqual([{ one: 1 }])
 
@@ -76,7 +82,7 @@ describe.skipIf(missing)(`containers of a run${missing ? ` — skipped: ${missin
     // Another machine's or state dir's container with the same run id is not this one's to remove.
     const foreign = docker(['create', '--label', `dev.testbed.run=${deadRun}`, TEST_IMAGES.redis]).stdout.trim()
     onTestFinished(() => {
-      docker(['rm', '--force', created.stdout.trim(), foreign])
+      docker(['rm', '--force', '--volumes', created.stdout.trim(), foreign])
     })
     expect(created.status).toBe(0)
 

@@ -38,7 +38,7 @@ describe.skipIf(missing).concurrent(`the docker provider${missing ? ` — skippe
     wrong.password = 'not-the-password'
     await expect(pgQuery(wrong.href, 'SELECT 1')).rejects.toThrow('password authentication failed for user "postgres"')
     const id = containerOf(set)
-    expect(Object.keys(JSON.parse(inspect(id, '{{json .HostConfig.Tmpfs}}')))).toEqual(['/var/lib/postgresql/data'])
+    expect(Object.keys(JSON.parse(inspect(id, '{{json .HostConfig.Tmpfs}}')))).toEqual(['/var/lib/postgresql'])
     expect(inspect(id, '{{(index (index .NetworkSettings.Ports "5432/tcp") 0).HostIp}}')).toBe('127.0.0.1')
     // The password is in a file put in the container, not in its environment or command line.
     const secret = new URL(url).password

@@ -19,6 +19,7 @@ export interface ContainerLaunch {
  *   compose: (password) => ({ env: {}, command: ['redis-server', '--requirepass', password] }),
  *   url: (port, secret) => `redis://default:${secret}@127.0.0.1:${port}`,
  *   probe: (url) => probeRedis(url),
+ *   dataDirs: () => ['/data'],
  *   healthcheck: (password) => ['CMD', 'redis-cli', '-a', password, 'ping'],
  * }
  */
@@ -35,10 +36,17 @@ export interface ContainerRecipe {
   launch(secret: string, settings: Settings): ContainerLaunch
   /** The same server in docker-compose.test.yml, where the password is written in the file. */
   compose(password: string, settings: Settings): Omit<ContainerLaunch, 'files'>
-  /** The URL clients use, on the host port (`settings`: a password of the user's own wins). */
-  url(hostPort: number, secret: string, settings: Settings): string
+  /** A password the user set in `settings`, used instead of a fresh one (Redis's `requirepass`). */
+  ownSecret?(settings: Settings): string | undefined
+  /** The URL clients use, on the host port. */
+  url(hostPort: number, secret: string): string
   /** A real query (not a port check): readiness, and the version it reports. */
   probe(url: string): Promise<ProbeResult>
+  /**
+   * Where `image` keeps its data, for compose's tmpfs (the provider asks the engine for the image's
+   * volumes instead).
+   */
+  dataDirs(image: string): string[]
   /** A compose healthcheck `test` that runs a real query inside the container. */
   healthcheck(password: string): string[]
 }

@@ -41,10 +41,10 @@ export async function startContainer(
   if (options.port !== undefined) await assertPortFree(options.port, context.serviceName, label)
   await removeOrphanContainers(engine)
   const volumes = await ensureImage(engine, options.image, context)
-  const secret = randomBytes(32).toString('base64url')
+  const secret = recipe.ownSecret?.(options.settings) ?? randomBytes(32).toString('base64url')
   const container = await createContainer(engine, recipe, options, context, { secret, volumes })
   recordContainer(context.run, engine, container.id, { name: context.serviceName, kind: recipe.kind })
-  const url = await run(container, recipe, secret, options.settings)
+  const url = await run(container, recipe, secret)
   const version = await waitUntilReady(engine, container, recipe, { url, label, startedAt, options, context })
   const facts = { name: context.serviceName, kind: recipe.kind, url, version }
   const handle = recordContainer(context.run, engine, container.id, facts)
@@ -82,16 +82,11 @@ async function createContainer(
   return container
 }
 
-async function run(
-  container: Dockerode.Container,
-  recipe: ContainerRecipe,
-  secret: string,
-  settings: Settings,
-): Promise<string> {
+async function run(container: Dockerode.Container, recipe: ContainerRecipe, secret: string): Promise<string> {
   await container.start()
   const inspected = await container.inspect()
   const binding = inspected.NetworkSettings.Ports[`${recipe.port}/tcp`]?.[0]
-  return recipe.url(Number(binding?.HostPort), secret, settings)
+  return recipe.url(Number(binding?.HostPort), secret)
 }
 
 interface Waiting {

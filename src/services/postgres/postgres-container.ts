@@ -29,6 +29,14 @@ export const POSTGRES_CONTAINER: ContainerRecipe = {
   }),
   url: (hostPort, secret) => `postgresql://${SUPERUSER}:${encodeURIComponent(secret)}@127.0.0.1:${hostPort}/postgres`,
   probe: (url) => probePostgres(url, 1000),
+  dataDirs: (image) => [officialDataVolume(image)],
   // Over TCP: the official image's first-start server listens on its socket only, so this waits for the real one.
   healthcheck: () => ['CMD', 'pg_isready', '--host=127.0.0.1', `--username=${SUPERUSER}`, '--dbname=postgres'],
+}
+
+// The official image declares its volume at /var/lib/postgresql from 18 on (the cluster in 18/docker
+// below it), at /var/lib/postgresql/data before. A tag without a major (latest, alpine) is 18 or later.
+function officialDataVolume(image: string): string {
+  const major = /:(\d+)/.exec(image)?.[1]
+  return major !== undefined && Number(major) < 18 ? '/var/lib/postgresql/data' : '/var/lib/postgresql'
 }

@@ -4,7 +4,7 @@ import { probeRedis } from './redis-probe.ts'
 
 const CONFIG_FILE = 'testbed-redis.conf'
 
-// The password comes from the config file (or compose's command line); one in `settings` wins, as for the local provider.
+// The password is the secret (the user's own `requirepass` when set): never a second one from `settings`.
 function withoutPassword(settings: Settings): Settings {
   const { requirepass: _password, ...rest } = settings
   return rest
@@ -19,7 +19,7 @@ export const REDIS_CONTAINER: ContainerRecipe = {
   launch: (secret, settings) => ({
     env: {},
     command: ['redis-server', `${CONTAINER_FILES_DIR}/${CONFIG_FILE}`, ...settingArgs(withoutPassword(settings))],
-    files: { [CONFIG_FILE]: redisConfig([], String(settings.requirepass ?? secret)) },
+    files: { [CONFIG_FILE]: redisConfig([], secret) },
   }),
   compose: (password, settings) => ({
     env: {},
@@ -31,9 +31,10 @@ export const REDIS_CONTAINER: ContainerRecipe = {
       ...settingArgs(withoutPassword(settings)),
     ],
   }),
-  url: (hostPort, secret, settings) =>
-    `redis://default:${encodeURIComponent(String(settings.requirepass ?? secret))}@127.0.0.1:${hostPort}`,
+  ownSecret: (settings) => (settings.requirepass === undefined ? undefined : String(settings.requirepass)),
+  url: (hostPort, secret) => `redis://default:${encodeURIComponent(secret)}@127.0.0.1:${hostPort}`,
   probe: (url) => probeRedis(url, 1000),
+  dataDirs: () => ['/data'],
   // redis-cli exits 0 on an error reply too (NOAUTH): the reply itself must be PONG.
   healthcheck: (password) => ['CMD-SHELL', `redis-cli --no-auth-warning -a '${password}' ping | grep -q PONG`],
 }
