@@ -117,7 +117,7 @@ function unknownCommand(command: string): TestbedError {
   return new TestbedError('TESTBED_CLI_UNKNOWN_COMMAND', {
     what: 'Unknown command',
     subject: `testbed ${command}`,
-    why: 'testbed knows `test`, `services up|down|status|env`, `doctor`, `ci github`, `init`, `install` and `report`',
+    why: 'testbed knows `test`, `services up|down|status|env`, `compose`, `doctor`, `ci github`, `init`, `install` and `report`',
     fix: 'Run `npx testbed --help` for the list',
   })
 }

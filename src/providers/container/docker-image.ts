@@ -47,3 +47,8 @@ async function inspectImage(engine: DockerEngine, image: string): Promise<string
     return null
   }
 }
+
+/** True when the engine has the image (no pull needed). */
+export async function hasImage(engine: DockerEngine, image: string): Promise<boolean> {
+  return (await inspectImage(engine, image)) !== null
+}

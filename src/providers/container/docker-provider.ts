@@ -3,6 +3,7 @@ import type { Detection, Provider } from '../provider.ts'
 import type { ContainerRecipe, Settings } from './container-recipe.ts'
 import { type ContainerOptions, startContainer } from './container-start.ts'
 import { connectEngine, type DockerEngine, loadDockerode } from './docker-client.ts'
+import { hasImage } from './docker-image.ts'
 
 /** The options of a service that the docker provider uses. */
 export interface DockerServiceOptions {
@@ -34,7 +35,9 @@ export function dockerProvider(recipe: ContainerRecipe, options: DockerServiceOp
       const reached = await reach()
       if (!('engine' in reached)) return { available: false, ...reached }
       const { engine } = reached
-      return { available: true, version: image, detail: `${image} on ${engine.name} at ${engine.endpoint}` }
+      const pulled = await hasImage(engine, image)
+      const state = pulled ? '' : ' (not on the engine yet: the first start pulls it)'
+      return { available: true, version: image, detail: `${image}${state} on ${engine.name} at ${engine.endpoint}` }
     },
     async start(context) {
       const reached = await reach()
@@ -51,6 +54,13 @@ function containerOptions(image: string, options: DockerServiceOptions): Contain
     settings: options.settings ?? {},
     startTimeoutMs: options.startTimeout ?? 30_000,
   }
+}
+
+/** The container engine, for `testbed doctor`: which one answers where, or why none does and how to get one. */
+export async function describeEngine(): Promise<string> {
+  const reached = await reachEngine()
+  if ('engine' in reached) return `${reached.engine.name} at ${reached.engine.endpoint} (reachable)`
+  return `✗ ${reached.reason} — to fix: ${reached.fix}`
 }
 
 async function reachEngine(): Promise<Reached> {
