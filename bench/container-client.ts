@@ -1,13 +1,16 @@
 // Which client the docker provider uses: dockerode against testcontainers-node, measured in one run
-// against the same engine and image (decisions/0030). Per variant: container create to the first
-// answered query (`SHOW server_version`), then removal, alternating the order each round; plus the
-// first-use cost in a fresh process (import the library, reach the engine). Never fails on time.
+// against the same engine and image (decisions/0030); and the provider itself (startServices with
+// `provider: 'docker'`) against them and against the embedded default. Per variant: start to the
+// first answered query (`SHOW server_version`), then removal, alternating the order each round;
+// plus the first-use cost in a fresh process (import the library, reach the engine). Never fails on time.
 // Usage: DOCKER_HOST=… npm run bench:containers -- [--samples N] [--image testbed-local/postgres:18]
 import { execFile, execFileSync } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs, promisify } from 'node:util'
 import Docker from 'dockerode'
 import { probePostgres } from '../src/services/postgres/postgres-probe.ts'
+import { postgres } from '../src/services/postgres/postgres-service.ts'
+import { startServices } from '../src/services/service-set.ts'
 import { printTimingsTable } from './timings-table.ts'
 
 const run = promisify(execFile)
@@ -20,11 +23,18 @@ const { values } = parseArgs({
 const samples = Number(values.samples)
 const image = values.image
 const PASSWORD = 'bench'
-const DATA = '/var/lib/postgresql/data'
+process.env.TESTBED_QUIET = '1'
+// The image's VOLUME (official 18 layout): a tmpfs exactly there, as testbed mounts it.
+const DATA = '/var/lib/postgresql'
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true'
 
 async function untilAnswers(port: string | number): Promise<void> {
   const url = `postgresql://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`
+  while (!(await probePostgres(url)).ok) await sleep(25)
+}
+
+// testbed's servers have passwords of their own: the URL it hands out is the one to query.
+async function untilTestbedAnswers(url: string): Promise<void> {
   while (!(await probePostgres(url)).ok) await sleep(25)
 }
 
@@ -72,6 +82,17 @@ async function viaDockerRun(): Promise<number> {
   return elapsed
 }
 
+// The provider as users get it: labels, tmpfs on the image's volumes, the password put in a file, the record.
+async function viaTestbed(provider: 'docker' | 'embedded'): Promise<number> {
+  const started = performance.now()
+  const options = provider === 'docker' ? { provider, image } : { provider }
+  const set = await startServices({ db: postgres(options) }, { projectDir: process.cwd() })
+  await untilTestbedAnswers(set.services[0]?.url ?? '')
+  const elapsed = performance.now() - started
+  await set.stop()
+  return elapsed
+}
+
 // A fresh process: what the first start of a run pays before its first container.
 function firstUse(script: string): number {
   const started = performance.now()
@@ -81,11 +102,17 @@ function firstUse(script: string): number {
 
 const FIRST_USE = {
   'node alone': 'process.exit(0)',
-  'dockerode: import + version': "const D = (await import('dockerode')).default; await new D().version()",
+  'dockerode: import + ping': "const D = (await import('dockerode')).default; await new D().ping()",
   'testcontainers: import + runtime': "const t = await import('testcontainers'); await t.getContainerRuntimeClient()",
 }
 
-const VARIANTS = { dockerode: viaDockerode, testcontainers: viaTestcontainers, 'docker run + query loop': viaDockerRun }
+const VARIANTS = {
+  dockerode: viaDockerode,
+  testcontainers: viaTestcontainers,
+  'docker run + query loop': viaDockerRun,
+  'testbed docker provider': () => viaTestbed('docker'),
+  'testbed embedded (default)': () => viaTestbed('embedded'),
+}
 const results = new Map<string, number[]>()
 const record = (name: string, ms: number) => results.set(name, [...(results.get(name) ?? []), ms])
 await viaDockerode() // warm the engine's image cache and page cache once, unrecorded
@@ -102,4 +129,7 @@ const median = (name: string) => [...(results.get(name) ?? [])].sort((a, b) => a
 const ratio = (a: string, b: string) => console.log(`${a} / ${b}: ${(median(a) / median(b)).toFixed(2)}×`)
 ratio('start → query: testcontainers', 'start → query: dockerode')
 ratio('start → query: docker run + query loop', 'start → query: dockerode')
-ratio('first use: testcontainers: import + runtime', 'first use: dockerode: import + version')
+ratio('first use: testcontainers: import + runtime', 'first use: dockerode: import + ping')
+ratio('start → query: testbed docker provider', 'start → query: testcontainers')
+ratio('start → query: testbed docker provider', 'start → query: docker run + query loop')
+ratio('start → query: testbed docker provider', 'start → query: testbed embedded (default)')
