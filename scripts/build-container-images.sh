@@ -24,7 +24,7 @@ build_base() {
   local root
   root="$(mktemp -d)"
   as_root debootstrap --variant=minbase bookworm "$root" "$mirror" >/dev/null
-  as_root tar -C "$root" -c . | podman import --change "LABEL testbed.recipe=$hash" \
+  as_root tar -C "$root" -c . | podman import --quiet --change "LABEL testbed.recipe=$hash" \
     --change 'CMD ["/bin/bash"]' - "$image" >/dev/null
   as_root rm -rf "$root"
   echo "$image: built"

@@ -7,7 +7,7 @@ import { assertPortFree } from '../free-port.ts'
 import type { StartContext, StartedService } from '../provider.ts'
 import { containerExited, containerNotReady } from './container-errors.ts'
 import { containerLabels } from './container-labels.ts'
-import { CONTAINER_FILES_DIR, type ContainerRecipe, type Settings } from './container-recipe.ts'
+import { CONTAINER_FILES_DIR, type ContainerLaunch, type ContainerRecipe, type Settings } from './container-recipe.ts'
 import { recordContainer } from './container-record.ts'
 import { removeContainer, removeOrphanContainers } from './container-sweep.ts'
 import type { DockerEngine } from './docker-client.ts'
@@ -42,8 +42,13 @@ export async function startContainer(
   await removeOrphanContainers(engine)
   const volumes = await ensureImage(engine, options.image, context)
   const secret = recipe.ownSecret?.(options.settings) ?? randomBytes(32).toString('base64url')
-  const container = await createContainer(engine, recipe, options, context, { secret, volumes })
+  const launch = recipe.launch(secret, options.settings)
+  const container = await createContainer(engine, recipe, options, context, { launch, volumes })
+  // Recorded before anything else can fail: a failed start is then removed by the run's stop.
   recordContainer(context.run, engine, container.id, { name: context.serviceName, kind: recipe.kind })
+  if (Object.keys(launch.files).length > 0) {
+    await container.putArchive(tarArchive(launch.files), { path: CONTAINER_FILES_DIR })
+  }
   const url = await run(container, recipe, secret)
   const version = await waitUntilReady(engine, container, recipe, { url, label, startedAt, options, context })
   const facts = { name: context.serviceName, kind: recipe.kind, url, version }
@@ -59,9 +64,9 @@ async function createContainer(
   recipe: ContainerRecipe,
   options: ContainerOptions,
   context: StartContext,
-  made: { secret: string; volumes: string[] },
+  made: { launch: ContainerLaunch; volumes: string[] },
 ): Promise<Dockerode.Container> {
-  const launch = recipe.launch(made.secret, options.settings)
+  const { launch } = made
   const portKey = `${recipe.port}/tcp`
   const container = await engine.client.createContainer({
     Image: options.image,
@@ -77,8 +82,6 @@ async function createContainer(
       Tmpfs: Object.fromEntries(made.volumes.map((volume) => [volume, 'rw'])),
     },
   })
-  const files = launch.files
-  if (Object.keys(files).length > 0) await container.putArchive(tarArchive(files), { path: CONTAINER_FILES_DIR })
   return container
 }
 
