@@ -76,10 +76,10 @@ export async function servicesStatus(context: CliContext, all: boolean): Promise
 
 /** `testbed services env`: `export` lines a shell can `eval`, pointing clients at the running services. */
 export async function servicesEnv(context: CliContext): Promise<number> {
-  const { projectDir } = await loadProjectServices(context)
+  const { projectDir, services } = await loadProjectServices(context)
   const run = findRunningSet(projectDir)
   if (!run) throw notRunning(projectDir)
-  for (const [name, value] of Object.entries(serviceEnv(run.record.services))) {
+  for (const [name, value] of Object.entries(serviceEnv(run.record.services, services))) {
     print(context.stdout, `export ${name}=${shellQuote(value)}`)
   }
   return 0

@@ -1,5 +1,6 @@
 import type { TagDeclaration, TestbedConfig } from './config.ts'
 import { parseDuration } from './duration.ts'
+import { ISOLATION_NAMES } from './isolation-names.ts'
 import { assertKnownKeys, assertOneOf, assertPositiveNumber, assertString, invalidOption } from './options.ts'
 
 const WHERE = 'testbed.config.ts'
@@ -15,7 +16,6 @@ const KNOWN = [
   'tags',
   'dirs',
 ]
-export const ISOLATION_SETTINGS = ['transaction', 'database', 'reset'] as const
 export const UNHANDLED_HTTP_SETTINGS = ['error', 'warn', 'bypass'] as const
 export const BUDGET_KINDS = ['unit', 'integration', 'total'] as const
 const DURATION = "a duration such as `'300ms'`, `'45s'` or `'5m'`, or a number of milliseconds"
@@ -27,7 +27,7 @@ const OPERATORS = ['and', 'or', 'not']
 export function validateConfig(config: TestbedConfig): void {
   if (typeof config !== 'object' || config === null) throw invalidOption(WHERE, 'default export', 'an object', config)
   assertKnownKeys(WHERE, config, KNOWN)
-  assertOneOf(WHERE, 'isolation', config.isolation, ISOLATION_SETTINGS)
+  assertOneOf(WHERE, 'isolation', config.isolation, ISOLATION_NAMES)
   if (config.leakCheck !== undefined && typeof config.leakCheck !== 'boolean')
     throw invalidOption(WHERE, 'leakCheck', 'true or false', config.leakCheck)
   if (config.keepOnFailure !== undefined && typeof config.keepOnFailure !== 'boolean')

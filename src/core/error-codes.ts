@@ -119,7 +119,16 @@ export const ERROR_CODES = {
   /** Marker expressions (`testbed test -m`, Vitest tag filters). */
   MARKER: ['INVALID', 'UNKNOWN'],
   /** The fixtures of `testbed/vitest`. */
-  VITEST: ['IOREDIS_MISSING', 'NO_APP', 'NO_ROWS', 'NO_SERVICE', 'REDIS_LEASE_LOST', 'REDIS_NO_DATABASE'],
+  VITEST: [
+    'IOREDIS_MISSING',
+    'NO_APP',
+    'NO_FIXTURE',
+    'NO_ROWS',
+    'NO_SERVICE',
+    'REDIS_LEASE_LOST',
+    'REDIS_NO_DATABASE',
+    'UNKNOWN_SERVICE',
+  ],
 } as const
 
 type Catalogue = typeof ERROR_CODES

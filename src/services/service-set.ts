@@ -6,7 +6,6 @@ import { type Progress, silentProgress } from '../core/progress.ts'
 import { listRuns, Run, reapOrphans, type ServiceRecord } from '../core/run-registry.ts'
 import { startWatchdog } from '../core/run-watchdog.ts'
 import { onServerDeath, type ServerDeath } from '../providers/server-watch.ts'
-import { snapshotPostgres } from './postgres/postgres-server.ts'
 import { resolveProvider } from './resolve-provider.ts'
 import { isServiceDefinition, type ServiceDefinition } from './service-definition.ts'
 
@@ -28,12 +27,15 @@ export interface ServiceSet extends AsyncDisposable {
   /** True when another process started them; `stop()` then leaves them running. */
   attached: boolean
   run: Run
-  /** `TESTBED_<NAME>_URL` for each service, and `TESTBED_<KIND>_URL` for the first of each kind. */
+  /**
+   * `TESTBED_<NAME>_URL` for each service, `TESTBED_<KIND>_URL` for the first of each kind, and the
+   * variables each kind exports besides (`ServiceDefinition.exports`).
+   */
   env(): Record<string, string>
   /**
-   * Saves the named PostgreSQL's cluster under `key`, so a later `startServices` with
-   * `snapshots: { [name]: key }` starts with what is in it now (built templates). False when the
-   * service is not a PostgreSQL this process started.
+   * Saves the named service's data under `key` (a PostgreSQL cluster with its built templates), so a
+   * later `startServices` with `snapshots: { [name]: key }` starts with what is in it now. False when
+   * its kind takes no snapshots or this process did not start it.
    */
   snapshot(name: string, key: string): Promise<boolean>
   /**
@@ -60,7 +62,7 @@ export async function startServices(
   const running = findRunningSet(options.projectDir, configHash)
   if (running?.record.detached) {
     progress.done(`attached to services left running by \`testbed services up\` (run ${running.record.id})`)
-    return serviceSet(running, true)
+    return serviceSet(running, definitions, true)
   }
   const run = Run.create({ projectDir: options.projectDir, configHash, detached: false })
   const watchdog = startWatchdog(run)
@@ -87,7 +89,7 @@ export async function startServices(
     run.detach()
     await release()
   }
-  return serviceSet(run, false, release)
+  return serviceSet(run, definitions, false, release)
 }
 
 /** The live set of services for this project, if `testbed services up` (or a running test process) has one. */
@@ -124,7 +126,12 @@ function withProvider(definition: ServiceDefinition, provider: string | undefine
   return provider === undefined ? definition : { ...definition, options: { ...definition.options, provider } }
 }
 
-function serviceSet(run: Run, attached: boolean, release: () => Promise<void> = async () => {}): ServiceSet {
+function serviceSet(
+  run: Run,
+  definitions: Record<string, ServiceDefinition>,
+  attached: boolean,
+  release: () => Promise<void> = async () => {},
+): ServiceSet {
   const stop = async () => {
     if (attached) return
     await stopRun(run)
@@ -134,19 +141,27 @@ function serviceSet(run: Run, attached: boolean, release: () => Promise<void> = 
     run,
     attached,
     services: run.record.services,
-    env: () => serviceEnv(run.record.services),
-    snapshot: async (name, key) => !attached && snapshotPostgres(run, name, key),
+    env: () => serviceEnv(run.record.services, definitions),
+    snapshot: async (name, key) => !attached && ((await definitions[name]?.snapshot?.(run, name, key)) ?? false),
     onServerDeath: (listener) => (attached ? () => {} : onServerDeath(run, listener)),
     stop,
     [Symbol.asyncDispose]: stop,
   }
 }
 
-export function serviceEnv(services: readonly ServiceRecord[]): Record<string, string> {
+/** The variables that point clients at `services`: the URL variables, and what each kind exports besides. */
+export function serviceEnv(
+  services: readonly ServiceRecord[],
+  definitions: Record<string, ServiceDeclaration>,
+): Record<string, string> {
   const env: Record<string, string> = {}
   for (const service of services) {
     env[kindVariable(service.kind, 'URL').name] ??= service.url
     env[serviceUrlVariable(service.name).name] = service.url
+    const definition = definitions[service.name]
+    // Like `TESTBED_<KIND>_URL`, a kind's own variables point at the first service of the kind.
+    const exported = definition && isServiceDefinition(definition) ? definition.exports?.(service) : undefined
+    for (const [variable, value] of Object.entries(exported ?? {})) env[variable] ??= value
   }
   return env
 }

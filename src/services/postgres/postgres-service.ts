@@ -1,4 +1,5 @@
 import { kindVariable, readEnv } from '../../core/env.ts'
+import { siblingFile } from '../../core/sibling-file.ts'
 import { binaryProvider } from '../../providers/binary-provider.ts'
 import { dockerProvider } from '../../providers/container/docker-provider.ts'
 import { externalProvider } from '../../providers/external-provider.ts'
@@ -14,7 +15,7 @@ import {
 import { POSTGRES_CONTAINER } from './postgres-container.ts'
 import { type PostgresOptions, validatePostgresOptions } from './postgres-options.ts'
 import { probePostgres } from './postgres-probe.ts'
-import { startPostgresServer } from './postgres-server.ts'
+import { snapshotPostgres, startPostgresServer } from './postgres-server.ts'
 
 /**
  * Declares a PostgreSQL service. testbed uses `TESTBED_POSTGRES_URL` when set, otherwise starts a
@@ -30,6 +31,8 @@ export function postgres(options: PostgresOptions = {}): ServiceDefinition<Postg
     options,
     container: POSTGRES_CONTAINER,
     variables: [POSTGRES_BIN_DIR],
+    snapshot: snapshotPostgres,
+    testing: { module: siblingFile(import.meta.url, './postgres-testing'), fixture: 'db' },
     providers: (serviceName) => [
       externalProvider({
         label: 'PostgreSQL',
