@@ -259,15 +259,15 @@ describe.concurrent('providers and errors', () => {
     await using project = testProject('{ postgres: postgres() }')
     const result = await runTestbed(['services', 'up', '--detach'], {
       cwd: project.dir,
-      env: { TESTBED_POSTGRES_PROVIDER: 'docker' },
+      env: { TESTBED_POSTGRES_PROVIDER: 'podman' },
     })
     expect(result).toEqual({
       code: 1,
       signal: null,
       stdout: '',
       stderr: lines(
-        '[testbed] The provider forced by TESTBED_POSTGRES_PROVIDER cannot serve PostgreSQL for service "postgres": `docker`.',
-        'PostgreSQL can be served by `external`, `embedded`, `local`. Use one of those, or unset TESTBED_POSTGRES_PROVIDER to let testbed choose.',
+        '[testbed] The provider forced by TESTBED_POSTGRES_PROVIDER cannot serve PostgreSQL for service "postgres": `podman`.',
+        'PostgreSQL can be served by `external`, `embedded`, `local`, `docker`. Use one of those, or unset TESTBED_POSTGRES_PROVIDER to let testbed choose.',
         'Read more: node_modules/testbed/docs/errors.md#testbed_config_invalid',
       ),
     })
