@@ -2,6 +2,7 @@ import { accessSync, constants, mkdirSync } from 'node:fs'
 import { describeCause, TestbedError } from '../core/errors.ts'
 import { cacheDir, stateDir } from '../core/paths.ts'
 import { privateStateDir } from '../core/state-dir.ts'
+import { describeEngine } from '../providers/container/docker-provider.ts'
 import { unprivilegedUser } from '../providers/run-as-user.ts'
 import { checkProviders, forcedProvider, type ProviderCheck } from '../services/resolve-provider.ts'
 import type { ServiceDefinition } from '../services/service-definition.ts'
@@ -13,7 +14,7 @@ export async function doctor(context: CliContext): Promise<number> {
   const out = (text = '') => print(context.stdout, text)
   out(`testbed doctor — ${project.file ?? `${project.projectDir} (no testbed.config.ts: default services)`}`)
   out()
-  for (const line of machineLines()) out(`  ${line}`)
+  for (const line of await machineLines()) out(`  ${line}`)
   let healthy = true
   for (const [name, declaration] of Object.entries(project.services)) {
     const definition = declaration as ServiceDefinition
@@ -28,7 +29,7 @@ export async function doctor(context: CliContext): Promise<number> {
   return healthy ? 0 : 1
 }
 
-function machineLines(): string[] {
+async function machineLines(): Promise<string[]> {
   const user = safely(() => unprivilegedUser())
   const runAs =
     user instanceof TestbedError
@@ -41,6 +42,8 @@ function machineLines(): string[] {
     `servers as  ${runAs}`,
     `state dir   ${stateDir()} ${stateDirCheck()}`,
     `cache dir   ${cacheDir()} ${writable(cacheDir())}`,
+    // Only the docker provider uses it; none reachable is no fault of the machine.
+    `containers  ${await describeEngine()}`,
   ]
 }
 

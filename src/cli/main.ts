@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { isTestbedError, TestbedError } from '../core/errors.ts'
 import { ciCommand } from './ci-command.ts'
 import type { CliContext } from './cli-context.ts'
+import { composeCommand } from './compose-command.ts'
 import { doctor } from './doctor-command.ts'
 import { initCommand } from './init-command.ts'
 import { installCommand } from './install-command.ts'
@@ -19,6 +20,10 @@ Commands:
   services down [--all]    Stop services left running by \`services up --detach\` (this project, or all)
   services status [--all]  Show the services running for this project (or all)
   services env             Print \`export\` lines for the running services, for \`eval\`
+  services up --provider docker
+                           The same, every service in a container (Docker, or Podman through DOCKER_HOST)
+  compose [--force]        Write docker-compose.test.yml from the config: real health checks, tmpfs data, loopback
+                           ports, and the TESTBED_<NAME>_URL lines that point the tests at it
   doctor                   Show which providers can serve each service, which is chosen, and how to fix the rest
   ci github [--shards N]   Write .github/workflows/testbed.yml from the config: unit job, integration tests in N
                            jobs split by recorded durations, one merged report (\`testbed ci --help\` for options)
@@ -52,6 +57,7 @@ export async function runCli(argv: readonly string[], context: Omit<CliContext, 
       'dry-run': { type: 'boolean' },
       open: { type: 'boolean' },
       force: { type: 'boolean' },
+      provider: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -62,13 +68,15 @@ export async function runCli(argv: readonly string[], context: Omit<CliContext, 
   if (values.help || command === '') return printLine(cli.stdout, USAGE)
   switch (command) {
     case 'services up':
-      return servicesUp(cli, values.detach ?? false)
+      return servicesUp(cli, { detach: values.detach ?? false, provider: values.provider })
     case 'services down':
       return servicesDown(cli, values.all ?? false)
     case 'services status':
       return servicesStatus(cli, values.all ?? false)
     case 'services env':
       return servicesEnv(cli)
+    case 'compose':
+      return composeCommand(cli, { force: values.force ?? false })
     case 'doctor':
       return doctor(cli)
     case 'init':
@@ -109,7 +117,7 @@ function unknownCommand(command: string): TestbedError {
   return new TestbedError('TESTBED_CLI_UNKNOWN_COMMAND', {
     what: 'Unknown command',
     subject: `testbed ${command}`,
-    why: 'testbed knows `test`, `services up|down|status|env`, `doctor`, `ci github`, `init`, `install` and `report`',
+    why: 'testbed knows `test`, `services up|down|status|env`, `compose`, `doctor`, `ci github`, `init`, `install` and `report`',
     fix: 'Run `npx testbed --help` for the list',
   })
 }

@@ -2,17 +2,26 @@ import { TestbedError } from '../core/errors.ts'
 import { redactUrl } from '../core/redact.ts'
 import { listRuns, type Run, reapOrphans, type ServiceRecord } from '../core/run-registry.ts'
 import { describeHandle } from '../core/service-handle.ts'
+import { sweepOrphanContainers } from '../providers/container/container-sweep.ts'
 import type { ServerDeath } from '../providers/server-watch.ts'
 import { findRunningSet, type ServiceSet, serviceEnv, startServices, stopRun } from '../services/service-set.ts'
 import { type CliContext, loadProjectServices, print, progressFor } from './cli-context.ts'
 
-/** `testbed services up [--detach]`: starts the configured services; in the foreground until Ctrl-C, or detached. */
-export async function servicesUp(context: CliContext, detach: boolean): Promise<number> {
+/**
+ * `testbed services up [--detach] [--provider NAME]`: starts the configured services (every one by
+ * that provider); in the foreground until Ctrl-C, or detached.
+ */
+export async function servicesUp(
+  context: CliContext,
+  options: { detach: boolean; provider?: string },
+): Promise<number> {
+  const { detach, provider } = options
   const project = await loadProjectServices(context)
   const set = await startServices(project.services, {
     projectDir: project.projectDir,
     detach,
     progress: progressFor(context),
+    ...(provider === undefined ? {} : { provider }),
   })
   printTable(context, set.services)
   if (set.attached || detach) {
@@ -34,6 +43,8 @@ export async function servicesUp(context: CliContext, detach: boolean): Promise<
 export async function servicesDown(context: CliContext, all: boolean): Promise<number> {
   const projectDir = all ? null : (await loadProjectServices(context)).projectDir
   await reapOrphans()
+  // Containers a killed run created but never recorded: no record names them, their labels do.
+  await sweepOrphanContainers()
   const runs = listRuns().filter(
     (run) => run.record.detached && (projectDir === null || run.record.projectDir === projectDir),
   )

@@ -27,6 +27,11 @@ export const ENV = {
     meaning:
       'Forces a provider for every service of a kind (`TESTBED_POSTGRES_PROVIDER=local`), like the `provider` option',
   },
+  kindImage: {
+    name: 'TESTBED_<KIND>_IMAGE',
+    meaning:
+      'The image the `docker` provider runs for every service of a kind (`TESTBED_POSTGRES_IMAGE=postgres:17`), like the `image` option, which wins over it',
+  },
   stateDir: {
     name: 'TESTBED_STATE_DIR',
     meaning:
@@ -93,8 +98,8 @@ export function serviceUrlVariable(serviceName: string): EnvVariable {
 }
 
 /** `TESTBED_POSTGRES_URL`, `TESTBED_REDIS_PROVIDER`: the variables of a kind. */
-export function kindVariable(kind: string, suffix: 'URL' | 'PROVIDER'): EnvVariable {
-  const meaning = suffix === 'URL' ? ENV.kindUrl.meaning : ENV.kindProvider.meaning
+export function kindVariable(kind: string, suffix: 'URL' | 'PROVIDER' | 'IMAGE'): EnvVariable {
+  const meaning = { URL: ENV.kindUrl.meaning, PROVIDER: ENV.kindProvider.meaning, IMAGE: ENV.kindImage.meaning }[suffix]
   return { name: `TESTBED_${envSegment(kind)}_${suffix}`, meaning }
 }
 

@@ -38,6 +38,10 @@ export const ERROR_CODES = {
     'STATE_DIR_FULL',
     'UNREACHABLE',
   ],
+  /** The `docker` provider: images and containers on Docker Engine or Podman. */
+  DOCKER: ['CONTAINER_EXITED', 'IMAGE_UNAVAILABLE'],
+  /** `testbed compose`: docker-compose.test.yml from testbed.config.ts. */
+  COMPOSE: ['HAND_EDITED', 'NO_RECIPE'],
   /** Building the template every test database starts from: migrations, seeds, labelled rows. */
   TEMPLATE: ['CONNECTIONS_LEFT_OPEN', 'MIGRATION_FAILED', 'ROWS_FAILED', 'SEED_FAILED', 'SOURCE_MISSING'],
   /** Clean state per test: the strategies, the clone pool, the wire endpoint, the leak check. */

@@ -33,6 +33,8 @@ export interface StartedService {
 export interface Provider {
   /** How the `provider` option and `testbed doctor` name it: `external`, `embedded`, `local`. */
   readonly name: string
+  /** Detected only when no provider before it is available (or when forced): reaching it costs time (docker). */
+  readonly deferred?: boolean
   detect(): Promise<Detection>
   start(context: StartContext): Promise<StartedService>
 }

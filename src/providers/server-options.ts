@@ -35,9 +35,16 @@ export interface ServerOptions<Provider extends string = string> {
    * @default undefined
    */
   url?: string
+  /**
+   * The image the `docker` provider runs; `TESTBED_<KIND>_IMAGE` does the same. It must have the
+   * official image's interface (its environment variables and command).
+   * @example 'postgres:17-alpine'
+   * @default the official image of the major version the other providers serve (`postgres:18`, `redis:7`)
+   */
+  image?: string
 }
 
-const SERVER_OPTIONS = ['provider', 'port', 'settings', 'startTimeout', 'url']
+const SERVER_OPTIONS = ['provider', 'port', 'settings', 'startTimeout', 'url', 'image']
 
 /**
  * Checks the options of a kind's function (`where`: `postgres()`) when the config declares it:
@@ -54,6 +61,7 @@ export function validateServerOptions(
   assertPort(where, 'port', options.port)
   assertPositiveNumber(where, 'startTimeout', options.startTimeout)
   assertString(where, 'url', options.url)
+  assertString(where, 'image', options.image)
   const settings = options.settings
   if (settings !== undefined && (typeof settings !== 'object' || settings === null || Array.isArray(settings))) {
     throw invalidOption(where, 'settings', 'an object of setting names to values', settings)

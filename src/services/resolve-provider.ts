@@ -33,17 +33,29 @@ export async function checkProviders(
 ): Promise<ProviderCheck[]> {
   const providers = definition.providers(serviceName)
   const matching = providers.filter((provider) => only === undefined || provider.name === only)
-  const checked = matching.length > 0 ? matching : providers
-  return Promise.all(checked.map(async (provider) => ({ provider, detection: await provider.detect() })))
+  return detectAll(matching.length > 0 ? matching : providers)
+}
+
+function detectAll(providers: Provider[]): Promise<ProviderCheck[]> {
+  return Promise.all(providers.map(async (provider) => ({ provider, detection: await provider.detect() })))
+}
+
+// Deferred providers (docker) are detected only when none of the others can serve.
+async function checkInOrder(providers: Provider[]): Promise<ProviderCheck[]> {
+  const first = await detectAll(providers.filter((provider) => !provider.deferred))
+  if (first.some((check) => check.detection.available)) return first
+  return [...first, ...(await detectAll(providers.filter((provider) => provider.deferred)))]
 }
 
 /** Picks the forced provider, or the first available one in resolution order. */
 export async function resolveProvider(serviceName: string, definition: ServiceDefinition): Promise<Resolution> {
   const forced = forcedProvider(definition)
   // A forced provider is the only one detected: looking for the others costs a process spawn each.
-  const checks = await checkProviders(serviceName, definition, forced?.name)
-  if (forced) return resolveForced(serviceName, definition, checks, forced)
-  const order = checks.map((check) => check.provider.name).join(' → ')
+  if (forced)
+    return resolveForced(serviceName, definition, await checkProviders(serviceName, definition, forced.name), forced)
+  const providers = definition.providers(serviceName)
+  const checks = await checkInOrder(providers)
+  const order = providers.map((provider) => provider.name).join(' → ')
   for (const check of checks) {
     if (check.detection.available) {
       const reason = `the first available in the order ${order}`

@@ -1,6 +1,7 @@
 import type { ServiceDeclaration } from '../core/config.ts'
 import { type EnvVariable, kindVariable, readEnv, serviceUrlVariable } from '../core/env.ts'
 import type { Run } from '../core/run-registry.ts'
+import type { ContainerRecipe } from '../providers/container/container-recipe.ts'
 import type { Provider } from '../providers/provider.ts'
 import type { ServerOptions } from '../providers/server-options.ts'
 import type { ServiceTesting, TestingModule } from './service-testing.ts'
@@ -15,6 +16,8 @@ export interface ServiceDefinition<Options extends ServerOptions = ServerOptions
   providers(serviceName: string): Provider[]
   /** The environment variables of its own it reads (docs/environment.md lists them). */
   readonly variables?: readonly EnvVariable[]
+  /** How it runs in a container: the `docker` provider and `testbed compose` use it. */
+  readonly container?: ContainerRecipe
   /**
    * Set when a suite may run without it: on a machine that cannot provide it (and no provider is
    * forced), the tests that use it are skipped with a line ending in `hint`, instead of the run failing.
@@ -55,4 +58,9 @@ export function externalUrl(
     if (value) return { url: value, from: variable.name }
   }
   return null
+}
+
+/** The image the `docker` provider runs for a service of `kind`: the `image` option, then `TESTBED_<KIND>_IMAGE`. */
+export function configuredImage(kind: string, optionImage: string | undefined): string | undefined {
+  return optionImage ?? readEnv(kindVariable(kind, 'IMAGE'))
 }

@@ -13,7 +13,7 @@ test('rejects a port that is not an integer, naming the option, the value and it
 test('rejects an unknown provider, listing the known ones', () => {
   expect(() => redis({ provider: 'podman' as never })).toThrow(
     '[testbed] Invalid option in redis(): `provider`.\n' +
-      'Expected the `provider` option to be one of `external`, `local`, got `podman` (string). ' +
+      'Expected the `provider` option to be one of `external`, `local`, `docker`, got `podman` (string). ' +
       'Fix `provider` in testbed.config.ts, or remove it to use the default.',
   )
 })
@@ -21,7 +21,7 @@ test('rejects an unknown provider, listing the known ones', () => {
 test('rejects an unknown option, listing the accepted ones', () => {
   expect(() => postgres({ prot: 5432 } as never)).toThrow(
     '[testbed] Unknown option in postgres(): `prot`.\n' +
-      'postgres() accepts `provider`, `port`, `settings`, `startTimeout`, `url`, `migrations`, `seeds`, `rows`, `fixtures`. Remove the option or correct its spelling.',
+      'postgres() accepts `provider`, `port`, `settings`, `startTimeout`, `url`, `image`, `migrations`, `seeds`, `rows`, `fixtures`. Remove the option or correct its spelling.',
   )
 })
 
@@ -37,8 +37,16 @@ test('rejects settings that are not an object', () => {
   )
 })
 
-test('rejects a provider the kind does not have yet when it is declared, not at start', () => {
-  expect(() => postgres({ provider: 'docker' as never })).toThrow(
-    'Expected the `provider` option to be one of `external`, `embedded`, `local`, got `docker` (string).',
+test('rejects a provider the kind does not have when it is declared, not at start', () => {
+  expect(() => postgres({ provider: 'testcontainers' as never })).toThrow(
+    'Expected the `provider` option to be one of `external`, `embedded`, `local`, `docker`, got `testcontainers` (string).',
+  )
+})
+
+test('rejects an image that is not a string', () => {
+  expect(() => redis({ image: 7 as never })).toThrow(
+    '[testbed] Invalid option in redis(): `image`.\n' +
+      'Expected the `image` option to be a non-empty string, got `7` (number). ' +
+      'Fix `image` in testbed.config.ts, or remove it to use the default.',
   )
 })

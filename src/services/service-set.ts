@@ -17,6 +17,8 @@ export interface StartServicesOptions {
   /** Per service name, the key of a saved snapshot to start from when it exists (see `ServiceSet.snapshot`). */
   snapshots?: Record<string, string>
   progress?: Progress
+  /** Serve every service with this provider (`testbed services up --provider docker`), like `provider` on each. */
+  provider?: string
 }
 
 /** The services of one config, running: started by this process, or attached to ones another left running. */
@@ -77,7 +79,7 @@ export async function startServices(
     // allSettled: when one service fails, the others must finish starting (and be recorded) before the run stops.
     const outcomes = await Promise.allSettled(
       Object.entries(definitions).map(([name, definition]) =>
-        startOne(name, definition, run, progress, options.snapshots?.[name]),
+        startOne(name, withProvider(definition, options.provider), run, progress, options.snapshots?.[name]),
       ),
     )
     const failure = outcomes.find((outcome) => outcome.status === 'rejected')
@@ -122,6 +124,10 @@ async function startOne(
       handle: null,
     })
   }
+}
+
+function withProvider(definition: ServiceDefinition, provider: string | undefined): ServiceDefinition {
+  return provider === undefined ? definition : { ...definition, options: { ...definition.options, provider } }
 }
 
 function serviceSet(

@@ -20,6 +20,7 @@ const FOLDER_LAYERS: Record<string, Layer> = {
   vitest: 'faces',
   cli: 'faces',
   ci: 'faces',
+  compose: 'faces',
   init: 'faces',
   install: 'faces',
   report: 'faces',

@@ -37,7 +37,9 @@ describe('the example shop', () => {
 })
 
 test('without redis-server, the tests that need Redis are skipped with one line saying how to get it', async () => {
-  const { code, output } = await runDemo('transaction', { TESTBED_REDIS_SERVER: '/nonexistent/redis-server' })
+  // Nor a container engine, whose docker provider would serve Redis.
+  const machine = { TESTBED_REDIS_SERVER: '/nonexistent/redis-server', DOCKER_HOST: 'unix:///nonexistent/docker.sock' }
+  const { code, output } = await runDemo('transaction', machine)
   expect(output).toContain(
     '! cache: no Redis on this machine, so the tests that use it are skipped. Install redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), or set TESTBED_REDIS_URL to a running server.\n',
   )

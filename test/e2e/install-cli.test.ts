@@ -28,8 +28,11 @@ function installWithoutRedis(dir: string, args: string[], user?: string) {
   const command = [process.execPath, CLI, 'install', ...args]
   const inner = user ? ['runuser', '-u', user, '--', ...command] : command
   const hide = ['--mount', '--propagation', 'private', 'sh', '-c', HIDE_REDIS, redis?.path ?? '', ...inner]
-  return spawnProcess('unshare', hide, { cwd: dir }).exited
+  return spawnProcess('unshare', hide, { cwd: dir, env: NO_CONTAINER_ENGINE }).exited
 }
+
+// A machine without redis-server and without a container engine: the docker provider would serve Redis otherwise.
+const NO_CONTAINER_ENGINE = { DOCKER_HOST: 'unix:///nonexistent/docker.sock' }
 
 describe('testbed install', () => {
   test('with everything there, says so and changes nothing', async () => {
@@ -60,7 +63,7 @@ describe('testbed install', () => {
 
   test('a provider forced or pointed elsewhere is named with its fix, since no package would help', async () => {
     await using project = testProject(SERVICES)
-    const env = { TESTBED_REDIS_SERVER: '/nonexistent/redis-server' }
+    const env = { TESTBED_REDIS_SERVER: '/nonexistent/redis-server', ...NO_CONTAINER_ENGINE }
     const result = await runTestbed(['install', '--with-deps'], { cwd: project.dir, env })
     expect(result.stderr).toBe(
       [

@@ -230,7 +230,7 @@ describe.concurrent('providers and errors', () => {
       stdout: '',
       stderr: lines(
         '[testbed] Unknown command: testbed services restart.',
-        'testbed knows `test`, `services up|down|status|env`, `doctor`, `ci github`, `init`, `install` and `report`. Run `npx testbed --help` for the list.',
+        'testbed knows `test`, `services up|down|status|env`, `compose`, `doctor`, `ci github`, `init`, `install` and `report`. Run `npx testbed --help` for the list.',
         'Read more: node_modules/testbed/docs/errors.md#testbed_cli_unknown_command',
       ),
     })
@@ -259,15 +259,15 @@ describe.concurrent('providers and errors', () => {
     await using project = testProject('{ postgres: postgres() }')
     const result = await runTestbed(['services', 'up', '--detach'], {
       cwd: project.dir,
-      env: { TESTBED_POSTGRES_PROVIDER: 'docker' },
+      env: { TESTBED_POSTGRES_PROVIDER: 'podman' },
     })
     expect(result).toEqual({
       code: 1,
       signal: null,
       stdout: '',
       stderr: lines(
-        '[testbed] The provider forced by TESTBED_POSTGRES_PROVIDER cannot serve PostgreSQL for service "postgres": `docker`.',
-        'PostgreSQL can be served by `external`, `embedded`, `local`. Use one of those, or unset TESTBED_POSTGRES_PROVIDER to let testbed choose.',
+        '[testbed] The provider forced by TESTBED_POSTGRES_PROVIDER cannot serve PostgreSQL for service "postgres": `podman`.',
+        'PostgreSQL can be served by `external`, `embedded`, `local`, `docker`. Use one of those, or unset TESTBED_POSTGRES_PROVIDER to let testbed choose.',
         'Read more: node_modules/testbed/docs/errors.md#testbed_config_invalid',
       ),
     })
@@ -365,19 +365,32 @@ describe.concurrent('providers and errors', () => {
       expect.stringMatching(/^ {2}servers as {2}(\w+ \(uid \d+\), because testbed runs as root|the current user)$/),
       `  state dir   ${process.env.TESTBED_STATE_DIR} (writable)`,
       `  cache dir   ${cacheDir()} (writable)`,
+      expect.stringMatching(/^ {2}containers {2}((Docker|Podman) \S+ at \S+ \(reachable\)|✗ .+ — to fix: .+)$/),
       '',
       'PostgreSQL — service "postgres"',
       '  ✗ external  TESTBED_POSTGRES_URL is not set — to fix: set TESTBED_POSTGRES_URL to use a running server',
       `  ✓ embedded  PostgreSQL ${embedded.version} in ${embedded.binDir}`,
       expect.stringMatching(/^ {2}✓ local {5}PostgreSQL \d+(\.\d+)? in \/\S+$/),
-      '  → would use embedded: the first available in the order external → embedded → local',
+      expect.stringMatching(/^ {2}(✓ docker {4}postgres:18 on .+|✗ docker {4}.+ — to fix: .+)$/),
+      '  → would use embedded: the first available in the order external → embedded → local → docker',
       '',
       'Redis — service "redis"',
       '  ✗ external  TESTBED_REDIS_URL is not set — to fix: set TESTBED_REDIS_URL to use a running server',
       expect.stringMatching(/^ {2}✓ local {5}(Redis|Valkey) \d+\.\d+\.\d+ at \/\S+-server$/),
-      '  → would use local: the first available in the order external → local',
+      expect.stringMatching(/^ {2}(✓ docker {4}redis:7 on .+|✗ docker {4}.+ — to fix: .+)$/),
+      '  → would use local: the first available in the order external → local → docker',
       '',
     ])
+  })
+
+  test('doctor says which container engine answers where, or why none does and how to get one', async () => {
+    await using project = testProject()
+    const env = { DOCKER_HOST: 'unix:///nonexistent/docker.sock' }
+    const result = await runTestbed(['doctor'], { cwd: project.dir, env })
+    expect(result.stdout.split('\n').find((line) => line.startsWith('  containers'))).toBe(
+      '  containers  ✗ no container engine answers at unix:///nonexistent/docker.sock (connect ENOENT /nonexistent/docker.sock) — to fix: start Docker, or point DOCKER_HOST at a Docker-compatible API (Podman: `podman system service -t 0 unix:///run/podman.sock &` and DOCKER_HOST=unix:///run/podman.sock)',
+    )
+    expect(result.code).toBe(0)
   })
 
   test('doctor names the variable that forces a provider as the reason for its choice', async () => {
@@ -386,7 +399,7 @@ describe.concurrent('providers and errors', () => {
     expect(result.code).toBe(0)
     expect(result.stdout.split('\n').filter((line) => line.startsWith('  → '))).toEqual([
       '  → would use local: forced by TESTBED_POSTGRES_PROVIDER',
-      '  → would use local: the first available in the order external → local',
+      '  → would use local: the first available in the order external → local → docker',
     ])
   })
 })

@@ -2,7 +2,7 @@ import { assertString, invalidOption } from '../../core/options.ts'
 import { type ServerOptions, validateServerOptions } from '../../providers/server-options.ts'
 
 /** The providers of `postgres()`, in resolution order: what its `provider` option accepts. */
-export const POSTGRES_PROVIDERS = ['external', 'embedded', 'local'] as const
+export const POSTGRES_PROVIDERS = ['external', 'embedded', 'local', 'docker'] as const
 
 /** Options of `postgres()`. */
 export interface PostgresOptions extends ServerOptions<(typeof POSTGRES_PROVIDERS)[number]> {

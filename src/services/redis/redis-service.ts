@@ -1,10 +1,12 @@
 import { kindVariable, readEnv } from '../../core/env.ts'
 import { siblingFile } from '../../core/sibling-file.ts'
 import { binaryProvider } from '../../providers/binary-provider.ts'
+import { dockerProvider } from '../../providers/container/docker-provider.ts'
 import { externalProvider } from '../../providers/external-provider.ts'
 import type { Provider } from '../../providers/provider.ts'
-import { externalUrl, type ServiceDefinition } from '../service-definition.ts'
+import { configuredImage, externalUrl, type ServiceDefinition } from '../service-definition.ts'
 import { findRedisServer, REDIS_SERVER } from './redis-binaries.ts'
+import { REDIS_CONTAINER } from './redis-container.ts'
 import { type RedisOptions, validateRedisOptions } from './redis-options.ts'
 import { probeRedis } from './redis-probe.ts'
 import { startRedisServer } from './redis-server.ts'
@@ -21,6 +23,7 @@ export function redis(options: RedisOptions = {}): ServiceDefinition<RedisOption
     kind: 'redis',
     label: 'Redis',
     options,
+    container: REDIS_CONTAINER,
     variables: [REDIS_SERVER],
     // A suite runs without Redis: its tests are skipped on a machine without redis-server.
     optional: {
@@ -36,6 +39,7 @@ export function redis(options: RedisOptions = {}): ServiceDefinition<RedisOption
         waitMs: 5000,
       }),
       localProvider(options),
+      dockerProvider(REDIS_CONTAINER, { ...options, image: configuredImage('redis', options.image) }),
     ],
   }
 }
