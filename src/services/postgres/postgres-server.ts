@@ -15,14 +15,15 @@ import {
   unlockSuperuser,
 } from './superuser-password.ts'
 
-// Durability off: a test server's data is thrown away, so waiting for disks buys nothing.
-// Dynamic shared memory in the data dir rather than /dev/shm: a killed server's segments go with it.
+// Durability off: a test server's data is thrown away, so waiting for disks buys nothing
+// (`durable: true` keeps PostgreSQL's own, to match production timing).
 const FAST_SETTINGS = {
   fsync: 'off',
   synchronous_commit: 'off',
   full_page_writes: 'off',
-  dynamic_shared_memory_type: 'mmap',
 }
+// Dynamic shared memory in the data dir rather than /dev/shm: a killed server's segments go with it.
+const SHARED_MEMORY = { dynamic_shared_memory_type: 'mmap' }
 
 /** Starts a private PostgreSQL from `binaries`: temp data dir, loopback port and unix socket, durability off. */
 export async function startPostgresServer(
@@ -62,7 +63,8 @@ async function startOnPort(
   const url = `postgresql://${SUPERUSER}:${place.password.password}@127.0.0.1:${place.port}/postgres`
   const socket = socketUrl(place.serviceDir, place.port)
   const settings = {
-    ...FAST_SETTINGS,
+    ...(options.durable ? {} : FAST_SETTINGS),
+    ...SHARED_MEMORY,
     ...options.settings,
     listen_addresses: '127.0.0.1',
     unix_socket_directories: place.serviceDir,

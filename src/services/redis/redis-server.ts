@@ -46,7 +46,7 @@ async function startOnPort(
   const url = `redis://${userFor(binary)}:${encodeURIComponent(place.password)}@127.0.0.1:${place.port}`
   const { requirepass: _inTheFile, ...settings } = options.settings ?? {}
   const args = [
-    writeConfig(place),
+    writeConfig(place, options.durable ?? false),
     ...Object.entries(settings).flatMap(([name, value]) => [`--${name}`, String(value)]),
   ]
   const process = await startServer(
@@ -75,7 +75,7 @@ function userFor(binary: RedisBinary): string {
 
 // The password goes in a file only the server account can read, never on the command line, which
 // every account sees in `ps`. User settings follow on the command line and override these.
-function writeConfig(place: RedisPlace): string {
+function writeConfig(place: RedisPlace, durable: boolean): string {
   const file = join(place.serviceDir, 'redis.conf')
   const lines = [
     ['port', String(place.port)],
@@ -83,9 +83,8 @@ function writeConfig(place: RedisPlace): string {
     ['unixsocket', join(place.serviceDir, 'redis.sock')],
     ['unixsocketperm', '700'],
     ['dir', place.serviceDir],
-    // No persistence: a test server's data is thrown away.
-    ['save', ''],
-    ['appendonly', 'no'],
+    // No persistence: a test server's data is thrown away (`durable: true` keeps Redis's defaults).
+    ...(durable ? [] : NO_PERSISTENCE),
     ['daemonize', 'no'],
     // A logical database per test running at once (the `redis` fixture); Redis's 16 run out with a
     // few workers of concurrent tests. About 400 bytes each. `settings.databases` still wins.
@@ -96,6 +95,11 @@ function writeConfig(place: RedisPlace): string {
   chownTree(file, place.runAs)
   return file
 }
+
+const NO_PERSISTENCE = [
+  ['save', ''],
+  ['appendonly', 'no'],
+]
 
 // Redis reads double-quoted values with C-style escapes.
 function quote(value: string): string {
