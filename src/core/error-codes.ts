@@ -10,7 +10,7 @@ export const ERROR_CODES = {
   /** The state dir, where runs keep their records and data. */
   STATE: ['DIR_UNSAFE'],
   /** The `testbed` command line. */
-  CLI: ['INVALID_ARGUMENT', 'UNKNOWN_COMMAND', 'VITEST_FAILED', 'VITEST_MISSING'],
+  CLI: ['CLIENT_MISSING', 'INVALID_ARGUMENT', 'UNKNOWN_COMMAND', 'VITEST_FAILED', 'VITEST_MISSING'],
   /** Finding, starting, reaching and stopping services. */
   SERVICE: [
     'BINARIES_NOT_REACHABLE',
