@@ -1,6 +1,13 @@
 import type { TagDeclaration, TestbedConfig } from './config.ts'
 import { parseDuration } from './duration.ts'
-import { assertKnownKeys, assertOneOf, assertPositiveNumber, assertString, invalidOption } from './options.ts'
+import {
+  assertBoolean,
+  assertKnownKeys,
+  assertOneOf,
+  assertPositiveNumber,
+  assertString,
+  invalidOption,
+} from './options.ts'
 
 const WHERE = 'testbed.config.ts'
 const KNOWN = [
@@ -8,6 +15,8 @@ const KNOWN = [
   'isolation',
   'leakCheck',
   'keepOnFailure',
+  'openConnections',
+  'openConnectionsTimeout',
   'unhandledHttp',
   'timeout',
   'slowThreshold',
@@ -16,6 +25,7 @@ const KNOWN = [
   'dirs',
 ]
 export const ISOLATION_SETTINGS = ['transaction', 'database', 'reset'] as const
+export const OPEN_CONNECTIONS_SETTINGS = ['defer', 'wait', 'terminate'] as const
 export const UNHANDLED_HTTP_SETTINGS = ['error', 'warn', 'bypass'] as const
 export const BUDGET_KINDS = ['unit', 'integration', 'total'] as const
 const DURATION = "a duration such as `'300ms'`, `'45s'` or `'5m'`, or a number of milliseconds"
@@ -28,10 +38,10 @@ export function validateConfig(config: TestbedConfig): void {
   if (typeof config !== 'object' || config === null) throw invalidOption(WHERE, 'default export', 'an object', config)
   assertKnownKeys(WHERE, config, KNOWN)
   assertOneOf(WHERE, 'isolation', config.isolation, ISOLATION_SETTINGS)
-  if (config.leakCheck !== undefined && typeof config.leakCheck !== 'boolean')
-    throw invalidOption(WHERE, 'leakCheck', 'true or false', config.leakCheck)
-  if (config.keepOnFailure !== undefined && typeof config.keepOnFailure !== 'boolean')
-    throw invalidOption(WHERE, 'keepOnFailure', 'true or false', config.keepOnFailure)
+  assertBoolean(WHERE, 'leakCheck', config.leakCheck)
+  assertBoolean(WHERE, 'keepOnFailure', config.keepOnFailure)
+  assertOneOf(WHERE, 'openConnections', config.openConnections, OPEN_CONNECTIONS_SETTINGS)
+  assertDuration('openConnectionsTimeout', config.openConnectionsTimeout, { positive: true })
   assertOneOf(WHERE, 'unhandledHttp', config.unhandledHttp, UNHANDLED_HTTP_SETTINGS)
   assertDuration('timeout', config.timeout, { positive: true })
   assertDuration('slowThreshold', config.slowThreshold)

@@ -41,6 +41,24 @@ export interface TestbedConfig {
    */
   keepOnFailure?: boolean
   /**
+   * What happens to a test's database (`database`; the worker's under `reset`) while the app still
+   * has connections open on it, such as a pool it never ends. Each case first prints a
+   * `connection leak:` line naming the test, how many connections it left open and their
+   * `application_name`. `defer` drops the database once they close, in the background; `wait`
+   * holds the test's teardown until they close (up to `openConnectionsTimeout`), then defers;
+   * `terminate` ends them and drops it at once (for apps whose pools listen for `'error'`: the
+   * others see the server's `57P01`). Connections made through the worker's `DATABASE_URL` are
+   * closed by testbed after each test and never count.
+   * @default 'defer'
+   */
+  openConnections?: 'defer' | 'wait' | 'terminate'
+  /**
+   * Under `openConnections: 'wait'`, how long a test's teardown waits for its connections to close.
+   * @example '2s'
+   * @default '5s'
+   */
+  openConnectionsTimeout?: Duration
+  /**
    * What happens in an integration test to outbound traffic no http mock answers (HTTP requests to
    * hosts other than loopback, DNS lookups of such hosts): `error` fails it before any lookup or
    * connection, and fails the test; `warn` lets it through with a warning; `bypass` lets it through.

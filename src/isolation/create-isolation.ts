@@ -1,7 +1,8 @@
-import { assertKnownKeys, assertOneOf, invalidOption } from '../core/options.ts'
+import { assertBoolean, assertKnownKeys, assertOneOf } from '../core/options.ts'
 import { type Progress, silentProgress } from '../core/progress.ts'
 import { createDatabasePool } from './database/database-pool.ts'
 import { databaseStrategy } from './database/database-strategy.ts'
+import { OPEN_CONNECTIONS_POLICIES, type OpenConnectionsPolicy } from './database/drop-queue.ts'
 import type { IsolatedDatabase, IsolationName, IsolationStrategy } from './isolated-database.ts'
 import { ensureTemplate, type Template } from './templates/ensure-template.ts'
 import type { TemplateSource } from './templates/template-source.ts'
@@ -35,6 +36,19 @@ export interface IsolationOptions {
    * @default false
    */
   keepOnFailure?: boolean
+  /**
+   * What happens to a test's database (`database`) or a worker's (`reset`, at the worker's end)
+   * while the app still has connections open on it: `defer`, `wait` or `terminate`, each after a
+   * `connection leak:` line naming the test, the count and their `application_name`. See
+   * `createDatabasePool()`'s option of the same name.
+   * @default 'defer'
+   */
+  openConnections?: OpenConnectionsPolicy
+  /**
+   * Under `openConnections: 'wait'`: how long, in milliseconds, a teardown waits for them to close.
+   * @default 5000
+   */
+  openConnectionsTimeout?: number
   /**
    * `database` only: how many clones to keep ready.
    * @default 2
@@ -91,12 +105,19 @@ export async function createIsolation(adminUrl: string, options: IsolationOption
     const inner = await databaseStrategy(adminUrl, template, {
       size: options.poolSize,
       keepOnFailure: options.keepOnFailure,
+      openConnections: options.openConnections,
+      openConnectionsTimeout: options.openConnectionsTimeout,
       progress: options.progress,
     })
     return wrap(inner, template)
   }
   // One clone kept ready: the next `reset` lane, or the replacement of a database something leaked into.
-  const clones = await createDatabasePool(adminUrl, template, { size: 1, progress })
+  const clones = await createDatabasePool(adminUrl, template, {
+    size: 1,
+    openConnections: options.openConnections,
+    openConnectionsTimeout: options.openConnectionsTimeout,
+    progress,
+  })
   try {
     const worker = await WorkerDatabase.open(clones, strategy, options.leakCheck ?? true)
     return workerIsolation(worker, template)
@@ -107,13 +128,20 @@ export async function createIsolation(adminUrl: string, options: IsolationOption
 }
 
 function validate(options: IsolationOptions): void {
-  assertKnownKeys(WHERE, options, ['strategy', 'template', 'leakCheck', 'keepOnFailure', 'poolSize', 'progress'])
+  const known = [
+    'strategy',
+    'template',
+    'leakCheck',
+    'keepOnFailure',
+    'openConnections',
+    'openConnectionsTimeout',
+    'poolSize',
+    'progress',
+  ]
+  assertKnownKeys(WHERE, options, known)
   assertOneOf(WHERE, 'strategy', options.strategy, ISOLATION_NAMES)
-  assertBoolean('leakCheck', options.leakCheck)
-}
-
-function assertBoolean(option: string, value: unknown): void {
-  if (value !== undefined && typeof value !== 'boolean') throw invalidOption(WHERE, option, 'true or false', value)
+  assertOneOf(WHERE, 'openConnections', options.openConnections, OPEN_CONNECTIONS_POLICIES)
+  assertBoolean(WHERE, 'leakCheck', options.leakCheck)
 }
 
 function wrap(inner: IsolationStrategy, template: Template): Isolation {

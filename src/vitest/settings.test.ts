@@ -15,6 +15,8 @@ describe('resolveSettings', () => {
       isolation: 'transaction',
       leakCheck: true,
       keepOnFailure: false,
+      openConnections: 'defer',
+      openConnectionsTimeoutMs: 5000,
       unhandledHttp: 'error',
       timeoutMs: 300_000,
       slowThresholdMs: 1000,

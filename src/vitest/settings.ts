@@ -25,6 +25,9 @@ export interface TestbedSettings {
   leakCheck: boolean
   /** Under isolation `database`, keep a failed test's database. */
   keepOnFailure: boolean
+  /** What happens to a test's database while the app has connections open on it. */
+  openConnections: 'defer' | 'wait' | 'terminate'
+  openConnectionsTimeoutMs: number
   /** What happens in integration tests to outbound traffic no http mock answers. */
   unhandledHttp: UnhandledHttpSetting
   timeoutMs: number
@@ -52,6 +55,8 @@ export function resolveSettings(config: TestbedConfig, projectDir: string, confi
     isolation: config.isolation ?? 'transaction',
     leakCheck: config.leakCheck ?? true,
     keepOnFailure: config.keepOnFailure ?? false,
+    openConnections: config.openConnections ?? 'defer',
+    openConnectionsTimeoutMs: parseDuration(config.openConnectionsTimeout) ?? 5000,
     unhandledHttp: config.unhandledHttp ?? 'error',
     timeoutMs: parseDuration(config.timeout) ?? DEFAULT_TIMEOUT_MS,
     slowThresholdMs: parseDuration(config.slowThreshold) ?? DEFAULT_SLOW_MS,
