@@ -41,6 +41,20 @@ describe('a worker harness: one DATABASE_URL for every isolation', () => {
     })
   }
 
+  test("closing the harness leaves the app's pool connected and error-free, so a pool the app never ends crashes nothing", async () => {
+    const harness = await createWorkerHarness({ adminUrl: server.url, template: template(), progress: silent })
+    const errors: Error[] = []
+    const app = appPool(harness)
+    app.on('error', (error) => errors.push(error))
+    const running = await harness.beginTest('a > b')
+    await Promise.all([app.query('SELECT 1'), app.query('SELECT 2')])
+    await harness.endTest(running, { failed: false, testName: 'a > b' })
+    await harness.close()
+    expect(app.idleCount).toBe(2)
+    await app.end()
+    expect(errors).toEqual([])
+  })
+
   test('transaction: db.pool runs in the same transaction as the app, through the endpoint', async () => {
     await using harness = await createWorkerHarness({ adminUrl: server.url, template: template(), progress: silent })
     const app = appPool(harness)
