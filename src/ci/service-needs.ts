@@ -1,6 +1,6 @@
 import type { ServiceDeclaration } from '../core/config.ts'
+import { serviceUrlVariable } from '../core/env.ts'
 import { TestbedError } from '../core/errors.ts'
-import { serviceEnvName } from '../services/service-definition.ts'
 
 /** A GitHub Actions service container. */
 export interface ServiceContainer {
@@ -84,7 +84,7 @@ function addService(needs: ServiceNeeds, name: string, service: ServiceDeclarati
     needs.summary.push(`${label}: apt-get install ${kind.localPackage}`)
   } else if (provider === 'external') {
     addContainer(needs, name, kind)
-    needs.summary.push(`${label}: a ${kind.image} service container, ${serviceEnvName(name)}`)
+    needs.summary.push(`${label}: a ${kind.image} service container, ${serviceUrlVariable(name).name}`)
   } else {
     throw unsupported(name, service.kind, provider)
   }
@@ -101,7 +101,7 @@ function addContainer(needs: ServiceNeeds, name: string, kind: KindInCi): void {
     ports: [`${port}:${kind.port}`],
     options: `--health-cmd "${kind.healthCmd}" --health-interval 2s --health-timeout 5s --health-retries 30`,
   }
-  needs.env[serviceEnvName(name)] = kind.url(port)
+  needs.env[serviceUrlVariable(name).name] = kind.url(port)
 }
 
 // GitHub's service ids start with a letter or `_` and hold letters, digits, `_` and `-`.

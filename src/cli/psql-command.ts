@@ -20,7 +20,7 @@ export interface PsqlTarget {
  * (`testbed services up`), or on one of its databases, such as a failed test's kept one. Exits with psql's code.
  */
 export async function psqlCommand(context: CliContext, target: PsqlTarget): Promise<number> {
-  const service = postgresService(await runningServices(context), target.service)
+  const service = postgresService((await runningServices(context)).services, target.service)
   const psql = findClientTool('psql')
   if (!psql) throw psqlMissing()
   const variables = libpqVariables(service.url)

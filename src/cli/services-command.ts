@@ -1,6 +1,7 @@
 import { TestbedError } from '../core/errors.ts'
 import { redactUrl } from '../core/redact.ts'
 import { listRuns, type Run, reapOrphans, type ServiceRecord } from '../core/run-registry.ts'
+import { describeHandle } from '../core/service-handle.ts'
 import type { ServerDeath } from '../providers/server-watch.ts'
 import { clientEnv, libpqConninfo } from '../services/client-env.ts'
 import { findRunningSet, type ServiceSet, serviceEnv, startServices, stopRun } from '../services/service-set.ts'
@@ -75,22 +76,25 @@ export async function servicesEnv(
   options: { format?: string; service?: string },
 ): Promise<number> {
   const format = envFormat(options.format)
-  const services = await runningServices(context)
+  const { services, declarations } = await runningServices(context)
   if (format === 'libpq') {
     print(context.stdout, libpqConninfo(postgresService(services, options.service).url))
     return 0
   }
   const chosen = options.service ? [postgresService(services, options.service)] : services
-  print(context.stdout, formatEnv({ ...serviceEnv(services), ...clientEnv(chosen) }, format))
+  print(context.stdout, formatEnv({ ...serviceEnv(services, declarations), ...clientEnv(chosen) }, format))
   return 0
 }
 
-/** The services of the run `testbed services up` left for this project. */
-export async function runningServices(context: CliContext): Promise<readonly ServiceRecord[]> {
-  const { projectDir } = await loadProjectServices(context)
+/** The services of the run `testbed services up` left for this project, and their declarations. */
+export async function runningServices(context: CliContext) {
+  const { projectDir, services: declarations } = await loadProjectServices(context)
   const run = findRunningSet(projectDir)
   if (!run) throw notRunning(projectDir)
-  return run.record.services
+  // In the config's order, so "the first PostgreSQL service" is the first declared, not the first ready.
+  const order = Object.keys(declarations)
+  const services = [...run.record.services].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name))
+  return { services: services as readonly ServiceRecord[], declarations }
 }
 
 function printRun(context: CliContext, run: Run): void {
@@ -105,7 +109,7 @@ function printTable(context: CliContext, services: readonly ServiceRecord[], str
     service.kind,
     service.version,
     service.provider,
-    service.process ? `pid ${service.process.pid}` : 'external',
+    service.handle ? describeHandle(service.handle) : 'external',
     redactUrl(service.url),
   ])
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? []

@@ -97,7 +97,7 @@ function parseShard(value: string): string {
   const match = /^(\d+)\/(\d+)$/.exec(value)
   const [index, count] = [Number(match?.[1]), Number(match?.[2])]
   if (match && index >= 1 && index <= count) return `${index}/${count}`
-  throw new TestbedError('TESTBED_SHARD_INVALID', {
+  throw new TestbedError('TESTBED_CLI_INVALID_ARGUMENT', {
     what: 'Invalid value for --shard',
     subject: value,
     why: '--shard takes `i/n`: run the i-th of n shards, with i from 1 to n',

@@ -1,5 +1,6 @@
 import type { TagDeclaration, TestbedConfig } from './config.ts'
 import { parseDuration } from './duration.ts'
+import { ISOLATION_NAMES } from './isolation-names.ts'
 import {
   assertBoolean,
   assertKnownKeys,
@@ -24,7 +25,6 @@ const KNOWN = [
   'tags',
   'dirs',
 ]
-export const ISOLATION_SETTINGS = ['transaction', 'database', 'reset'] as const
 export const OPEN_CONNECTIONS_SETTINGS = ['defer', 'wait', 'terminate'] as const
 export const UNHANDLED_HTTP_SETTINGS = ['error', 'warn', 'bypass'] as const
 export const BUDGET_KINDS = ['unit', 'integration', 'total'] as const
@@ -37,7 +37,7 @@ const OPERATORS = ['and', 'or', 'not']
 export function validateConfig(config: TestbedConfig): void {
   if (typeof config !== 'object' || config === null) throw invalidOption(WHERE, 'default export', 'an object', config)
   assertKnownKeys(WHERE, config, KNOWN)
-  assertOneOf(WHERE, 'isolation', config.isolation, ISOLATION_SETTINGS)
+  assertOneOf(WHERE, 'isolation', config.isolation, ISOLATION_NAMES)
   assertBoolean(WHERE, 'leakCheck', config.leakCheck)
   assertBoolean(WHERE, 'keepOnFailure', config.keepOnFailure)
   assertOneOf(WHERE, 'openConnections', config.openConnections, OPEN_CONNECTIONS_SETTINGS)

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Duration } from './duration.ts'
+import type { IsolationName } from './isolation-names.ts'
 
 /** What a service kind's factory (`postgres()`, `redis()`) returns: plain data, so configs can be hashed and compared. */
 export interface ServiceDeclaration {
@@ -101,7 +102,7 @@ export interface TestbedConfig {
 }
 
 /** The isolation strategies a suite can choose. */
-export type IsolationSetting = 'transaction' | 'database' | 'reset'
+export type IsolationSetting = IsolationName
 
 /** What happens to outbound traffic of an integration test that no http mock answers. */
 export type UnhandledHttpSetting = 'error' | 'warn' | 'bypass'

@@ -11,6 +11,14 @@ export const ERROR_CODES = {
   STATE: ['DIR_UNSAFE'],
   /** The `testbed` command line. */
   CLI: ['CLIENT_MISSING', 'INVALID_ARGUMENT', 'UNKNOWN_COMMAND', 'VITEST_FAILED', 'VITEST_MISSING'],
+  /** `testbed ci`: the CI workflow it writes. */
+  CI: ['HAND_EDITED', 'INVALID_ARGUMENT', 'NO_PACKAGE_JSON', 'UNKNOWN_TARGET', 'UNSUPPORTED_SERVICE'],
+  /** `testbed init`: setting testbed up in an existing project. */
+  INIT: ['BAD_PACKAGE_JSON', 'NO_PACKAGE_JSON', 'VITEST_CONFIG'],
+  /** `testbed install`: what the configured services need on this machine. */
+  INSTALL: ['COMMAND_FAILED', 'MANUAL', 'MISSING', 'STILL_MISSING', 'STUCK'],
+  /** `testbed report`: the HTML report of the last run. */
+  REPORT: ['NOT_FOUND', 'OPEN_FAILED', 'UNREADABLE'],
   /** Finding, starting, reaching and stopping services. */
   SERVICE: [
     'BINARIES_NOT_REACHABLE',
@@ -107,7 +115,16 @@ export const ERROR_CODES = {
   /** Marker expressions (`testbed test -m`, Vitest tag filters). */
   MARKER: ['INVALID', 'UNKNOWN'],
   /** The fixtures of `testbed/vitest`. */
-  VITEST: ['IOREDIS_MISSING', 'NO_APP', 'NO_ROWS', 'NO_SERVICE', 'REDIS_LEASE_LOST', 'REDIS_NO_DATABASE'],
+  VITEST: [
+    'IOREDIS_MISSING',
+    'NO_APP',
+    'NO_FIXTURE',
+    'NO_ROWS',
+    'NO_SERVICE',
+    'REDIS_LEASE_LOST',
+    'REDIS_NO_DATABASE',
+    'UNKNOWN_SERVICE',
+  ],
 } as const
 
 type Catalogue = typeof ERROR_CODES

@@ -2,20 +2,24 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { stopProcess } from './process-control.ts'
 import { identify, isRunning, type ProcessIdentity } from './process-identity.ts'
+import { isHandleRunning, type ServiceHandle, stopHandle, stopHandleSync } from './service-handle.ts'
 import { letServersThrough, privateStateDir, stateDirNotWritable } from './state-dir.ts'
 
-/** One service process (or external endpoint) a run knows about. */
+/** One service a run knows about: a server it started, or an external one it reached by URL. */
 export interface ServiceRecord {
   name: string
   kind: string
   provider: string
   url: string
   version: string
-  /** Null for services testbed did not start (external URLs). */
+  /** What to stop: a process or a container testbed started; null for servers it did not start (external URLs). */
+  handle: ServiceHandle | null
+}
+
+// What runs recorded before handles: a process (or null) and its stop signal.
+interface OldServiceRecord extends Omit<ServiceRecord, 'handle'> {
   process: ProcessIdentity | null
-  /** The signal that makes this server shut down quickly and cleanly. */
   stopSignal: NodeJS.Signals
 }
 
@@ -74,7 +78,8 @@ export class Run {
 
   static read(dir: string): Run | null {
     try {
-      return new Run(dir, JSON.parse(readFileSync(join(dir, RECORD_FILE), 'utf8')) as RunRecord)
+      const record = JSON.parse(readFileSync(join(dir, RECORD_FILE), 'utf8')) as RunRecord
+      return new Run(dir, { ...record, services: record.services.map(withHandle) })
     } catch {
       return null
     }
@@ -99,13 +104,17 @@ export class Run {
   /** A run is live while its owner lives, or, when detached, while every server it started still runs. */
   isLive(): boolean {
     if (!this.record.detached) return this.ownerAlive()
-    return this.record.services.every((service) => service.process === null || isRunning(service.process))
+    return this.record.services.every((service) => service.handle === null || isHandleRunning(service.handle))
   }
 
+  /** Stops every server the run started: the one stop path of a run (the owner, its exit hook, the watchdog, the reaper). */
   async stopServices(): Promise<void> {
-    await Promise.all(
-      this.record.services.map((service) => service.process && stopProcess(service.process, service.stopSignal)),
-    )
+    await Promise.all(this.record.services.map((service) => service.handle && stopHandle(service.handle)))
+  }
+
+  /** The same, blocking: for exit handlers. */
+  stopServicesSync(): void {
+    for (const service of this.record.services) if (service.handle) stopHandleSync(service.handle)
   }
 
   remove(): void {
@@ -175,4 +184,11 @@ function removeIfAbandoned(dir: string): void {
   } catch {
     // Another process removed it first.
   }
+}
+
+/** A record as read from disk, in today's shape: a run left by an earlier version recorded `process` and `stopSignal`. */
+function withHandle(service: ServiceRecord | OldServiceRecord): ServiceRecord {
+  if ('handle' in service) return service
+  const { process, stopSignal, ...rest } = service
+  return { ...rest, handle: process === null ? null : { type: 'process', process, stopSignal } }
 }

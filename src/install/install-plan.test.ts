@@ -125,6 +125,7 @@ test('where testbed drives no package manager, --with-deps fails with every step
       '[testbed] testbed cannot install what the configured services need on this machine: redis-server.',
       'testbed drives apt-get on Debian and Ubuntu and Homebrew on macOS, and this machine (Fedora Linux 41) has neither. Do it yourself: the line below, then run `npx testbed install` again to check.',
       '  • redis-server for service "cache": install Redis 6 or later (or Valkey) with the system package manager — `dnf install redis`, `apk add redis`, `pacman -S redis` — or set TESTBED_REDIS_URL to a running server',
+      'Read more: node_modules/testbed/docs/errors.md#testbed_install_manual',
     ].join('\n'),
   )
   expect(whyManual(packageManagerFor(machine({})), machine({}))).toBe(

@@ -1,3 +1,7 @@
+import type { EnvVariable } from '../core/env.ts'
+import { POSTGRES_BIN_DIR } from '../services/postgres/postgres-binaries.ts'
+import { REDIS_SERVER } from '../services/redis/redis-binaries.ts'
+
 // What each service kind's providers need on the machine, and where each thing comes from per
 // platform: the data `testbed install` works from. A new kind or provider adds an entry here.
 // The Firestore emulator (a later kind) will add `firestore/local`: Java (apt `default-jre-headless`,
@@ -17,7 +21,7 @@ export interface Recipe {
   /** The platforms (`linux-x64`) it exists for, when not all. */
   platforms?: string[]
   /** A variable that, when set, points the provider elsewhere: installing cannot help then. */
-  override?: string
+  override?: EnvVariable
   /** What to do where no package manager above fits (another Linux, Windows). */
   manual: string
 }
@@ -30,7 +34,7 @@ const RECIPES: Record<string, (platform: string) => Recipe> = {
     what: 'redis-server',
     apt: ['redis-server'],
     brew: ['redis'],
-    override: 'TESTBED_REDIS_SERVER',
+    override: REDIS_SERVER,
     manual:
       'install Redis 6 or later (or Valkey) with the system package manager — `dnf install redis`, `apk add redis`, `pacman -S redis` — or set TESTBED_REDIS_URL to a running server',
   }),
@@ -44,7 +48,7 @@ const RECIPES: Record<string, (platform: string) => Recipe> = {
     what: 'PostgreSQL (initdb and postgres)',
     apt: ['postgresql'],
     brew: ['postgresql@17'],
-    override: 'TESTBED_POSTGRES_BIN_DIR',
+    override: POSTGRES_BIN_DIR,
     manual:
       'install the PostgreSQL server with the system package manager — `dnf install postgresql-server`, `apk add postgresql`, `pacman -S postgresql` — or set TESTBED_POSTGRES_URL to a running server',
   }),

@@ -20,6 +20,7 @@ test('a failing install command shows its output as it runs, and fails with its 
       'It exited with code 100; its last lines of output are below. Fix what they say (a network problem, a locked package database), then run `npx testbed install --with-deps` again.',
       '  • Reading package lists...',
       '  • E: Unable to locate package nope',
+      'Read more: node_modules/testbed/docs/errors.md#testbed_install_command_failed',
     ].join('\n'),
   )
 })
@@ -32,6 +33,7 @@ test('a command that cannot start fails with the reason', async () => {
     [
       '[testbed] An install command failed: /nonexistent/apt-get update.',
       'It could not start (spawn /nonexistent/apt-get ENOENT); its last lines of output are below. Fix what they say (a network problem, a locked package database), then run `npx testbed install --with-deps` again.',
+      'Read more: node_modules/testbed/docs/errors.md#testbed_install_command_failed',
     ].join('\n'),
   )
 })
@@ -52,6 +54,7 @@ test('a service still missing after the install says where testbed looks', () =>
       '[testbed] Installed the packages, but a service still cannot start: "cache".',
       'The binaries are not where testbed looks (PATH, /usr/lib/postgresql/*/bin, Homebrew). Run `npx testbed doctor` to see where testbed looks, and put the binaries there or on PATH.',
       '  • cache: no redis-server or valkey-server on PATH',
+      'Read more: node_modules/testbed/docs/errors.md#testbed_install_still_missing',
     ].join('\n'),
   )
 })

@@ -1,4 +1,5 @@
 import type { ServiceDeclaration } from '../core/config.ts'
+import { readEnv } from '../core/env.ts'
 import type { Detection } from '../providers/provider.ts'
 import { checkProviders, forcedProvider, type ProviderCheck } from '../services/resolve-provider.ts'
 import type { ServiceDefinition } from '../services/service-definition.ts'
@@ -42,7 +43,7 @@ async function needOf(service: string, definition: ServiceDefinition, platform: 
   if (!target) return { ...base, ...stuck(candidates[0]) }
   const { check, recipe } = target
   const detection = check.detection as Unavailable
-  if (recipe.override && process.env[recipe.override]) {
+  if (recipe.override && readEnv(recipe.override) !== undefined) {
     return { ...base, state: 'stuck', provider: check.provider.name, reason: detection.reason, fix: detection.fix }
   }
   return { ...base, state: 'missing', provider: check.provider.name, reason: detection.reason, recipe }

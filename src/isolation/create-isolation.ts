@@ -1,14 +1,13 @@
+import { DEFAULT_ISOLATION, ISOLATION_NAMES } from '../core/isolation-names.ts'
 import { assertBoolean, assertKnownKeys, assertOneOf } from '../core/options.ts'
 import { type Progress, silentProgress } from '../core/progress.ts'
-import { createDatabasePool } from './database/database-pool.ts'
-import { databaseStrategy } from './database/database-strategy.ts'
 import { OPEN_CONNECTIONS_POLICIES, type OpenConnectionsPolicy } from './database/drop-queue.ts'
-import type { IsolatedDatabase, IsolationName, IsolationStrategy } from './isolated-database.ts'
+import type { IsolatedDatabase, IsolationName } from './isolated-database.ts'
+import { ISOLATION_STRATEGIES } from './isolation-strategies.ts'
 import { ensureTemplate, type Template } from './templates/ensure-template.ts'
 import type { TemplateSource } from './templates/template-source.ts'
-import { WorkerDatabase } from './worker/worker-database.ts'
 
-export const ISOLATION_NAMES = ['transaction', 'database', 'reset'] as const
+export { ISOLATION_NAMES }
 
 /** Options of `createIsolation()`. */
 export interface IsolationOptions {
@@ -97,34 +96,23 @@ const WHERE = 'createIsolation()'
  */
 export async function createIsolation(adminUrl: string, options: IsolationOptions = {}): Promise<Isolation> {
   validate(options)
-  const progress = options.progress ?? silentProgress
-  const template = await ensureTemplate(adminUrl, { baseDir: process.cwd(), ...options.template }, { progress })
-  const strategy = options.strategy ?? 'transaction'
-  if (strategy === 'database') {
-    // The pool's own default progress prints on stderr: a kept database's psql line must be seen.
-    const inner = await databaseStrategy(adminUrl, template, {
-      size: options.poolSize,
-      keepOnFailure: options.keepOnFailure,
-      openConnections: options.openConnections,
-      openConnectionsTimeout: options.openConnectionsTimeout,
-      progress: options.progress,
-    })
-    return wrap(inner, template)
-  }
-  // One clone kept ready: the next `reset` lane, or the replacement of a database something leaked into.
-  const clones = await createDatabasePool(adminUrl, template, {
-    size: 1,
+  const quietProgress = options.progress ?? silentProgress
+  const template = await ensureTemplate(
+    adminUrl,
+    { baseDir: process.cwd(), ...options.template },
+    { progress: quietProgress },
+  )
+  return ISOLATION_STRATEGIES[options.strategy ?? DEFAULT_ISOLATION]({
+    adminUrl,
+    template,
+    leakCheck: options.leakCheck ?? true,
+    keepOnFailure: options.keepOnFailure,
     openConnections: options.openConnections,
     openConnectionsTimeout: options.openConnectionsTimeout,
-    progress,
+    poolSize: options.poolSize,
+    progress: options.progress,
+    quietProgress,
   })
-  try {
-    const worker = await WorkerDatabase.open(clones, strategy, options.leakCheck ?? true)
-    return workerIsolation(worker, template)
-  } catch (error) {
-    await clones.close()
-    throw error
-  }
 }
 
 function validate(options: IsolationOptions): void {
@@ -142,29 +130,4 @@ function validate(options: IsolationOptions): void {
   assertOneOf(WHERE, 'strategy', options.strategy, ISOLATION_NAMES)
   assertOneOf(WHERE, 'openConnections', options.openConnections, OPEN_CONNECTIONS_POLICIES)
   assertBoolean(WHERE, 'leakCheck', options.leakCheck)
-}
-
-function wrap(inner: IsolationStrategy, template: Template): Isolation {
-  const close = () => inner.close()
-  return {
-    strategy: inner.name,
-    template,
-    begin: () => inner.begin(),
-    rollback: (database, outcome) =>
-      inner.rollback(database, { failed: outcome?.failed ?? false, testName: outcome?.testName }),
-    close,
-    [Symbol.asyncDispose]: close,
-  }
-}
-
-function workerIsolation(worker: WorkerDatabase, template: Template): Isolation {
-  const close = () => worker.close()
-  return {
-    strategy: worker.strategyName,
-    template,
-    begin: (begin) => worker.begin(begin),
-    rollback: (database, outcome) => worker.rollback(database, outcome?.testName ?? 'the test'),
-    close,
-    [Symbol.asyncDispose]: close,
-  }
 }

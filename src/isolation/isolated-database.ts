@@ -1,7 +1,7 @@
 import type pg from 'pg'
+import type { IsolationName } from '../core/isolation-names.ts'
 
-/** The isolation strategies a test can use. */
-export type IsolationName = 'transaction' | 'database' | 'reset'
+export type { IsolationName }
 
 /**
  * What `db.pool` is under every strategy: a real `pg.Pool` (`instanceof pg.Pool` holds), so

@@ -118,7 +118,7 @@ async function startHarness(): Promise<WorkerHarness> {
   const service = Object.values(services).find((candidate) => candidate.kind === 'postgres')
   if (!service) throw new Error('testbed.config.ts declares no postgres() service for the Jest environment')
   const { createWorkerHarness } = await import('../isolation/harness/worker-harness.ts')
-  const { templateSourceFor } = await import('../vitest/shared/template-inputs.ts')
+  const { templateSourceFor } = await import('../isolation/templates/template-inputs.ts')
   return createWorkerHarness({
     adminUrl: service.url,
     template: await templateSourceFor(service.template ?? {}, settings.projectDir),

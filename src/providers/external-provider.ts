@@ -52,7 +52,7 @@ async function attach(options: ExternalProviderOptions, context: StartContext): 
       context.progress.done(
         `${context.serviceName}: external ${options.label} ${result.version} answers at ${redactUrl(url)}`,
       )
-      return { url, version: result.version, process: null, stopSignal: 'SIGTERM' }
+      return { url, version: result.version, handle: null }
     }
     if (!isRefused(result.error) || Date.now() - started > options.waitMs) {
       throw unreachable(options.label, context.serviceName, url, from, result.error, Date.now() - started)

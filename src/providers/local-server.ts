@@ -7,6 +7,7 @@ import { identify, type ProcessIdentity } from '../core/process-identity.ts'
 import { formatMs } from '../core/progress.ts'
 import { redactUrl } from '../core/redact.ts'
 import type { Run, ServiceRecord } from '../core/run-registry.ts'
+import type { ProcessHandle } from '../core/service-handle.ts'
 import { assertPortFree, ephemeralPort } from './free-port.ts'
 import type { StartContext, StartedService } from './provider.ts'
 import { type RunAsUser, spawnIdentity, unprivilegedUser } from './run-as-user.ts'
@@ -81,7 +82,7 @@ export interface ServerSpec {
   /** A real query; resolves true once the server answers it. */
   isReady(): Promise<boolean>
   /** What the run records about this service before it is ready, so a killed start is still reaped. */
-  record: Omit<ServiceRecord, 'process' | 'stopSignal'>
+  record: Omit<ServiceRecord, 'handle'>
 }
 
 /** Thrown when the server could not bind its port, so the caller can retry on another. */
@@ -92,7 +93,7 @@ export async function startServer(
   spec: ServerSpec,
   run: Run,
   portTaken: (log: string) => boolean,
-): Promise<ProcessIdentity> {
+): Promise<ProcessHandle> {
   const started = Date.now()
   const logFd = openSync(spec.logFile, 'a')
   const child = spawn(spec.command, spec.args, {
@@ -104,7 +105,7 @@ export async function startServer(
   child.unref()
   // Record before yielding to the event loop: a SIGKILL after this line still leaves a record to reap.
   const identity = child.pid === undefined ? null : identify(child.pid)
-  if (identity) run.addService({ ...spec.record, process: identity, stopSignal: spec.stopSignal })
+  if (identity) run.addService({ ...spec.record, handle: processHandle(identity, spec) })
   const state: { exit: ServerExit | null; spawnError: Error | null } = { exit: null, spawnError: null }
   child.once('exit', (code, signal) => (state.exit = { code, signal }))
   child.once('error', (error) => (state.spawnError = error))
@@ -124,7 +125,11 @@ export async function startServer(
     await sleep(POLL_MS)
   }
   watchServer(child, identity, spec, run)
-  return identity
+  return processHandle(identity, spec)
+}
+
+function processHandle(process: ProcessIdentity, spec: ServerSpec): ProcessHandle {
+  return { type: 'process', process, stopSignal: spec.stopSignal }
 }
 
 function spawnFailed(spec: ServerSpec, cause: Error | null): TestbedError {

@@ -1,6 +1,6 @@
-import type { ProcessIdentity } from '../core/process-identity.ts'
 import type { Progress } from '../core/progress.ts'
 import type { Run } from '../core/run-registry.ts'
+import type { ServiceHandle } from '../core/service-handle.ts'
 
 /**
  * A provider's name: `external`, `embedded`, `local`, … Each kind lists the names it has (`PostgresOptions['provider']`).
@@ -25,9 +25,8 @@ export interface StartContext {
 export interface StartedService {
   url: string
   version: string
-  /** Null when testbed did not start the process (external URLs). */
-  process: ProcessIdentity | null
-  stopSignal: NodeJS.Signals
+  /** What to stop: the process or container testbed started; null when it started none (external URLs). */
+  handle: ServiceHandle | null
 }
 
 /** One way of getting a service: an external URL, npm-shipped binaries, local binaries, docker. */

@@ -1,7 +1,9 @@
 import type { ServiceDeclaration } from '../core/config.ts'
 import { type EnvVariable, kindVariable, readEnv, serviceUrlVariable } from '../core/env.ts'
+import type { Run } from '../core/run-registry.ts'
 import type { Provider } from '../providers/provider.ts'
 import type { ServerOptions } from '../providers/server-options.ts'
+import type { ServiceTesting, TestingModule } from './service-testing.ts'
 
 /** A service kind's declaration with the behaviour to start it: what `postgres()` and `redis()` return. */
 export interface ServiceDefinition<Options extends ServerOptions = ServerOptions> extends ServiceDeclaration {
@@ -13,6 +15,28 @@ export interface ServiceDefinition<Options extends ServerOptions = ServerOptions
   providers(serviceName: string): Provider[]
   /** The environment variables of its own it reads (docs/environment.md lists them). */
   readonly variables?: readonly EnvVariable[]
+  /**
+   * Set when a suite may run without it: on a machine that cannot provide it (and no provider is
+   * forced), the tests that use it are skipped with a line ending in `hint`, instead of the run failing.
+   */
+  readonly optional?: { hint: string }
+  /**
+   * Variables it exports to clients besides `TESTBED_<NAME>_URL` (and `TESTBED_<KIND>_URL` for the
+   * first of its kind): `FIRESTORE_EMULATOR_HOST` is `host:port`, not a URL.
+   */
+  exports?(service: { name: string; url: string }): Record<string, string>
+  /**
+   * Saves the running server's data under `key`, so a later start with that key begins from it
+   * (`StartContext.snapshotKey`). False when it was not started by this process.
+   */
+  snapshot?(run: Run, serviceName: string, key: string): Promise<boolean>
+  /** Its test-side behaviour: template building, the per-test fixture (see `ServiceTesting`). */
+  readonly testing?: TestingModule
+}
+
+/** The module a kind's testing lives in, loaded on first use. */
+export async function loadTesting(testing: TestingModule): Promise<ServiceTesting> {
+  return (await import(testing.module)) as ServiceTesting
 }
 
 export function isServiceDefinition(value: unknown): value is ServiceDefinition {

@@ -2,12 +2,10 @@ import { hashServices, type ServiceDeclaration } from '../core/config.ts'
 import { kindVariable, serviceUrlVariable } from '../core/env.ts'
 import { TestbedError } from '../core/errors.ts'
 import { onProcessExit } from '../core/exit-hooks.ts'
-import { stopProcessSync } from '../core/process-control.ts'
 import { type Progress, silentProgress } from '../core/progress.ts'
 import { listRuns, Run, reapOrphans, type ServiceRecord } from '../core/run-registry.ts'
 import { startWatchdog } from '../core/run-watchdog.ts'
 import { onServerDeath, type ServerDeath } from '../providers/server-watch.ts'
-import { snapshotPostgres } from './postgres/postgres-server.ts'
 import { resolveProvider } from './resolve-provider.ts'
 import { isServiceDefinition, type ServiceDefinition } from './service-definition.ts'
 
@@ -27,12 +25,15 @@ export interface ServiceSet extends AsyncDisposable {
   /** True when another process started them; `stop()` then leaves them running. */
   attached: boolean
   run: Run
-  /** `TESTBED_<NAME>_URL` for each service, and `TESTBED_<KIND>_URL` for the first of each kind. */
+  /**
+   * `TESTBED_<NAME>_URL` for each service, `TESTBED_<KIND>_URL` for the first of each kind, and the
+   * variables each kind exports besides (`ServiceDefinition.exports`).
+   */
   env(): Record<string, string>
   /**
-   * Saves the named PostgreSQL's cluster under `key`, so a later `startServices` with
-   * `snapshots: { [name]: key }` starts with what is in it now (built templates). False when the
-   * service is not a PostgreSQL this process started.
+   * Saves the named service's data under `key` (a PostgreSQL cluster with its built templates), so a
+   * later `startServices` with `snapshots: { [name]: key }` starts with what is in it now. False when
+   * its kind takes no snapshots or this process did not start it.
    */
   snapshot(name: string, key: string): Promise<boolean>
   /**
@@ -59,7 +60,7 @@ export async function startServices(
   const running = findRunningSet(options.projectDir, configHash)
   if (running?.record.detached) {
     progress.done(`attached to services left running by \`testbed services up\` (run ${running.record.id})`)
-    return serviceSet(running, true)
+    return serviceSet(running, definitions, true)
   }
   const run = Run.create({ projectDir: options.projectDir, configHash, detached: false })
   const watchdog = startWatchdog(run)
@@ -86,7 +87,7 @@ export async function startServices(
     run.detach()
     await release()
   }
-  return serviceSet(run, false, release)
+  return serviceSet(run, definitions, false, release)
 }
 
 /** The live set of services for this project, if `testbed services up` (or a running test process) has one. */
@@ -106,20 +107,25 @@ async function startOne(
 ): Promise<void> {
   const resolution = await resolveProvider(name, definition)
   const started = await resolution.provider.start({ serviceName: name, run, progress, snapshotKey })
-  if (started.process === null) {
+  // A server testbed started is recorded before it answers (so a killed start is reaped); one it did not, now.
+  if (started.handle === null) {
     run.addService({
       name,
       kind: definition.kind,
       provider: 'external',
       url: started.url,
       version: started.version,
-      process: null,
-      stopSignal: started.stopSignal,
+      handle: null,
     })
   }
 }
 
-function serviceSet(run: Run, attached: boolean, release: () => Promise<void> = async () => {}): ServiceSet {
+function serviceSet(
+  run: Run,
+  definitions: Record<string, ServiceDefinition>,
+  attached: boolean,
+  release: () => Promise<void> = async () => {},
+): ServiceSet {
   const stop = async () => {
     if (attached) return
     await stopRun(run)
@@ -129,19 +135,27 @@ function serviceSet(run: Run, attached: boolean, release: () => Promise<void> = 
     run,
     attached,
     services: run.record.services,
-    env: () => serviceEnv(run.record.services),
-    snapshot: async (name, key) => !attached && snapshotPostgres(run, name, key),
+    env: () => serviceEnv(run.record.services, definitions),
+    snapshot: async (name, key) => !attached && ((await definitions[name]?.snapshot?.(run, name, key)) ?? false),
     onServerDeath: (listener) => (attached ? () => {} : onServerDeath(run, listener)),
     stop,
     [Symbol.asyncDispose]: stop,
   }
 }
 
-export function serviceEnv(services: readonly ServiceRecord[]): Record<string, string> {
+/** The variables that point clients at `services`: the URL variables, and what each kind exports besides. */
+export function serviceEnv(
+  services: readonly ServiceRecord[],
+  definitions: Record<string, ServiceDeclaration>,
+): Record<string, string> {
   const env: Record<string, string> = {}
   for (const service of services) {
     env[kindVariable(service.kind, 'URL').name] ??= service.url
     env[serviceUrlVariable(service.name).name] = service.url
+    const definition = definitions[service.name]
+    // Like `TESTBED_<KIND>_URL`, a kind's own variables point at the first service of the kind.
+    const exported = definition && isServiceDefinition(definition) ? definition.exports?.(service) : undefined
+    for (const [variable, value] of Object.entries(exported ?? {})) env[variable] ??= value
   }
   return env
 }
@@ -153,9 +167,7 @@ export async function stopRun(run: Run): Promise<void> {
 }
 
 function stopRunSync(run: Run): void {
-  for (const service of run.record.services) {
-    if (service.process) stopProcessSync(service.process, service.stopSignal)
-  }
+  run.stopServicesSync()
   run.remove()
 }
 

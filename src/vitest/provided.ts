@@ -1,15 +1,9 @@
 import type { IsolationSetting, UnhandledHttpSetting } from '../core/config.ts'
+import type { TestedService } from '../services/service-testing.ts'
 import type { TestbedSettings } from './settings.ts'
 
 /** A running service, as workers see it. */
-export interface ServiceInfo {
-  name: string
-  kind: string
-  /** Where to connect; for PostgreSQL, the server's admin database (use the `db` fixture for a test's own). */
-  url: string
-  /** PostgreSQL only: the template every test database is cloned from, and what it was built from. */
-  template?: { name: string; migrations?: string; seeds?: string[]; fixtures?: string }
-}
+export type ServiceInfo = TestedService
 
 /** What the global setup hands to the workers. */
 export interface ProvidedRun {
@@ -18,6 +12,8 @@ export interface ProvidedRun {
   reason: string | null
   /** Services this machine cannot provide (Redis without redis-server), by name: tests using them are skipped. */
   unavailable?: Record<string, string>
+  /** Per fixture name (`db`, `redis`), the service it binds to: the first in the config that offers it. */
+  fixtures?: Record<string, string>
 }
 
 export const SETTINGS_KEY = 'testbed:settings'

@@ -4,6 +4,7 @@ import { validateConfig } from '../core/config-validation.ts'
 import { parseDuration } from '../core/duration.ts'
 import { ENV, readEnv, readFlag } from '../core/env.ts'
 import { TestbedError } from '../core/errors.ts'
+import { DEFAULT_ISOLATION } from '../core/isolation-names.ts'
 
 /** The tags testbed declares, after the markers of the guide's pytest.ini. */
 export const BUILTIN_TAGS: readonly TagDeclaration[] = [
@@ -52,7 +53,7 @@ export function resolveSettings(config: TestbedConfig, projectDir: string, confi
   return {
     projectDir,
     configFile,
-    isolation: config.isolation ?? 'transaction',
+    isolation: config.isolation ?? DEFAULT_ISOLATION,
     leakCheck: config.leakCheck ?? true,
     keepOnFailure: config.keepOnFailure ?? false,
     openConnections: config.openConnections ?? 'defer',

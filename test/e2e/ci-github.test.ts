@@ -71,7 +71,8 @@ describe.concurrent('testbed ci github', () => {
       stderr:
         '[testbed] Not replacing a workflow edited by hand: .github/workflows/testbed.yml.\n' +
         'It was changed since testbed wrote it: its checksum line no longer matches; writing it again would lose those edits. ' +
-        'Run `testbed ci github --force` to replace it anyway, or keep your version and maintain it by hand.\n',
+        'Run `testbed ci github --force` to replace it anyway, or keep your version and maintain it by hand.\n' +
+        'Read more: node_modules/testbed/docs/errors.md#testbed_ci_hand_edited\n',
     })
     expect(readFileSync(path, 'utf8')).toContain('timeout-minutes: 45')
     const forced = await runTestbed(['ci', 'github', '--shards', '2', '--force'], { cwd: project.dir })
@@ -88,7 +89,8 @@ describe.concurrent('testbed ci github', () => {
       stdout: '',
       stderr:
         '[testbed] Unknown CI system for `testbed ci`: gitlab.\n' +
-        'testbed ci writes GitHub Actions workflows: `testbed ci github`. Run `testbed ci github`; for GitLab CI, docs/ci.md shows the equivalent .gitlab-ci.yml.\n',
+        'testbed ci writes GitHub Actions workflows: `testbed ci github`. Run `testbed ci github`; for GitLab CI, docs/ci.md shows the equivalent .gitlab-ci.yml.\n' +
+        'Read more: node_modules/testbed/docs/errors.md#testbed_ci_unknown_target\n',
     })
     const shards = await runTestbed(['ci', 'github', '--shards', '0'], { cwd: project.dir })
     expect(shards).toMatchObject({
@@ -96,7 +98,8 @@ describe.concurrent('testbed ci github', () => {
       stdout: '',
       stderr:
         '[testbed] Invalid value for --shards: 0.\n' +
-        '--shards is how many jobs run the integration tests: a whole number from 1 to 256 (GitHub’s matrix limit). Use, for example, `testbed ci github --shards 4`.\n',
+        '--shards is how many jobs run the integration tests: a whole number from 1 to 256 (GitHub’s matrix limit). Use, for example, `testbed ci github --shards 4`.\n' +
+        'Read more: node_modules/testbed/docs/errors.md#testbed_ci_invalid_argument\n',
     })
   })
 })

@@ -196,6 +196,7 @@ describe('testbed init run again', () => {
       lines(
         `[testbed] \`testbed init\` found no package.json: ${empty.dir}.`,
         'It sets up an existing project, and reads package.json to see what the project uses. Run it in the project’s root folder, or create the project first with `npm init -y`.',
+        'Read more: node_modules/testbed/docs/errors.md#testbed_init_no_package_json',
       ),
     )
     expect(none.code).toBe(1)
@@ -207,6 +208,7 @@ describe('testbed init run again', () => {
       lines(
         `[testbed] \`testbed init\` cannot add the testbed() plugin: ${odd.dir}/vitest.config.js.`,
         "The file has no `defineConfig({ … })` or `export default { … }` with ES imports that testbed knows how to edit. Add it yourself: `import { testbed } from 'testbed/vitest/config'` at the top, and `testbed()` to the config's `plugins` array.",
+        'Read more: node_modules/testbed/docs/errors.md#testbed_init_vitest_config',
       ),
     )
   })

@@ -67,6 +67,7 @@ describe('testbed install', () => {
         '[testbed] A service that no package would fix: "cache".',
         'Its provider is forced or pointed elsewhere by a setting, or testbed knows no way to install it here. Do what each line below says.',
         '  • cache (Redis, local): TESTBED_REDIS_SERVER names /nonexistent/redis-server, which is not a working redis-server — install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)',
+        'Read more: node_modules/testbed/docs/errors.md#testbed_install_stuck',
         '',
       ].join('\n'),
     )
@@ -85,6 +86,7 @@ describe.skipIf(!CAN_HIDE)('testbed install without redis-server', () => {
         '`testbed install` without `--with-deps` checks and installs no system package. Run `npx testbed install --with-deps` to install it with apt-get, or do it yourself: the lines below.',
         '  • apt-get update',
         '  • DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server',
+        'Read more: node_modules/testbed/docs/errors.md#testbed_install_missing',
         '',
       ].join('\n'),
     )
@@ -118,6 +120,7 @@ describe.skipIf(!CAN_HIDE)('testbed install without redis-server', () => {
         'Installing Debian packages needs root, and this is not root and has no sudo. Do it yourself: the lines below, then run `npx testbed install` again to check.',
         '  • apt-get update (as root)',
         '  • DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server (as root)',
+        'Read more: node_modules/testbed/docs/errors.md#testbed_install_manual',
         '',
       ].join('\n'),
     )

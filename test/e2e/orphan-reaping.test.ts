@@ -6,7 +6,7 @@ import { type Run, reapOrphans } from '../../src/core/run-registry.ts'
 import { pgQuery, redisPing } from '../test-utils/clients.ts'
 import { expectNoProcessLeft, watchdogOf } from '../test-utils/processes.ts'
 import { type BackgroundProcess, runTestbed, spawnTestbed } from '../test-utils/run-cli.ts'
-import { serviceOf, type TestProject, testProject } from '../test-utils/test-project.ts'
+import { processOf, serviceOf, type TestProject, testProject } from '../test-utils/test-project.ts'
 
 const LOUD = { TESTBED_QUIET: '' }
 
@@ -101,7 +101,7 @@ async function killWithWatchdog(up: BackgroundProcess, run: Run): Promise<void> 
 }
 
 async function expectNothingLeftOf(run: Run): Promise<void> {
-  const servers = run.record.services.flatMap((service) => (service.process ? [service.process] : []))
+  const servers = run.record.services.flatMap((service) => processOf(service) ?? [])
   expect(servers.filter(isRunning)).toEqual([])
   await expectNoProcessLeft(run)
   expect(existsSync(run.dir)).toBe(false)
@@ -113,7 +113,9 @@ async function recordedServer(project: TestProject, serviceName: string): Promis
   for (;;) {
     const run = project
       .runs()
-      .find((candidate) => candidate.record.services.some((service) => service.name === serviceName && service.process))
+      .find((candidate) =>
+        candidate.record.services.some((service) => service.name === serviceName && processOf(service)),
+      )
     if (run) return run
     if (Date.now() > deadline) throw new Error(`no process was recorded for "${serviceName}" within 30 s`)
     await sleep(2)

@@ -69,7 +69,8 @@ describe('the report a run writes', () => {
         "The database did not return to its starting state after the test, which usually means the test committed through a connection of its own instead of the test's `db` pool. " +
         "Run every query through `db.pool` / `db.query` (or use isolation 'database' for code that must open its own connections), " +
         'or turn the check off with `leakCheck: false` (in testbed.config.ts, `test.override({ leakCheck: false })` or the test’s `meta`).\n' +
-        '  • public.users: rows inserted (0 rows before, 1 after)',
+        '  • public.users: rows inserted (0 rows before, 1 after)\n' +
+        'Read more: node_modules/testbed/docs/errors.md#testbed_isolation_leak',
     )
     expect(testNamed(CALLING)?.http).toEqual([
       { method: 'POST', url: 'https://api.payments.example/v1/charges?…', outcome: 'mocked', status: 201 },
@@ -110,7 +111,8 @@ describe('testbed report', () => {
     const url = pathToFileURL(join(project.dir, '.testbed/report/index.html')).href
     expect(result.stderr).toBe(
       '[testbed] Cannot open the report in a browser: /nonexistent/browser.\n' +
-        `Starting it failed: spawn /nonexistent/browser ENOENT. Open ${url} yourself, or set BROWSER to your browser's command.\n`,
+        `Starting it failed: spawn /nonexistent/browser ENOENT. Open ${url} yourself, or set BROWSER to your browser's command.\n` +
+        'Read more: node_modules/testbed/docs/errors.md#testbed_report_open_failed\n',
     )
     expect(result.code).toBe(1)
   })
@@ -120,14 +122,16 @@ describe('testbed report', () => {
     const none = await empty.testbed(['report'])
     expect(none.stderr).toBe(
       `[testbed] No report to show: ${empty.dir}/.testbed/report/report.json.\n` +
-        'testbed writes it after every run of `testbed test` (or of Vitest with the testbed() plugin), and no run has written one in this project yet. Run the tests first: `npx testbed test`.\n',
+        'testbed writes it after every run of `testbed test` (or of Vitest with the testbed() plugin), and no run has written one in this project yet. Run the tests first: `npx testbed test`.\n' +
+        'Read more: node_modules/testbed/docs/errors.md#testbed_report_not_found\n',
     )
     expect(none.code).toBe(1)
     empty.write({ '.testbed/report/report.json': '{"version": 99}' })
     const unreadable = await empty.testbed(['report'])
     expect(unreadable.stderr).toBe(
       `[testbed] Cannot read the last run’s report data: ${empty.dir}/.testbed/report/report.json.\n` +
-        'It cannot be used: it is not a report this version of testbed wrote. Run the tests again to write a new one: `npx testbed test`.\n',
+        'It cannot be used: it is not a report this version of testbed wrote. Run the tests again to write a new one: `npx testbed test`.\n' +
+        'Read more: node_modules/testbed/docs/errors.md#testbed_report_unreadable\n',
     )
   })
 })

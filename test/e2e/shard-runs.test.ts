@@ -67,7 +67,8 @@ describe.concurrent('testbed test --shard', () => {
       stdout: '',
       stderr:
         '[testbed] Invalid value for --shard: 3/2.\n' +
-        '--shard takes `i/n`: run the i-th of n shards, with i from 1 to n. Give each of n jobs its own i, as in `--shard 1/4` … `--shard 4/4`.\n',
+        '--shard takes `i/n`: run the i-th of n shards, with i from 1 to n. Give each of n jobs its own i, as in `--shard 1/4` … `--shard 4/4`.\n' +
+        'Read more: node_modules/testbed/docs/errors.md#testbed_cli_invalid_argument\n',
     })
   })
 })

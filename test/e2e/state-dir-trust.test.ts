@@ -181,8 +181,7 @@ function forgedRun(projectDir: string, identity: ProcessIdentity): string {
         provider: 'local',
         url: 'postgresql://postgres@127.0.0.1:1/postgres',
         version: '16',
-        process: identity,
-        stopSignal: 'SIGTERM',
+        handle: { type: 'process', process: identity, stopSignal: 'SIGTERM' },
       },
     ],
   }

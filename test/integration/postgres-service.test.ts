@@ -6,6 +6,7 @@ import { isRunning } from '../../src/core/process-identity.ts'
 import { postgres } from '../../src/services/postgres/postgres-service.ts'
 import { startServices } from '../../src/services/service-set.ts'
 import { tempDir } from '../test-utils/temp-dir.ts'
+import { processOf } from '../test-utils/test-project.ts'
 
 // Files the server maps shared (`rw-s`): its dynamic shared memory segments, wherever they live.
 function sharedFilesOf(pid: number): string[] {
@@ -60,7 +61,7 @@ describe.concurrent('postgres() started by testbed', () => {
   test('runs the server as an unprivileged account when testbed runs as root', async ({ skip }) => {
     skip(process.getuid?.() !== 0, 'only root needs another account')
     await using set = await startServices({ db: postgres() }, { projectDir: tempDir() })
-    const pid = set.services[0]?.process?.pid
+    const pid = processOf(set.services[0])?.pid
     const owner = execFileSync('ps', ['-o', 'user=', '-p', String(pid)], { encoding: 'utf8' }).trim()
     expect(owner).not.toBe('root')
   })
@@ -104,7 +105,7 @@ describe.concurrent('postgres() started by testbed', () => {
 
   test('stop() ends the server and deletes its data dir', async () => {
     const set = await startServices({ db: postgres() }, { projectDir: tempDir() })
-    const serverProcess = set.services[0]?.process
+    const serverProcess = processOf(set.services[0])
     const runDir = set.run.dir
     expect(serverProcess && isRunning(serverProcess)).toBe(true)
     await set.stop()
@@ -114,7 +115,7 @@ describe.concurrent('postgres() started by testbed', () => {
 
   test('a server killed with SIGKILL leaves no shared memory behind once stopped', async () => {
     const set = await startServices({ db: postgres() }, { projectDir: tempDir() })
-    const pid = set.services[0]?.process?.pid ?? 0
+    const pid = processOf(set.services[0])?.pid ?? 0
     const shared = sharedFilesOf(pid)
     expect(shared.length).toBeGreaterThan(0)
     expect(sysvSegmentsOf(pid).length).toBeGreaterThan(0)

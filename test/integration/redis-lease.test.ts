@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis'
 import { describe, expect, test } from 'vitest'
 import { redactUrl } from '../../src/core/redact.ts'
+import { leaseRedisDatabase, type RedisLease } from '../../src/services/redis/redis-lease.ts'
 import { redis } from '../../src/services/redis/redis-service.ts'
 import { startServices } from '../../src/services/service-set.ts'
-import { leaseRedisDatabase, type RedisLease } from '../../src/vitest/runtime/redis-lease.ts'
 import { tempDir } from '../test-utils/temp-dir.ts'
 
 // The `redis` fixture's leases, against a real server with databases 0–2: 1 and 2 can be leased.

@@ -5,6 +5,7 @@ import { probeRedis } from '../../src/services/redis/redis-probe.ts'
 import { redis } from '../../src/services/redis/redis-service.ts'
 import { startServices } from '../../src/services/service-set.ts'
 import { tempDir } from '../test-utils/temp-dir.ts'
+import { processOf } from '../test-utils/test-project.ts'
 
 /**
  * Sends one inline command (after AUTH, when the URL has a password) and returns the raw reply, so
@@ -49,7 +50,7 @@ describe.concurrent('redis() started by testbed', () => {
 
   test('stop() ends the server', async () => {
     const set = await startServices({ cache: redis() }, { projectDir: tempDir() })
-    const serverProcess = set.services[0]?.process
+    const serverProcess = processOf(set.services[0])
     await set.stop()
     expect(serverProcess && isRunning(serverProcess)).toBe(false)
   })
@@ -60,7 +61,7 @@ describe.concurrent('redis() started by testbed', () => {
     process.env.TESTBED_REDIS_URL = url
     try {
       await using set = await startServices({ other: redis() }, { projectDir: tempDir() })
-      expect(set.services[0]).toMatchObject({ provider: 'external', url, process: null })
+      expect(set.services[0]).toMatchObject({ provider: 'external', url, handle: null })
     } finally {
       delete process.env.TESTBED_REDIS_URL
     }

@@ -9,12 +9,13 @@ import { startServices } from '../../src/services/service-set.ts'
 import { pgQuery } from '../test-utils/clients.ts'
 import { asStranger, NOT_ROOT } from '../test-utils/other-account.ts'
 import { tempDir } from '../test-utils/temp-dir.ts'
+import { processOf } from '../test-utils/test-project.ts'
 
 function serverOf(set: ServiceSet): { url: URL; pid: number; dir: string } {
   const service = set.services[0]
   return {
     url: new URL(service?.url ?? ''),
-    pid: service?.process?.pid ?? 0,
+    pid: processOf(service)?.pid ?? 0,
     dir: join(set.run.dir, service?.name ?? ''),
   }
 }

@@ -55,7 +55,9 @@ export function commandName(pid: number): string | null {
 
 // The command line alone would not do: Redis rewrites its own to `redis-server 127.0.0.1:PORT`.
 function processesOf(run: Run): ProcessInfo[] {
-  const sessions = new Set(run.record.services.flatMap((service) => (service.process ? [service.process.pid] : [])))
+  const sessions = new Set(
+    run.record.services.flatMap((service) => (service.handle?.type === 'process' ? [service.handle.process.pid] : [])),
+  )
   return liveProcesses().filter(
     (info) => sessions.has(info.session) || [info.commandLine, ...info.places].some((text) => text.includes(run.dir)),
   )

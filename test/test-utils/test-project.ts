@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
+import type { ProcessIdentity } from '../../src/core/process-identity.ts'
 import { listRuns, type Run, type ServiceRecord } from '../../src/core/run-registry.ts'
 import { stopRun } from '../../src/services/service-set.ts'
 
@@ -52,9 +53,15 @@ function configSource(services: string): string {
   ].join('\n')
 }
 
-/** The service a run recorded under `name`; fails the test if there is none. */
-export function serviceOf(run: Run, name: string): ServiceRecord & { process: NonNullable<ServiceRecord['process']> } {
+/** The server process a run recorded under `name`, with its record; fails the test if there is none. */
+export function serviceOf(run: Run, name: string): ServiceRecord & { process: ProcessIdentity } {
   const service = run.record.services.find((candidate) => candidate.name === name)
-  expect(service?.process, `a started server "${name}" in run ${run.record.id}`).toBeTruthy()
-  return service as ServiceRecord & { process: NonNullable<ServiceRecord['process']> }
+  const process = service ? processOf(service) : null
+  expect(process, `a started server "${name}" in run ${run.record.id}`).toBeTruthy()
+  return { ...(service as ServiceRecord), process: process as ProcessIdentity }
+}
+
+/** The process of a server testbed started, or null (an external server, a container). */
+export function processOf(service: ServiceRecord | undefined): ProcessIdentity | null {
+  return service?.handle?.type === 'process' ? service.handle.process : null
 }

@@ -4,6 +4,7 @@ import { type AddressInfo, createServer, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createScramSha256Data, type ScramSha256Data } from 'pg-gateway'
+import type { IsolationName } from '../../core/isolation-names.ts'
 import { greet } from './client/client-greeting.ts'
 import { acceptClient, type CancelKey } from './client/client-handshake.ts'
 import { ClientSession } from './client/client-session.ts'
@@ -24,7 +25,7 @@ export interface EndpointTarget {
    * the test. `database` (a clone per test) and `reset` (the worker's database): each client gets
    * a session of its own on `url`, with real transactions, closed after the test.
    */
-  readonly isolation: 'transaction' | 'database' | 'reset'
+  readonly isolation: IsolationName
   readonly url: string
 }
 

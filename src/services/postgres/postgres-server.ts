@@ -1,6 +1,6 @@
 import { join } from 'node:path'
-import { stopProcess } from '../../core/process-control.ts'
 import type { Run } from '../../core/run-registry.ts'
+import { stopHandle } from '../../core/service-handle.ts'
 import { beginLocalStart, type ServerSpec, startOnFreePort, startServer } from '../../providers/local-server.ts'
 import type { StartContext, StartedService } from '../../providers/provider.ts'
 import type { RunAsUser } from '../../providers/run-as-user.ts'
@@ -84,14 +84,14 @@ async function startOnPort(
     isReady: () => lockSuperuser(socket, place.password.verifier),
     record: { name: context.serviceName, kind: 'postgres', provider, url, version: binaries.version },
   }
-  const process = await startServer(spec, context.run, portTaken)
+  const handle = await startServer(spec, context.run, portTaken)
   restartable.set(restartKey(context.run, context.serviceName), {
     spec,
     binaries,
     dataDir: place.dataDir,
     socket,
   })
-  return { url, version: binaries.version, process, stopSignal: 'SIGINT' }
+  return { url, version: binaries.version, handle }
 }
 
 /**
@@ -102,9 +102,9 @@ async function startOnPort(
 export async function snapshotPostgres(run: Run, serviceName: string, key: string): Promise<boolean> {
   const server = restartable.get(restartKey(run, serviceName))
   const record = run.record.services.find((service) => service.name === serviceName)
-  if (!server || !record?.process) return false
+  if (!server || !record?.handle) return false
   await unlockSuperuser(server.socket)
-  await stopProcess(record.process, 'SIGINT')
+  await stopHandle(record.handle)
   await saveSnapshot(server.binaries, server.dataDir, key)
   await startServer(server.spec, run, portTaken)
   return true

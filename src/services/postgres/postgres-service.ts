@@ -1,4 +1,5 @@
 import { kindVariable, readEnv } from '../../core/env.ts'
+import { siblingFile } from '../../core/sibling-file.ts'
 import { binaryProvider } from '../../providers/binary-provider.ts'
 import { externalProvider } from '../../providers/external-provider.ts'
 import type { Provider } from '../../providers/provider.ts'
@@ -12,7 +13,7 @@ import {
 } from './postgres-binaries.ts'
 import { type PostgresOptions, validatePostgresOptions } from './postgres-options.ts'
 import { probePostgres } from './postgres-probe.ts'
-import { startPostgresServer } from './postgres-server.ts'
+import { snapshotPostgres, startPostgresServer } from './postgres-server.ts'
 
 /**
  * Declares a PostgreSQL service. testbed uses `TESTBED_POSTGRES_URL` when set, otherwise starts a
@@ -27,6 +28,8 @@ export function postgres(options: PostgresOptions = {}): ServiceDefinition<Postg
     label: 'PostgreSQL',
     options,
     variables: [POSTGRES_BIN_DIR],
+    snapshot: snapshotPostgres,
+    testing: { module: siblingFile(import.meta.url, './postgres-testing'), fixture: 'db' },
     providers: (serviceName) => [
       externalProvider({
         label: 'PostgreSQL',

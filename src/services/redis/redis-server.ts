@@ -49,7 +49,7 @@ async function startOnPort(
     writeConfig(place, options.durable ?? false),
     ...Object.entries(settings).flatMap(([name, value]) => [`--${name}`, String(value)]),
   ]
-  const process = await startServer(
+  const handle = await startServer(
     {
       label: place.label,
       serviceName: context.serviceName,
@@ -65,7 +65,7 @@ async function startOnPort(
     context.run,
     (log) => log.includes('Address already in use'),
   )
-  return { url, version: binary.version, process, stopSignal: 'SIGTERM' }
+  return { url, version: binary.version, handle }
 }
 
 // redis-cli 7 ignores a password without a user (`redis://:secret@…`); Redis before 6 has no users.

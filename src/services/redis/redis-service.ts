@@ -1,4 +1,5 @@
 import { kindVariable, readEnv } from '../../core/env.ts'
+import { siblingFile } from '../../core/sibling-file.ts'
 import { binaryProvider } from '../../providers/binary-provider.ts'
 import { externalProvider } from '../../providers/external-provider.ts'
 import type { Provider } from '../../providers/provider.ts'
@@ -21,6 +22,11 @@ export function redis(options: RedisOptions = {}): ServiceDefinition<RedisOption
     label: 'Redis',
     options,
     variables: [REDIS_SERVER],
+    // A suite runs without Redis: its tests are skipped on a machine without redis-server.
+    optional: {
+      hint: 'Install redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), or set TESTBED_REDIS_URL to a running server',
+    },
+    testing: { module: siblingFile(import.meta.url, './redis-testing'), fixture: 'redis' },
     providers: (serviceName) => [
       externalProvider({
         label: 'Redis',

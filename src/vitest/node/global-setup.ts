@@ -27,7 +27,12 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   }
   const started = await startTestServices(settings)
   state.services = started.report
-  project.provide(RUN_KEY, { services: started.services, reason: null, unavailable: started.unavailable })
+  project.provide(RUN_KEY, {
+    services: started.services,
+    reason: null,
+    unavailable: started.unavailable,
+    fixtures: started.fixtures,
+  })
   // Tests fail on their own once a server is gone; this says why, and fails the run even if none did.
   const stopListening = started.set.onServerDeath((death) => {
     project.vitest.logger.error(`\n${death.error.message}\n`)

@@ -3,16 +3,12 @@ import { loadConfig } from '../../core/config-loader.ts'
 import { ENV, readEnv } from '../../core/env.ts'
 import { createConsoleProgress, type Progress, silentProgress } from '../../core/progress.ts'
 import type { ServiceRecord } from '../../core/run-registry.ts'
-import { ensureTemplate } from '../../isolation/templates/ensure-template.ts'
-import { templateSnapshotKey } from '../../isolation/templates/template-hash.ts'
 import { configuredServices } from '../../services/default-services.ts'
-import type { PostgresOptions } from '../../services/postgres/postgres-options.ts'
 import { checkProviders, forcedProvider } from '../../services/resolve-provider.ts'
-import type { ServiceDefinition } from '../../services/service-definition.ts'
+import { loadTesting, type ServiceDefinition } from '../../services/service-definition.ts'
 import { type ServiceSet, startServices } from '../../services/service-set.ts'
 import type { ServiceInfo } from '../provided.ts'
 import type { TestbedSettings } from '../settings.ts'
-import { templateSourceFor } from '../shared/template-inputs.ts'
 import type { ServicesReport } from './run-state.ts'
 
 export interface TestServices {
@@ -20,14 +16,17 @@ export interface TestServices {
   services: Record<string, ServiceInfo>
   /** Services set aside because this machine cannot provide them, with the line that says how to. */
   unavailable: Record<string, string>
+  /** Per fixture name (`db`, `redis`), the first service that offers it, set aside or not. */
+  fixtures: Record<string, string>
   report: ServicesReport
 }
 
-/** Starts (or attaches to) the configured services, then builds each PostgreSQL service's template. */
+/** Starts (or attaches to) the configured services, then lets each kind prepare them for tests (PostgreSQL builds its template). */
 export async function startTestServices(settings: TestbedSettings): Promise<TestServices> {
   const loaded = await loadConfig(settings.projectDir, settings.configFile ?? undefined)
   const progress = readEnv(ENV.quiet) ? silentProgress : createConsoleProgress(process.stderr)
-  const { declarations, unavailable } = await setAsideUnavailable(configuredServices(loaded.config))
+  const configured = configuredServices(loaded.config) as Record<string, ServiceDefinition>
+  const { declarations, unavailable } = await setAsideUnavailable(configured)
   for (const line of Object.values(unavailable)) progress.warn(line)
   const startedAt = Date.now()
   const servicesStart = performance.now()
@@ -46,6 +45,7 @@ export async function startTestServices(settings: TestbedSettings): Promise<Test
       set,
       services: Object.fromEntries(entries.map(([name, info]) => [name, info])),
       unavailable,
+      fixtures: fixtureBindings(configured),
       report: {
         started: true,
         reason: null,
@@ -64,39 +64,40 @@ export async function startTestServices(settings: TestbedSettings): Promise<Test
   }
 }
 
-// Redis is optional for a suite: without redis-server (and no URL), its tests are skipped with one
-// line saying how to get it, instead of failing the whole run. PostgreSQL always has the embedded
-// provider, and a forced provider that is missing stays an error.
+// A kind that declares itself `optional` (Redis) does not fail the suite on a machine that cannot
+// provide it: its tests are skipped with one line saying how to get it. A forced provider that is
+// missing stays an error.
 async function setAsideUnavailable(
-  all: Record<string, ServiceDeclaration>,
-): Promise<{ declarations: Record<string, ServiceDeclaration>; unavailable: Record<string, string> }> {
-  const declarations: Record<string, ServiceDeclaration> = {}
+  all: Record<string, ServiceDefinition>,
+): Promise<{ declarations: Record<string, ServiceDefinition>; unavailable: Record<string, string> }> {
+  const declarations: Record<string, ServiceDefinition> = {}
   const unavailable: Record<string, string> = {}
-  for (const [name, declaration] of Object.entries(all)) {
-    const line = declaration.kind === 'redis' ? await unavailableLine(name, declaration as ServiceDefinition) : null
+  for (const [name, definition] of Object.entries(all)) {
+    const line = await unavailableLine(name, definition)
     if (line) unavailable[name] = line
-    else declarations[name] = declaration
+    else declarations[name] = definition
   }
   return { declarations, unavailable }
 }
 
 async function unavailableLine(name: string, definition: ServiceDefinition): Promise<string | null> {
-  if (forcedProvider(definition)) return null
+  if (!definition.optional || forcedProvider(definition)) return null
   const checks = await checkProviders(name, definition)
   if (checks.some((check) => check.detection.available)) return null
-  return `${name}: no Redis on this machine, so the tests that use it are skipped. Install redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), or set TESTBED_REDIS_URL to a running server.`
+  return `${name}: no ${definition.label} on this machine, so the tests that use it are skipped. ${definition.optional.hint}.`
 }
 
-// A server this run starts from scratch would rebuild its templates every run; a snapshot of the
-// cluster taken after a build lets the next run start with them (an unchanged schema costs nothing).
+// A server this run starts from scratch would redo its preparation (templates) every run; a snapshot
+// taken after it lets the next run start with it (an unchanged schema costs nothing).
 async function snapshotKeys(
-  declarations: Record<string, ServiceDeclaration>,
+  definitions: Record<string, ServiceDefinition>,
   baseDir: string,
 ): Promise<Record<string, string>> {
   const keys: Record<string, string> = {}
-  for (const [name, declaration] of Object.entries(declarations)) {
-    if (declaration.kind !== 'postgres') continue
-    keys[name] = await templateSnapshotKey(await templateSourceFor(declaration.options as PostgresOptions, baseDir))
+  for (const [name, definition] of Object.entries(definitions)) {
+    if (!definition.snapshot || !definition.testing) continue
+    const testing = await loadTesting(definition.testing)
+    if (testing.snapshotKey) keys[name] = await testing.snapshotKey(definition.options, baseDir)
   }
   return keys
 }
@@ -118,16 +119,19 @@ async function describeService(
   settings: TestbedSettings,
   progress: Progress,
 ): Promise<[string, ServiceInfo, boolean]> {
-  const info: ServiceInfo = { name: record.name, kind: record.kind, url: record.url }
-  if (record.kind !== 'postgres') return [record.name, info, false]
-  const { migrations, seeds, fixtures } = (declaration?.options ?? {}) as PostgresOptions
-  const source = await templateSourceFor({ migrations, seeds, fixtures }, settings.projectDir)
-  const template = await ensureTemplate(record.url, source, { progress })
-  info.template = {
-    name: template.name,
-    ...(migrations && { migrations }),
-    ...(seeds && { seeds }),
-    ...(fixtures && { fixtures }),
+  const testing = (declaration as ServiceDefinition | undefined)?.testing
+  const info: ServiceInfo = { name: record.name, kind: record.kind, url: record.url, ...(testing && { testing }) }
+  const prepare = testing && (await loadTesting(testing)).prepare
+  if (!prepare || !declaration) return [record.name, info, false]
+  const prepared = await prepare(info, declaration.options, { projectDir: settings.projectDir, progress })
+  return [record.name, { ...info, ...prepared.info }, prepared.built]
+}
+
+/** The service each per-test fixture name binds to: the first in the config whose kind offers it. */
+function fixtureBindings(definitions: Record<string, ServiceDefinition>): Record<string, string> {
+  const bindings: Record<string, string> = {}
+  for (const [name, definition] of Object.entries(definitions)) {
+    if (definition.testing) bindings[definition.testing.fixture] ??= name
   }
-  return [record.name, info, template.built]
+  return bindings
 }

@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis'
 import { type TestAPI, test as vitestTest } from 'vitest'
 import type { IsolationSetting, UnhandledHttpSetting } from '../../core/config.ts'
-import { redactUrl } from '../../core/redact.ts'
 import type { FactorySession } from '../../data/factories/factory-types.ts'
 import type { LoadFixture } from '../../data/fixtures/load-fixture.ts'
 import type { FixtureSet } from '../../data/labelled/fixture-set.ts'
@@ -11,6 +10,7 @@ import { setGuardPolicy } from '../../http/guard/network-guard.ts'
 import type { HttpMock } from '../../http/mock/http-mock.ts'
 import { runInHttpScope } from '../../http/mock/http-scope.ts'
 import type { IsolatedDatabase } from '../../isolation/isolated-database.ts'
+import type { ServiceFixture, TestChoice, TestOutcome } from '../../services/service-testing.ts'
 import type { ServiceInfo } from '../provided.ts'
 import { reportMetaOf } from '../report-meta.ts'
 import { isolationOf, leakCheckOf } from './isolation-choice.ts'
@@ -51,6 +51,17 @@ export interface TestbedFixtures {
    * Concurrent tests each get their own database.
    */
   redis: Redis
+  /**
+   * This test's own state of the service named `name` in testbed.config.ts, as its kind isolates it:
+   * an `IsolatedDatabase` for a PostgreSQL service, an ioredis client for a Redis one. Undone after
+   * the test. `db` and `redis` are `isolated()` of the first service of their kind.
+   * @example
+   * test('copies orders to analytics', async ({ db, isolated }) => {
+   *   const analytics = await isolated<IsolatedDatabase>('analytics')
+   *   await analytics.query('SELECT 1')
+   * })
+   */
+  isolated: Isolated
   /** The running services by name: kind, URL and (PostgreSQL) template. */
   services: Record<string, ServiceInfo>
   /**
@@ -75,6 +86,9 @@ export interface TestbedFixtures {
   fixtures: FixtureSet
 }
 
+/** Gives a test its own state of a named service: `await isolated<IsolatedDatabase>('analytics')`. */
+export type Isolated = <Value = unknown>(serviceName: string) => Promise<Value>
+
 // The object form with `[value, options]` tuples works the same on Vitest 4.1 and 5.
 const extended = vitestTest.extend<TestbedFixtures & { testbedWorker: WorkerResources }>({
   testbedWorker: [
@@ -93,24 +107,28 @@ const extended = vitestTest.extend<TestbedFixtures & { testbedWorker: WorkerReso
   services: async ({ testbedWorker }, use) => {
     await use(testbedWorker.services('services'))
   },
-  db: async ({ isolation, leakCheck, testbedWorker, task }, use) => {
-    const strategy = isolationOf(task.meta, isolation)
-    const isolated = await testbedWorker.isolation(strategy)
-    const database = await isolated.begin({ leakCheck: leakCheckOf(task.meta, leakCheck) })
-    await use(database)
+  isolated: async ({ isolation, leakCheck, testbedWorker, task, skip }, use) => {
+    const choice = { isolation: isolationOf(task.meta, isolation), leakCheck: leakCheckOf(task.meta, leakCheck) }
+    const held = new Map<string, Promise<Held>>()
+    await use(<Value>(name: string) => {
+      const unavailable = testbedWorker.unavailable(name)
+      if (unavailable) skip(unavailable)
+      let state = held.get(name)
+      if (!state) {
+        state = beginHeld(testbedWorker, name, choice)
+        held.set(name, state)
+      }
+      return state.then(({ value }) => value as Value)
+    })
     // A leak error thrown here fails the test; `failed` lets `database` keep a failed test's database.
-    const failed = task.result?.state === 'fail'
-    await isolated.rollback(database, { failed, testName: task.fullName })
-    if (failed && database.strategy === 'database' && testbedWorker.keepsFailedDatabases()) {
-      reportMetaOf(task.meta).keptDatabase = `psql ${redactUrl(database.url)}`
-    }
+    const outcome = { failed: task.result?.state === 'fail', testName: task.fullName }
+    await endAll(held.values(), outcome, (kept) => (reportMetaOf(task.meta).keptDatabase = kept))
   },
-  redis: async ({ testbedWorker, skip }, use) => {
-    const unavailable = testbedWorker.unavailableRedis()
-    if (unavailable) skip(unavailable)
-    const lease = await testbedWorker.leaseRedis()
-    await use(lease.client)
-    await testbedWorker.returnRedis(lease)
+  db: async ({ isolated, testbedWorker }, use) => {
+    await use(await isolated<IsolatedDatabase>(testbedWorker.boundTo('db', 'db', 'postgres')))
+  },
+  redis: async ({ isolated, testbedWorker }, use) => {
+    await use(await isolated<Redis>(testbedWorker.boundTo('redis', 'redis', 'redis')))
   },
   // biome-ignore lint/correctness/noEmptyPattern: Vitest reads a fixture's dependencies from its first parameter.
   http: async ({}, use) => {
@@ -147,6 +165,34 @@ const extended = vitestTest.extend<TestbedFixtures & { testbedWorker: WorkerReso
   },
 })
 
+interface Held {
+  fixture: ServiceFixture<unknown>
+  value: unknown
+}
+
+async function beginHeld(worker: WorkerResources, name: string, choice: TestChoice): Promise<Held> {
+  const fixture = await worker.fixtureOf(name)
+  return { fixture, value: await fixture.begin(choice) }
+}
+
+// Every service's state is ended, even when one fails; the first failure then fails the test.
+async function endAll(
+  held: Iterable<Promise<Held>>,
+  outcome: TestOutcome,
+  keep: (kept: string) => void,
+): Promise<void> {
+  const ends = [...held].map(async (state) => {
+    // A state that failed to begin failed its test already; there is nothing to end.
+    const begun = await state.catch(() => null)
+    if (!begun) return
+    const { fixture, value } = begun
+    const kept = await fixture.end(value, outcome)
+    if (kept) keep(kept)
+  })
+  const failure = (await Promise.allSettled(ends)).find((result) => result.status === 'rejected')
+  if (failure) throw failure.reason
+}
+
 // Every test runs in an HTTP scope of its own, so the `http` fixture's mocks answer only the
 // requests of the test that declared them, even among concurrent tests. Cheap: no interceptor
 // is loaded until a test asks for `http`. The scope keeps the network guard the plugin's setup
@@ -159,7 +205,7 @@ extended.aroundEach(async (runTest, { task, unhandledHttp }) => {
 })
 
 /**
- * Vitest's `test` with testbed's fixtures: `db`, `redis`, `services`, `http`, `api`, `factories`, `load`, and the `isolation` and `leakCheck` options.
+ * Vitest's `test` with testbed's fixtures: `db`, `redis`, `isolated`, `services`, `http`, `api`, `factories`, `load`, and the `isolation` and `leakCheck` options.
  * @example
  * import { expect, test } from 'testbed/vitest'
  * test('stores a user', async ({ db }) => {

@@ -23,3 +23,23 @@ export function noLabelledFixtures(): TestbedError {
     fix: "Add one: `postgres({ migrations: 'migrations', fixtures: 'tests/integration/fixtures/labelled' })`",
   })
 }
+
+/** `isolated(name)` with a name the run has no service for. */
+export function unknownService(name: string, known: readonly string[]): TestbedError {
+  return new TestbedError('TESTBED_VITEST_UNKNOWN_SERVICE', {
+    what: 'The `isolated` fixture has no service of that name',
+    subject: `"${name}"`,
+    why: `It takes the name of a service in testbed.config.ts; this run has ${known.length === 0 ? 'none' : known.map((known) => `"${known}"`).join(', ')}`,
+    fix: 'Pass one of those names, or declare the service in testbed.config.ts',
+  })
+}
+
+/** `isolated(name)` on a service whose kind gives tests no state of their own. */
+export function noServiceFixture(name: string, kind: string): TestbedError {
+  return new TestbedError('TESTBED_VITEST_NO_FIXTURE', {
+    what: 'The `isolated` fixture cannot isolate this service',
+    subject: `"${name}" (${kind})`,
+    why: `The ${kind} kind declares no per-test fixture (\`testing\` in its service definition)`,
+    fix: 'Connect to it yourself with the URL the `services` fixture gives',
+  })
+}

@@ -1,22 +1,20 @@
 import { inject } from 'vitest'
-import type { IsolationSetting } from '../../core/config.ts'
 import type { FixtureSet } from '../../data/labelled/fixture-set.ts'
-import type { Isolation } from '../../isolation/create-isolation.ts'
 import type { IsolatedDatabase } from '../../isolation/isolated-database.ts'
+import { labelledFixturesAt } from '../../isolation/templates/template-inputs.ts'
+import { loadTesting } from '../../services/service-definition.ts'
+import type { ServiceFixture } from '../../services/service-testing.ts'
 import { type ProvidedRun, RUN_KEY, SETTINGS_KEY, type ServiceInfo } from '../provided.ts'
-import { labelledFixturesAt, templateSourceFor } from '../shared/template-inputs.ts'
-import { noLabelledFixtures, noService } from './no-services.ts'
-import type { RedisLease } from './redis-lease.ts'
+import { noLabelledFixtures, noService, noServiceFixture, unknownService } from './no-services.ts'
 
 /**
- * What one worker holds for its tests, made on first use: an Isolation per strategy on the first
- * PostgreSQL service (its own databases, so workers never share rows) and Redis leases, one per
- * test running at once. Modules are imported on first use too, so a unit test loads neither pg nor ioredis.
+ * What one worker holds for its tests, made on first use: per service, the fixture its kind offers
+ * (for PostgreSQL an Isolation per strategy on databases of its own, so workers never share rows;
+ * for Redis leased logical databases). Kinds' testing modules are imported on first use too, so a
+ * unit test loads neither pg nor ioredis.
  */
 export class WorkerResources {
-  readonly #isolations = new Map<IsolationSetting, Promise<Isolation>>()
-  readonly #redisLeases: Array<Promise<RedisLease>> = []
-  readonly #idleRedis: RedisLease[] = []
+  readonly #fixtures = new Map<string, Promise<ServiceFixture<unknown>>>()
   #labelled: ReturnType<typeof labelledFixturesAt> | null = null
 
   services(fixture: string): Record<string, ServiceInfo> {
@@ -25,95 +23,57 @@ export class WorkerResources {
     return run.services
   }
 
-  isolation(strategy: IsolationSetting): Promise<Isolation> {
-    let isolation = this.#isolations.get(strategy)
-    if (!isolation) {
-      isolation = this.#createIsolation(strategy)
-      this.#isolations.set(strategy, isolation)
+  /** The service a fixture name (`db`, `redis`) binds to: the first in the config whose kind offers it. */
+  boundTo(fixture: string, askedBy: string, kind: string): string {
+    const run = providedRun()
+    const name = run.fixtures?.[fixture]
+    if (name === undefined) throw noService(askedBy, kind, Object.keys(run.services).length > 0 ? null : run.reason)
+    return name
+  }
+
+  /** Why the named service is missing on this machine, when it is: its fixture then skips the test. */
+  unavailable(name: string): string | undefined {
+    return providedRun().unavailable?.[name]
+  }
+
+  /** The per-test fixture of the named service, made on first use in this worker. */
+  fixtureOf(name: string): Promise<ServiceFixture<unknown>> {
+    let fixture = this.#fixtures.get(name)
+    if (!fixture) {
+      fixture = createFixture(serviceNamed(name))
+      this.#fixtures.set(name, fixture)
     }
-    return isolation
+    return fixture
   }
 
-  /** Whether `database` isolation keeps a failed test's database (testbed.config.ts `keepOnFailure`). */
-  keepsFailedDatabases(): boolean {
-    return inject(SETTINGS_KEY).keepOnFailure
-  }
-
-  /** Why the first Redis service is missing on this machine, when it is: the `redis` fixture then skips its test. */
-  unavailableRedis(): string | undefined {
-    return Object.values(providedRun().unavailable ?? {})[0]
-  }
-
-  /** The labelled fixtures of the first PostgreSQL service's template, with their ids: `fixtures.users.alice.id`. */
+  /** The labelled fixtures of the template of the service `db` binds to, with their ids: `fixtures.users.alice.id`. */
   async labelledRows(db: IsolatedDatabase): Promise<FixtureSet> {
-    const service = firstOfKind('fixtures', 'postgres')
+    const service = serviceNamed(this.boundTo('db', 'fixtures', 'postgres'))
     const folder = service.template?.fixtures
     if (!folder) throw noLabelledFixtures()
     this.#labelled ??= labelledFixturesAt(folder, inject(SETTINGS_KEY).projectDir)
     return (await this.#labelled).rows(db)
   }
 
-  /**
-   * A logical Redis database for one test: one this worker holds and no test uses now, else a newly
-   * leased one. Sequential tests so share one database; concurrent tests each get their own.
-   */
-  leaseRedis(): Promise<RedisLease> {
-    const idle = this.#idleRedis.pop()
-    if (idle) return Promise.resolve(idle)
-    const held = this.#redisLeases.length
-    const leasing = (async () => {
-      const service = firstOfKind('redis', 'redis')
-      const { leaseRedisDatabase } = await import('./redis-lease.ts')
-      return leaseRedisDatabase(service.url, { held })
-    })()
-    this.#redisLeases.push(leasing)
-    leasing.catch(() => this.#redisLeases.splice(this.#redisLeases.indexOf(leasing), 1))
-    return leasing
-  }
-
-  /** Empties a test's Redis database and keeps it for the next test; a lease found lost is let go. */
-  async returnRedis(lease: RedisLease): Promise<void> {
-    try {
-      await lease.reset()
-    } catch (error) {
-      await lease.release()
-      throw error
-    }
-    this.#idleRedis.push(lease)
-  }
-
   async close(): Promise<void> {
-    const isolations = await Promise.allSettled(this.#isolations.values())
-    const redis = await Promise.allSettled(this.#redisLeases)
-    await Promise.all([
-      ...isolations.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.close() : undefined)),
-      ...redis.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.release() : undefined)),
-    ])
+    const fixtures = await Promise.allSettled(this.#fixtures.values())
+    await Promise.all(fixtures.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.close() : undefined)))
   }
+}
 
-  async #createIsolation(strategy: IsolationSetting): Promise<Isolation> {
-    const service = firstOfKind('db', 'postgres')
-    const { createIsolation } = await import('../../isolation/create-isolation.ts')
-    const settings = inject(SETTINGS_KEY)
-    const template = await templateSourceFor(service.template ?? {}, settings.projectDir)
-    // The check installs its triggers in the worker's database up front when the config turns it on;
-    // a test that asks for it under `leakCheck: false` installs them on its first use.
-    return createIsolation(service.url, {
-      strategy,
-      template,
-      leakCheck: settings.leakCheck,
-      keepOnFailure: settings.keepOnFailure,
-    })
-  }
+async function createFixture(service: ServiceInfo): Promise<ServiceFixture<unknown>> {
+  if (!service.testing) throw noServiceFixture(service.name, service.kind)
+  const { projectDir, leakCheck, keepOnFailure } = inject(SETTINGS_KEY)
+  return (await loadTesting(service.testing)).createFixture(service, { projectDir, leakCheck, keepOnFailure })
 }
 
 function providedRun(): ProvidedRun {
   return inject(RUN_KEY) ?? { services: {}, reason: 'the testbed() plugin is not in vitest.config.ts' }
 }
 
-function firstOfKind(fixture: string, kind: string): ServiceInfo {
+function serviceNamed(name: string): ServiceInfo {
   const run = providedRun()
-  const service = Object.values(run.services).find((candidate) => candidate.kind === kind)
-  if (!service) throw noService(fixture, kind, Object.keys(run.services).length > 0 ? null : run.reason)
+  const service = run.services[name]
+  if (!service) throw unknownService(name, Object.keys(run.services))
   return service
 }

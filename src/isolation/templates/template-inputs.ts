@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import type { TemplateSource } from '../../isolation/templates/template-source.ts'
+import type { TemplateSource } from './template-source.ts'
 
 /** What a `postgres()` service declares its template from, as paths relative to the project. */
 export interface TemplateInputs {
