@@ -24,6 +24,7 @@ const KNOWN = [
   'budget',
   'tags',
   'dirs',
+  'integrationTests',
 ]
 export const OPEN_CONNECTIONS_SETTINGS = ['defer', 'wait', 'terminate'] as const
 export const UNHANDLED_HTTP_SETTINGS = ['error', 'warn', 'bypass'] as const
@@ -48,6 +49,19 @@ export function validateConfig(config: TestbedConfig): void {
   validateBudget(config.budget)
   validateTags(config.tags)
   validateDirs(config.dirs)
+  validateIntegrationTests(config.integrationTests)
+}
+
+function validateIntegrationTests(value: TestbedConfig['integrationTests']): void {
+  if (value === undefined) return
+  const list = Array.isArray(value) ? value : [value]
+  if (list.length > 0 && list.every((entry) => typeof entry === 'string' && entry !== '')) return
+  throw invalidOption(
+    WHERE,
+    'integrationTests',
+    "a glob or folder, or an array of them, such as `['test/**/*Test.ts']`",
+    value,
+  )
 }
 
 function assertDuration(option: string, value: unknown, { positive = false } = {}): void {

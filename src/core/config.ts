@@ -99,6 +99,18 @@ export interface TestbedConfig {
    * @default { unit: 'tests/unit', integration: 'tests/integration' }
    */
   dirs?: { unit?: string; integration?: string }
+  /**
+   * Adopt an existing suite as it is: which of its test files are integration tests, as globs
+   * (`'test/**\/*Test.ts'`) or folders (`'test/db'`). Set, the plugin keeps the suite's own
+   * `include`, `exclude`, `globals` and projects instead of making `unit` and `integration`
+   * projects from `dirs`, and adds only tags, the global setup and setup files. Every test of a
+   * matching file is tagged `integration` and runs isolated with no change to it: before the file is
+   * imported `DATABASE_URL` and `PG*` point at the worker's endpoint, and each test (with its
+   * `beforeEach`/`afterEach`) runs in its own state under `isolation`.
+   * @example ['test/**\/*Test.ts']
+   * @default undefined (the `unit` and `integration` projects from `dirs`)
+   */
+  integrationTests?: string | string[]
 }
 
 /** The isolation strategies a suite can choose. */

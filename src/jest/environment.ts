@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { IsolationSetting } from '../core/config.ts'
-import { createConsoleProgress } from '../core/progress.ts'
 import type { HarnessTest, WorkerHarness } from '../isolation/harness/worker-harness.ts'
+import { harnessOptions } from '../vitest/settings.ts'
 import { readJestRun } from './jest-run.ts'
 
 /** The parts of Jest's environment API this module uses (jest-environment-node 29 and 30). */
@@ -118,18 +118,7 @@ async function startHarness(): Promise<WorkerHarness> {
   const service = Object.values(services).find((candidate) => candidate.kind === 'postgres')
   if (!service) throw new Error('testbed.config.ts declares no postgres() service for the Jest environment')
   const { createWorkerHarness } = await import('../isolation/harness/worker-harness.ts')
-  const { templateSourceFor } = await import('../isolation/templates/template-inputs.ts')
-  return createWorkerHarness({
-    adminUrl: service.url,
-    template: await templateSourceFor(service.template ?? {}, settings.projectDir),
-    isolation: settings.isolation,
-    leakCheck: settings.leakCheck,
-    keepOnFailure: settings.keepOnFailure,
-    openConnections: settings.openConnections,
-    openConnectionsTimeout: settings.openConnectionsTimeoutMs,
-    escalationsFile: join(settings.projectDir, '.testbed', 'isolation-escalations.jsonl'),
-    progress: createConsoleProgress(process.stderr),
-  })
+  return createWorkerHarness(await harnessOptions(service, settings))
 }
 
 function fileIsolation(context: EnvironmentContext): IsolationSetting | undefined {

@@ -28,6 +28,7 @@ describe('resolveSettings', () => {
         { name: 'slow', description: 'Slow-running tests' },
       ],
       dirs: { unit: 'tests/unit', integration: 'tests/integration' },
+      integrationTests: null,
       integration: false,
     })
   })
