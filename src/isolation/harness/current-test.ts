@@ -11,26 +11,40 @@ export interface CurrentHarnessTest {
 }
 
 // On globalThis: the setup file that begins the test and the fixture that reads it may load this
-// module through different module graphs.
+// module through different module graphs. By test id: concurrent tests each have their own.
 const KEY = Symbol.for('testbed.harness.current')
-type WithCurrent = typeof globalThis & { [KEY]?: CurrentHarnessTest | null }
+type WithCurrent = typeof globalThis & { [KEY]?: Map<string, CurrentHarnessTest> }
 
-export function currentHarnessTest(): CurrentHarnessTest | null {
-  return (globalThis as WithCurrent)[KEY] ?? null
+function byTest(): Map<string, CurrentHarnessTest> {
+  const shared = globalThis as WithCurrent
+  shared[KEY] ??= new Map()
+  return shared[KEY]
 }
 
-export function setCurrentHarnessTest(current: CurrentHarnessTest | null): void {
-  ;(globalThis as WithCurrent)[KEY] = current
+export function currentHarnessTest(testId: string | undefined): CurrentHarnessTest | null {
+  return testId === undefined ? null : (byTest().get(testId) ?? null)
+}
+
+export function setCurrentHarnessTest(testId: string, current: CurrentHarnessTest | null): void {
+  if (current === null) byTest().delete(testId)
+  else byTest().set(testId, current)
 }
 
 /**
- * The current test under `isolation`: the one begun, or — when a file or test asks the `db` fixture
- * for another isolation than the one it was begun under — begun again under that one. Writes made
+ * The current test under the `db` fixture's choice: the one begun, or — when a file or test asks
+ * for another isolation or leak check than it was begun with — begun again with those. Writes made
  * before (in a `beforeEach` that does not use `db`) are undone by the switch.
  */
-export async function currentTestUnder(current: CurrentHarnessTest, isolation: IsolationName): Promise<HarnessTest> {
-  if (current.test.isolation === isolation || current.test.escalation) return current.test
-  await current.harness.endTest(current.test, { failed: false, testName: current.testName })
-  current.test = await current.harness.beginTest(current.testName, isolation)
+export async function currentTestUnder(
+  current: CurrentHarnessTest,
+  choice: { isolation: IsolationName; leakCheck: boolean },
+): Promise<HarnessTest> {
+  const { test } = current
+  const same = (test.isolation === choice.isolation || test.escalation) && test.leakCheck === choice.leakCheck
+  if (same) return test
+  await current.harness.endTest(test, { failed: false })
+  current.test = await current.harness.beginTest(current.testName, test.escalation ? 'database' : choice.isolation, {
+    leakCheck: choice.leakCheck,
+  })
   return current.test
 }

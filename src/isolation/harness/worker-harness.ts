@@ -32,6 +32,12 @@ export interface HarnessTest {
   readonly isolation: IsolationName
   /** Why it runs under `database` when another was asked for. */
   readonly escalation: Escalation | undefined
+  /** The name it began under: the key of its escalation. */
+  readonly name: string
+  /** Whether the leak check runs after it. */
+  readonly leakCheck: boolean
+  /** False for a test that began while another ran (concurrent tests): the endpoint serves the first. */
+  readonly servedByEndpoint: boolean
 }
 
 /**
@@ -100,14 +106,19 @@ export class WorkerHarness implements AsyncDisposable {
    * and points the endpoint at it. A test that begins while another runs (concurrent tests) gets
    * its `db` without the endpoint, which serves the first.
    */
-  async beginTest(testName: string, isolation = this.#options.isolation ?? 'transaction'): Promise<HarnessTest> {
+  async beginTest(
+    testName: string,
+    isolation = this.#options.isolation ?? 'transaction',
+    { leakCheck = this.#options.leakCheck ?? true }: { leakCheck?: boolean } = {},
+  ): Promise<HarnessTest> {
     const escalation = isolation === 'transaction' ? this.#escalations?.of(testName) : undefined
     const strategy = escalation ? 'database' : isolation
     if (escalation) this.#progress.warn(escalatedLine(escalation, this.#escalations?.file ?? ''))
-    const inner = await (await this.#isolation(strategy)).begin()
-    const test = { db: inner, isolation: strategy, escalation }
+    const inner = await (await this.#isolation(strategy)).begin({ leakCheck })
+    const servedByEndpoint = this.#current === null
+    const test = { db: inner, name: testName, isolation: strategy, escalation, leakCheck, servedByEndpoint }
     this.#inner.set(test, inner)
-    if (this.#current !== null) return test
+    if (!servedByEndpoint) return test
     this.#current = test
     await this.#endpoint.beginTest({ isolation: strategy, url: inner.url })
     if (strategy !== 'transaction') return test
@@ -129,8 +140,8 @@ export class WorkerHarness implements AsyncDisposable {
     if (test.isolation !== 'database') this.#endpoint.setBetweenTests(inner.url)
     const first = refused[0]
     if (first === undefined) return
-    const escalation = { test: outcome.testName ?? '', ...first }
-    if (outcome.testName) this.#escalations?.remember(escalation)
+    const escalation = { test: test.name, ...first }
+    if (test.name) this.#escalations?.remember(escalation)
     throw this.#refusedError(escalation)
   }
 
@@ -167,7 +178,8 @@ export class WorkerHarness implements AsyncDisposable {
       this.#endpointPool.on('error', () => {})
     }
     const pool = this.#endpointPool
-    return { ...inner, url: this.#endpoint.url, pool, query: pool.query.bind(pool) as pg.Pool['query'] }
+    // `url` stays the worker's database, as documented for `transaction`: `DATABASE_URL` is the endpoint's.
+    return { ...inner, pool, query: pool.query.bind(pool) as pg.Pool['query'] }
   }
 
   #refusedError(escalation: Escalation) {

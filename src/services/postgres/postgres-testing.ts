@@ -52,8 +52,9 @@ export function createFixture(service: TestedService, context: FixtureContext): 
     async begin(choice) {
       // The worker's endpoint began this test already (integration tests): `db` shares its state,
       // which the endpoint's setup file ends.
-      const current = currentHarnessTest()
-      if (current?.service === service.name) return (await currentTestUnder(current, choice.isolation)).db
+      const current = currentHarnessTest(choice.testId)
+      if (current?.service === service.name && current.test.servedByEndpoint)
+        return (await currentTestUnder(current, choice)).db
       const isolation = await isolationFor(choice.isolation)
       const database = await isolation.begin({ leakCheck: choice.leakCheck })
       owners.set(database, isolation)

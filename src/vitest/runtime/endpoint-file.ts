@@ -4,9 +4,11 @@
 // state, undone after it. The `db` fixture shares that state. Unit files load nothing of this.
 import { afterAll, aroundEach, inject, TestRunner } from 'vitest'
 import type { IsolationSetting } from '../../core/config.ts'
+import { redactUrl } from '../../core/redact.ts'
 import { RUN_KEY, SETTINGS_KEY } from '../provided.ts'
+import { reportMetaOf } from '../report-meta.ts'
 import { harnessOptions } from '../settings.ts'
-import { isolationOf } from './isolation-choice.ts'
+import { isolationOf, leakCheckOf } from './isolation-choice.ts'
 
 const INTEGRATION = 'integration'
 const file = TestRunner.getCurrentSuite().file
@@ -15,21 +17,28 @@ const service = postgresService()
 if (file?.tags?.includes(INTEGRATION) && service) {
   const { createWorkerHarness } = await import('../../isolation/harness/worker-harness.ts')
   const { setCurrentHarnessTest } = await import('../../isolation/harness/current-test.ts')
-  const harness = await createWorkerHarness(await harnessOptions(service, inject(SETTINGS_KEY)))
+  const settings = inject(SETTINGS_KEY)
+  const harness = await createWorkerHarness(await harnessOptions(service, settings))
   Object.assign(process.env, harness.env)
 
   aroundEach(async (runTest, { task }) => {
     if (!task.tags?.includes(INTEGRATION)) return runTest()
     const testName = `${task.file.name} > ${task.fullName}`
     const isolation = isolationOf(task.meta, inject('isolation') as IsolationSetting)
-    const current = { harness, test: await harness.beginTest(testName, isolation), testName, service: service.name }
-    setCurrentHarnessTest(current)
+    const leakCheck = leakCheckOf(task.meta, inject('leakCheck'))
+    const test = await harness.beginTest(testName, isolation, { leakCheck })
+    const current = { harness, test, testName, service: service.name }
+    setCurrentHarnessTest(task.id, current)
     try {
       await runTest()
     } finally {
-      setCurrentHarnessTest(null)
+      setCurrentHarnessTest(task.id, null)
+      const failed = task.result?.state === 'fail'
       // A leak, or a statement `transaction` refused, fails the test here.
-      await harness.endTest(current.test, { failed: task.result?.state === 'fail', testName })
+      await harness.endTest(current.test, { failed, testName: task.fullName })
+      if (failed && current.test.isolation === 'database' && settings.keepOnFailure) {
+        reportMetaOf(task.meta).keptDatabase = `psql ${redactUrl(current.test.db.url)}`
+      }
     }
   })
 
