@@ -243,7 +243,7 @@ describe.concurrent('providers and errors', () => {
       stdout: '',
       stderr: lines(
         '[testbed] Unknown command: testbed services restart.',
-        'testbed knows `test`, `services up|down|status|env`, `doctor`, `ci github`, `init`, `install` and `report`. Run `npx testbed --help` for the list.',
+        'testbed knows `test`, `services up|down|status|env`, `psql`, `doctor`, `ci github`, `init`, `install` and `report`. Run `npx testbed --help` for the list.',
         'Read more: node_modules/testbed/docs/errors.md#testbed_cli_unknown_command',
       ),
     })
