@@ -4,6 +4,7 @@ import { cacheDir, stateDir } from '../core/paths.ts'
 import { privateStateDir } from '../core/state-dir.ts'
 import { describeEngine } from '../providers/container/docker-provider.ts'
 import { unprivilegedUser } from '../providers/run-as-user.ts'
+import { CLIENT_TOOLS, CLIENT_TOOLS_FIX, findClientTool } from '../services/postgres/client-tools.ts'
 import { checkProviders, forcedProvider, type ProviderCheck } from '../services/resolve-provider.ts'
 import type { ServiceDefinition } from '../services/service-definition.ts'
 import { type CliContext, loadProjectServices, print } from './cli-context.ts'
@@ -24,6 +25,7 @@ export async function doctor(context: CliContext): Promise<number> {
     for (const check of checks) out(`  ${describeCheck(check)}`)
     const choice = chosen(definition, checks)
     out(`  → ${choice.text}`)
+    if (declaration.kind === 'postgres') out(`  ${clientToolsLine()}`)
     healthy &&= choice.ok
   }
   return healthy ? 0 : 1
@@ -45,6 +47,16 @@ async function machineLines(): Promise<string[]> {
     // Only the docker provider uses it; none reachable is no fault of the machine.
     `containers  ${await describeEngine()}`,
   ]
+}
+
+// Not needed to run tests, so never a failure: many suites call psql or createdb themselves.
+function clientToolsLine(): string {
+  const missing = CLIENT_TOOLS.filter((tool) => findClientTool(tool) === null)
+  const found = CLIENT_TOOLS.filter((tool) => !missing.includes(tool))
+  if (missing.length === 0)
+    return `client tools: ✓ ${found.join(', ')} (for \`testbed psql\` and suites that call them)`
+  const have = found.length > 0 ? `✓ ${found.join(', ')}; ` : ''
+  return `client tools: ${have}✗ ${missing.join(', ')} not found — to fix: ${CLIENT_TOOLS_FIX}`
 }
 
 function describeCheck({ provider, detection }: ProviderCheck): string {

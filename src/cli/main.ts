@@ -7,6 +7,7 @@ import { composeCommand } from './compose-command.ts'
 import { doctor } from './doctor-command.ts'
 import { initCommand } from './init-command.ts'
 import { installCommand } from './install-command.ts'
+import { psqlCommand, psqlTarget } from './psql-command.ts'
 import { reportCommand } from './report-command.ts'
 import { servicesDown, servicesEnv, servicesStatus, servicesUp } from './services-command.ts'
 import { testCommand } from './test-command.ts'
@@ -17,13 +18,19 @@ Commands:
   test [options]           Run the tests with Vitest: unit tests, or with --integration all of them; -m EXPR filters
                            by markers; other arguments go to Vitest (\`testbed test --help\` for the options)
   services up [--detach]   Start the configured services; in the foreground until Ctrl-C, or left running
-  services down [--all]    Stop services left running by \`services up --detach\` (this project, or all)
-  services status [--all]  Show the services running for this project (or all)
-  services env             Print \`export\` lines for the running services, for \`eval\`
   services up --provider docker
                            The same, every service in a container (Docker, or Podman through DOCKER_HOST)
+  services down [--all]    Stop services left running by \`services up --detach\` (this project, or all)
+  services status [--all]  Show the services running for this project (or all)
+  services env [--format F]
+                           Print the running services' variables (TESTBED_*_URL, DATABASE_URL, PG*, REDIS_URL): F is
+                           shell (\`export\` lines for \`eval\`, the default), dotenv, json, or libpq (a connection
+                           string); --service NAME picks a PostgreSQL service
   compose [--force]        Write docker-compose.test.yml from the config: real health checks, tmpfs data, loopback
                            ports, and the TESTBED_<NAME>_URL lines that point the tests at it
+  psql [DATABASE] [-- ARGS]
+                           psql on the running PostgreSQL, or on one of its databases (a failed test's kept one);
+                           --service NAME picks the service; ARGS go to psql
   doctor                   Show which providers can serve each service, which is chosen, and how to fix the rest
   ci github [--shards N]   Write .github/workflows/testbed.yml from the config: unit job, integration tests in N
                            jobs split by recorded durations, one merged report (\`testbed ci --help\` for options)
@@ -44,6 +51,7 @@ export async function runCli(argv: readonly string[], context: Omit<CliContext, 
   const own = splitOwnArguments(argv)
   if (own?.command === 'test') return testCommand({ ...context, configFile: own.configFile }, own.args)
   if (own?.command === 'ci') return ciCommand({ ...context, configFile: own.configFile }, own.args)
+  if (own?.command === 'psql') return psqlCommand({ ...context, configFile: own.configFile }, psqlTarget(own.args))
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -58,6 +66,8 @@ export async function runCli(argv: readonly string[], context: Omit<CliContext, 
       open: { type: 'boolean' },
       force: { type: 'boolean' },
       provider: { type: 'string' },
+      format: { type: 'string' },
+      service: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -74,7 +84,7 @@ export async function runCli(argv: readonly string[], context: Omit<CliContext, 
     case 'services status':
       return servicesStatus(cli, values.all ?? false)
     case 'services env':
-      return servicesEnv(cli)
+      return servicesEnv(cli, { format: values.format, service: values.service })
     case 'compose':
       return composeCommand(cli, { force: values.force ?? false })
     case 'doctor':
@@ -90,7 +100,9 @@ export async function runCli(argv: readonly string[], context: Omit<CliContext, 
   }
 }
 
-/** The arguments after `test` or `ci`, for those commands; only `--config` may come before them. */
+const OWN_ARGUMENTS = ['test', 'ci', 'psql']
+
+/** The arguments after `test`, `ci` or `psql`, for those commands; only `--config` may come before them. */
 function splitOwnArguments(argv: readonly string[]): { command: string; args: string[]; configFile?: string } | null {
   let configFile: string | undefined
   for (let index = 0; index < argv.length; index++) {
@@ -98,7 +110,7 @@ function splitOwnArguments(argv: readonly string[]): { command: string; args: st
     if (arg === '--config') configFile = argv[++index]
     else if (arg.startsWith('--config=')) configFile = arg.slice('--config='.length)
     else if (arg.startsWith('-')) return null
-    else return arg === 'test' || arg === 'ci' ? { command: arg, args: argv.slice(index + 1), configFile } : null
+    else return OWN_ARGUMENTS.includes(arg) ? { command: arg, args: argv.slice(index + 1), configFile } : null
   }
   return null
 }
@@ -117,7 +129,7 @@ function unknownCommand(command: string): TestbedError {
   return new TestbedError('TESTBED_CLI_UNKNOWN_COMMAND', {
     what: 'Unknown command',
     subject: `testbed ${command}`,
-    why: 'testbed knows `test`, `services up|down|status|env`, `compose`, `doctor`, `ci github`, `init`, `install` and `report`',
+    why: 'testbed knows `test`, `services up|down|status|env`, `psql`, `compose`, `doctor`, `ci github`, `init`, `install` and `report`',
     fix: 'Run `npx testbed --help` for the list',
   })
 }

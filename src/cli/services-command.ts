@@ -4,8 +4,11 @@ import { listRuns, type Run, reapOrphans, type ServiceRecord } from '../core/run
 import { describeHandle } from '../core/service-handle.ts'
 import { sweepOrphanContainers } from '../providers/container/container-sweep.ts'
 import type { ServerDeath } from '../providers/server-watch.ts'
+import { clientEnv, libpqConninfo } from '../services/client-env.ts'
 import { findRunningSet, type ServiceSet, serviceEnv, startServices, stopRun } from '../services/service-set.ts'
 import { type CliContext, loadProjectServices, print, progressFor } from './cli-context.ts'
+import { envFormat, formatEnv } from './env-format.ts'
+import { postgresService } from './postgres-service-choice.ts'
 
 /**
  * `testbed services up [--detach] [--provider NAME]`: starts the configured services (every one by
@@ -74,15 +77,35 @@ export async function servicesStatus(context: CliContext, all: boolean): Promise
   return 0
 }
 
-/** `testbed services env`: `export` lines a shell can `eval`, pointing clients at the running services. */
-export async function servicesEnv(context: CliContext): Promise<number> {
-  const { projectDir, services } = await loadProjectServices(context)
+/**
+ * `testbed services env [--format shell|dotenv|json|libpq] [--service name]`: the running services'
+ * addresses as variables (`TESTBED_*_URL`, `DATABASE_URL`, `PG*`, `REDIS_URL`), or with `libpq` a
+ * connection string of one PostgreSQL service (the first, or `--service`).
+ */
+export async function servicesEnv(
+  context: CliContext,
+  options: { format?: string; service?: string },
+): Promise<number> {
+  const format = envFormat(options.format)
+  const { services, declarations } = await runningServices(context)
+  if (format === 'libpq') {
+    print(context.stdout, libpqConninfo(postgresService(services, options.service).url))
+    return 0
+  }
+  const chosen = options.service ? [postgresService(services, options.service)] : services
+  print(context.stdout, formatEnv({ ...serviceEnv(services, declarations), ...clientEnv(chosen) }, format))
+  return 0
+}
+
+/** The services of the run `testbed services up` left for this project, and their declarations. */
+export async function runningServices(context: CliContext) {
+  const { projectDir, services: declarations } = await loadProjectServices(context)
   const run = findRunningSet(projectDir)
   if (!run) throw notRunning(projectDir)
-  for (const [name, value] of Object.entries(serviceEnv(run.record.services, services))) {
-    print(context.stdout, `export ${name}=${shellQuote(value)}`)
-  }
-  return 0
+  // In the config's order, so "the first PostgreSQL service" is the first declared, not the first ready.
+  const order = Object.keys(declarations)
+  const services = [...run.record.services].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name))
+  return { services: services as readonly ServiceRecord[], declarations }
 }
 
 function printRun(context: CliContext, run: Run): void {
@@ -111,10 +134,6 @@ function printTable(context: CliContext, services: readonly ServiceRecord[], str
     )
 }
 
-function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`
-}
-
 // Resolves on Ctrl-C or SIGTERM with null, or with the death of a server (which ends the command, failed).
 function untilSignalOrDeath(set: ServiceSet): Promise<ServerDeath | null> {
   // Signal listeners do not keep the event loop alive; without this timer the process would end at once.
@@ -138,7 +157,7 @@ function notRunning(projectDir: string): TestbedError {
   return new TestbedError('TESTBED_SERVICE_NOT_RUNNING', {
     what: 'No services are running for this project',
     subject: projectDir,
-    why: '`testbed services env` prints the addresses of services started by `testbed services up`, and none are up',
+    why: '`testbed services env` and `testbed psql` use the services started by `testbed services up`, and none are up',
     fix: 'Run `npx testbed services up --detach` first',
   })
 }

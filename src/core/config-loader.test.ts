@@ -92,7 +92,7 @@ describe.concurrent('a config that cannot be loaded is pointed at by file:line:c
     expect(error.message).toBe(
       [
         '[testbed] Unknown option in postgres(): `migration`.',
-        'postgres() accepts `provider`, `port`, `settings`, `startTimeout`, `url`, `image`, `migrations`, `seeds`, `rows`, `fixtures`. Remove the option or correct its spelling.',
+        'postgres() accepts `provider`, `port`, `settings`, `durable`, `startTimeout`, `url`, `image`, `migrations`, `seeds`, `rows`, `fixtures`. Remove the option or correct its spelling.',
         `  • at ${file}:3:39: services: { db: postgres({ migration: 'migrations' }) },`,
         'Read more: node_modules/testbed/docs/errors.md#testbed_config_invalid',
       ].join('\n'),

@@ -1,7 +1,14 @@
 import type { TagDeclaration, TestbedConfig } from './config.ts'
 import { parseDuration } from './duration.ts'
 import { ISOLATION_NAMES } from './isolation-names.ts'
-import { assertKnownKeys, assertOneOf, assertPositiveNumber, assertString, invalidOption } from './options.ts'
+import {
+  assertBoolean,
+  assertKnownKeys,
+  assertOneOf,
+  assertPositiveNumber,
+  assertString,
+  invalidOption,
+} from './options.ts'
 
 const WHERE = 'testbed.config.ts'
 const KNOWN = [
@@ -9,13 +16,17 @@ const KNOWN = [
   'isolation',
   'leakCheck',
   'keepOnFailure',
+  'openConnections',
+  'openConnectionsTimeout',
   'unhandledHttp',
   'timeout',
   'slowThreshold',
   'budget',
   'tags',
   'dirs',
+  'integrationTests',
 ]
+export const OPEN_CONNECTIONS_SETTINGS = ['defer', 'wait', 'terminate'] as const
 export const UNHANDLED_HTTP_SETTINGS = ['error', 'warn', 'bypass'] as const
 export const BUDGET_KINDS = ['unit', 'integration', 'total'] as const
 const DURATION = "a duration such as `'300ms'`, `'45s'` or `'5m'`, or a number of milliseconds"
@@ -28,16 +39,29 @@ export function validateConfig(config: TestbedConfig): void {
   if (typeof config !== 'object' || config === null) throw invalidOption(WHERE, 'default export', 'an object', config)
   assertKnownKeys(WHERE, config, KNOWN)
   assertOneOf(WHERE, 'isolation', config.isolation, ISOLATION_NAMES)
-  if (config.leakCheck !== undefined && typeof config.leakCheck !== 'boolean')
-    throw invalidOption(WHERE, 'leakCheck', 'true or false', config.leakCheck)
-  if (config.keepOnFailure !== undefined && typeof config.keepOnFailure !== 'boolean')
-    throw invalidOption(WHERE, 'keepOnFailure', 'true or false', config.keepOnFailure)
+  assertBoolean(WHERE, 'leakCheck', config.leakCheck)
+  assertBoolean(WHERE, 'keepOnFailure', config.keepOnFailure)
+  assertOneOf(WHERE, 'openConnections', config.openConnections, OPEN_CONNECTIONS_SETTINGS)
+  assertDuration('openConnectionsTimeout', config.openConnectionsTimeout, { positive: true })
   assertOneOf(WHERE, 'unhandledHttp', config.unhandledHttp, UNHANDLED_HTTP_SETTINGS)
   assertDuration('timeout', config.timeout, { positive: true })
   assertDuration('slowThreshold', config.slowThreshold)
   validateBudget(config.budget)
   validateTags(config.tags)
   validateDirs(config.dirs)
+  validateIntegrationTests(config.integrationTests)
+}
+
+function validateIntegrationTests(value: TestbedConfig['integrationTests']): void {
+  if (value === undefined) return
+  const list = Array.isArray(value) ? value : [value]
+  if (list.length > 0 && list.every((entry) => typeof entry === 'string' && entry !== '')) return
+  throw invalidOption(
+    WHERE,
+    'integrationTests',
+    "a glob or folder, or an array of them, such as `['test/**/*Test.ts']`",
+    value,
+  )
 }
 
 function assertDuration(option: string, value: unknown, { positive = false } = {}): void {

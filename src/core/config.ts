@@ -42,6 +42,24 @@ export interface TestbedConfig {
    */
   keepOnFailure?: boolean
   /**
+   * What happens to a test's database (`database`; the worker's under `reset`) while the app still
+   * has connections open on it, such as a pool it never ends. Each case first prints a
+   * `connection leak:` line naming the test, how many connections it left open and their
+   * `application_name`. `defer` drops the database once they close, in the background; `wait`
+   * holds the test's teardown until they close (up to `openConnectionsTimeout`), then defers;
+   * `terminate` ends them and drops it at once (for apps whose pools listen for `'error'`: the
+   * others see the server's `57P01`). Connections made through the worker's `DATABASE_URL` are
+   * closed by testbed after each test and never count.
+   * @default 'defer'
+   */
+  openConnections?: 'defer' | 'wait' | 'terminate'
+  /**
+   * Under `openConnections: 'wait'`, how long a test's teardown waits for its connections to close.
+   * @example '2s'
+   * @default '5s'
+   */
+  openConnectionsTimeout?: Duration
+  /**
    * What happens in an integration test to outbound traffic no http mock answers (HTTP requests to
    * hosts other than loopback, DNS lookups of such hosts): `error` fails it before any lookup or
    * connection, and fails the test; `warn` lets it through with a warning; `bypass` lets it through.
@@ -81,6 +99,18 @@ export interface TestbedConfig {
    * @default { unit: 'tests/unit', integration: 'tests/integration' }
    */
   dirs?: { unit?: string; integration?: string }
+  /**
+   * Adopt an existing suite as it is: which of its test files are integration tests, as globs
+   * (`'test/**\/*Test.ts'`) or folders (`'test/db'`). Set, the plugin keeps the suite's own
+   * `include`, `exclude`, `globals` and projects instead of making `unit` and `integration`
+   * projects from `dirs`, and adds only tags, the global setup and setup files. Every test of a
+   * matching file is tagged `integration` and runs isolated with no change to it: before the file is
+   * imported `DATABASE_URL` and `PG*` point at the worker's endpoint, and each test (with its
+   * `beforeEach`/`afterEach`) runs in its own state under `isolation`.
+   * @example ['test/**\/*Test.ts']
+   * @default undefined (the `unit` and `integration` projects from `dirs`)
+   */
+  integrationTests?: string | string[]
 }
 
 /** The isolation strategies a suite can choose. */

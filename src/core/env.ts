@@ -73,6 +73,11 @@ export const ENV = {
     meaning:
       'Overrides the `mode` of every http mock that has a cassette: `mock`, `record`, `replay` or `auto` (`TESTBED_HTTP_MODE=record npx vitest run <file>` records)',
   },
+  jestRun: {
+    name: 'TESTBED_JEST_RUN',
+    meaning:
+      "Internal: set by testbed's Jest global setup for the Jest workers (the running services and settings). Not for you to set",
+  },
   cliPid: {
     name: 'TESTBED_CLI_PID',
     meaning:

@@ -10,7 +10,7 @@ export const ERROR_CODES = {
   /** The state dir, where runs keep their records and data. */
   STATE: ['DIR_UNSAFE'],
   /** The `testbed` command line. */
-  CLI: ['INVALID_ARGUMENT', 'UNKNOWN_COMMAND', 'VITEST_FAILED', 'VITEST_MISSING'],
+  CLI: ['CLIENT_MISSING', 'INVALID_ARGUMENT', 'UNKNOWN_COMMAND', 'VITEST_FAILED', 'VITEST_MISSING'],
   /** `testbed ci`: the CI workflow it writes. */
   CI: ['HAND_EDITED', 'INVALID_ARGUMENT', 'NO_PACKAGE_JSON', 'UNKNOWN_TARGET', 'UNSUPPORTED_SERVICE'],
   /** `testbed init`: setting testbed up in an existing project. */

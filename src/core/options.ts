@@ -44,6 +44,10 @@ export function assertPositiveNumber(
   throw invalidOption(where, option, 'a positive number of milliseconds', value)
 }
 
+export function assertBoolean(where: string, option: string, value: unknown): asserts value is boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') throw invalidOption(where, option, 'true or false', value)
+}
+
 export function assertString(where: string, option: string, value: unknown): asserts value is string | undefined {
   if (value === undefined || (typeof value === 'string' && value.length > 0)) return
   throw invalidOption(where, option, 'a non-empty string', value)

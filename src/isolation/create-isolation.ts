@@ -1,6 +1,7 @@
 import { DEFAULT_ISOLATION, ISOLATION_NAMES } from '../core/isolation-names.ts'
-import { assertKnownKeys, assertOneOf, invalidOption } from '../core/options.ts'
+import { assertBoolean, assertKnownKeys, assertOneOf } from '../core/options.ts'
 import { type Progress, silentProgress } from '../core/progress.ts'
+import { OPEN_CONNECTIONS_POLICIES, type OpenConnectionsPolicy } from './database/drop-queue.ts'
 import type { IsolatedDatabase, IsolationName } from './isolated-database.ts'
 import { ISOLATION_STRATEGIES } from './isolation-strategies.ts'
 import { ensureTemplate, type Template } from './templates/ensure-template.ts'
@@ -34,6 +35,19 @@ export interface IsolationOptions {
    * @default false
    */
   keepOnFailure?: boolean
+  /**
+   * What happens to a test's database (`database`) or a worker's (`reset`, at the worker's end)
+   * while the app still has connections open on it: `defer`, `wait` or `terminate`, each after a
+   * `connection leak:` line naming the test, the count and their `application_name`. See
+   * `createDatabasePool()`'s option of the same name.
+   * @default 'defer'
+   */
+  openConnections?: OpenConnectionsPolicy
+  /**
+   * Under `openConnections: 'wait'`: how long, in milliseconds, a teardown waits for them to close.
+   * @default 5000
+   */
+  openConnectionsTimeout?: number
   /**
    * `database` only: how many clones to keep ready.
    * @default 2
@@ -93,6 +107,8 @@ export async function createIsolation(adminUrl: string, options: IsolationOption
     template,
     leakCheck: options.leakCheck ?? true,
     keepOnFailure: options.keepOnFailure,
+    openConnections: options.openConnections,
+    openConnectionsTimeout: options.openConnectionsTimeout,
     poolSize: options.poolSize,
     progress: options.progress,
     quietProgress,
@@ -100,11 +116,18 @@ export async function createIsolation(adminUrl: string, options: IsolationOption
 }
 
 function validate(options: IsolationOptions): void {
-  assertKnownKeys(WHERE, options, ['strategy', 'template', 'leakCheck', 'keepOnFailure', 'poolSize', 'progress'])
+  const known = [
+    'strategy',
+    'template',
+    'leakCheck',
+    'keepOnFailure',
+    'openConnections',
+    'openConnectionsTimeout',
+    'poolSize',
+    'progress',
+  ]
+  assertKnownKeys(WHERE, options, known)
   assertOneOf(WHERE, 'strategy', options.strategy, ISOLATION_NAMES)
-  assertBoolean('leakCheck', options.leakCheck)
-}
-
-function assertBoolean(option: string, value: unknown): void {
-  if (value !== undefined && typeof value !== 'boolean') throw invalidOption(WHERE, option, 'true or false', value)
+  assertOneOf(WHERE, 'openConnections', options.openConnections, OPEN_CONNECTIONS_POLICIES)
+  assertBoolean(WHERE, 'leakCheck', options.leakCheck)
 }

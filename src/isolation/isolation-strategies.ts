@@ -3,6 +3,7 @@ import type { Progress } from '../core/progress.ts'
 import type { Isolation } from './create-isolation.ts'
 import { createDatabasePool } from './database/database-pool.ts'
 import { databaseStrategy } from './database/database-strategy.ts'
+import type { OpenConnectionsPolicy } from './database/drop-queue.ts'
 import type { IsolationStrategy } from './isolated-database.ts'
 import type { Template } from './templates/ensure-template.ts'
 import { WorkerDatabase, type WorkerStrategyName } from './worker/worker-database.ts'
@@ -13,6 +14,8 @@ export interface StrategyInputs {
   template: Template
   leakCheck: boolean
   keepOnFailure?: boolean
+  openConnections?: OpenConnectionsPolicy
+  openConnectionsTimeout?: number
   poolSize?: number
   /** Undefined: the strategy's own default (the clone pool prints a kept database's psql line). */
   progress?: Progress
@@ -34,6 +37,8 @@ async function databaseIsolation(inputs: StrategyInputs): Promise<Isolation> {
   const inner = await databaseStrategy(inputs.adminUrl, inputs.template, {
     size: inputs.poolSize,
     keepOnFailure: inputs.keepOnFailure,
+    openConnections: inputs.openConnections,
+    openConnectionsTimeout: inputs.openConnectionsTimeout,
     progress: inputs.progress,
   })
   return wrap(inner, inputs.template)
@@ -42,7 +47,12 @@ async function databaseIsolation(inputs: StrategyInputs): Promise<Isolation> {
 // `transaction` and `reset` work in a database cloned for this caller alone, with one clone kept
 // ready: the next `reset` lane, or the replacement of a database something leaked into.
 async function workerIsolation(strategy: WorkerStrategyName, inputs: StrategyInputs): Promise<Isolation> {
-  const clones = await createDatabasePool(inputs.adminUrl, inputs.template, { size: 1, progress: inputs.quietProgress })
+  const clones = await createDatabasePool(inputs.adminUrl, inputs.template, {
+    size: 1,
+    openConnections: inputs.openConnections,
+    openConnectionsTimeout: inputs.openConnectionsTimeout,
+    progress: inputs.quietProgress,
+  })
   try {
     const worker = await WorkerDatabase.open(clones, strategy, inputs.leakCheck)
     const close = () => worker.close()

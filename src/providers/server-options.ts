@@ -1,4 +1,5 @@
 import {
+  assertBoolean,
   assertKnownKeys,
   assertOneOf,
   assertPort,
@@ -26,6 +27,15 @@ export interface ServerOptions<Provider extends string = string> {
    */
   settings?: Record<string, string | number | boolean>
   /**
+   * Keep the server's own durability settings instead of testbed's fast ones. testbed starts
+   * PostgreSQL with `fsync`, `synchronous_commit` and `full_page_writes` off and Redis without
+   * persistence, as a test server's data is thrown away; commits then cost less than in production.
+   * Turn this on to match production timing, for a suite whose tests depend on it. Ignored for a
+   * server testbed does not start (`url`, `external`).
+   * @default false
+   */
+  durable?: boolean
+  /**
    * How long a server testbed starts may take to answer its first query, in milliseconds.
    * @default 30000
    */
@@ -44,7 +54,7 @@ export interface ServerOptions<Provider extends string = string> {
   image?: string
 }
 
-const SERVER_OPTIONS = ['provider', 'port', 'settings', 'startTimeout', 'url', 'image']
+const SERVER_OPTIONS = ['provider', 'port', 'settings', 'durable', 'startTimeout', 'url', 'image']
 
 /**
  * Checks the options of a kind's function (`where`: `postgres()`) when the config declares it:
@@ -59,6 +69,7 @@ export function validateServerOptions(
   assertKnownKeys(where, options, [...SERVER_OPTIONS, ...more])
   assertOneOf(where, 'provider', options.provider, providers)
   assertPort(where, 'port', options.port)
+  assertBoolean(where, 'durable', options.durable)
   assertPositiveNumber(where, 'startTimeout', options.startTimeout)
   assertString(where, 'url', options.url)
   assertString(where, 'image', options.image)

@@ -21,13 +21,21 @@ test('rejects an unknown provider, listing the known ones', () => {
 test('rejects an unknown option, listing the accepted ones', () => {
   expect(() => postgres({ prot: 5432 } as never)).toThrow(
     '[testbed] Unknown option in postgres(): `prot`.\n' +
-      'postgres() accepts `provider`, `port`, `settings`, `startTimeout`, `url`, `image`, `migrations`, `seeds`, `rows`, `fixtures`. Remove the option or correct its spelling.',
+      'postgres() accepts `provider`, `port`, `settings`, `durable`, `startTimeout`, `url`, `image`, `migrations`, `seeds`, `rows`, `fixtures`. Remove the option or correct its spelling.',
   )
 })
 
 test('rejects a start timeout that is not a positive number', () => {
   expect(() => postgres({ startTimeout: -1 })).toThrow(
     'Expected the `startTimeout` option to be a positive number of milliseconds, got `-1` (number).',
+  )
+})
+
+test('rejects a durable option that is not a boolean', () => {
+  expect(() => redis({ durable: 'yes' as never })).toThrow(
+    '[testbed] Invalid option in redis(): `durable`.\n' +
+      'Expected the `durable` option to be true or false, got `yes` (string). ' +
+      'Fix `durable` in testbed.config.ts, or remove it to use the default.',
   )
 })
 

@@ -58,6 +58,8 @@ export interface FixtureContext {
 export interface TestChoice {
   isolation: IsolationSetting
   leakCheck: boolean
+  /** The runner's id of the test, to find state begun for it before the fixture (the worker's endpoint). */
+  testId?: string
 }
 
 /** How one test ended. */

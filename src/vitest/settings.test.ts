@@ -15,6 +15,8 @@ describe('resolveSettings', () => {
       isolation: 'transaction',
       leakCheck: true,
       keepOnFailure: false,
+      openConnections: 'defer',
+      openConnectionsTimeoutMs: 5000,
       unhandledHttp: 'error',
       timeoutMs: 300_000,
       slowThresholdMs: 1000,
@@ -26,6 +28,7 @@ describe('resolveSettings', () => {
         { name: 'slow', description: 'Slow-running tests' },
       ],
       dirs: { unit: 'tests/unit', integration: 'tests/integration' },
+      integrationTests: null,
       integration: false,
     })
   })

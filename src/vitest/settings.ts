@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import type { IsolationSetting, TagDeclaration, TestbedConfig, UnhandledHttpSetting } from '../core/config.ts'
 import { loadConfig } from '../core/config-loader.ts'
 import { validateConfig } from '../core/config-validation.ts'
@@ -5,6 +6,8 @@ import { parseDuration } from '../core/duration.ts'
 import { ENV, readEnv, readFlag } from '../core/env.ts'
 import { TestbedError } from '../core/errors.ts'
 import { DEFAULT_ISOLATION } from '../core/isolation-names.ts'
+import type { WorkerHarnessOptions } from '../isolation/harness/worker-harness.ts'
+import type { TemplateInputs } from '../isolation/templates/template-inputs.ts'
 
 /** The tags testbed declares, after the markers of the guide's pytest.ini. */
 export const BUILTIN_TAGS: readonly TagDeclaration[] = [
@@ -26,6 +29,9 @@ export interface TestbedSettings {
   leakCheck: boolean
   /** Under isolation `database`, keep a failed test's database. */
   keepOnFailure: boolean
+  /** What happens to a test's database while the app has connections open on it. */
+  openConnections: 'defer' | 'wait' | 'terminate'
+  openConnectionsTimeoutMs: number
   /** What happens in integration tests to outbound traffic no http mock answers. */
   unhandledHttp: UnhandledHttpSetting
   timeoutMs: number
@@ -34,6 +40,8 @@ export interface TestbedSettings {
   budgetMode: 'warn' | 'strict'
   tags: TagDeclaration[]
   dirs: { unit: string; integration: string }
+  /** Adopting a suite: globs of its integration test files (folders become `<folder>/**`); null keeps the projects from `dirs`. */
+  integrationTests: string[] | null
   /** Integration tests run (`testbed test --integration`, `TESTBED_INTEGRATION=1`); otherwise they are skipped. */
   integration: boolean
 }
@@ -53,6 +61,8 @@ export function resolveSettings(config: TestbedConfig, projectDir: string, confi
     isolation: config.isolation ?? DEFAULT_ISOLATION,
     leakCheck: config.leakCheck ?? true,
     keepOnFailure: config.keepOnFailure ?? false,
+    openConnections: config.openConnections ?? 'defer',
+    openConnectionsTimeoutMs: parseDuration(config.openConnectionsTimeout) ?? 5000,
     unhandledHttp: config.unhandledHttp ?? 'error',
     timeoutMs: parseDuration(config.timeout) ?? DEFAULT_TIMEOUT_MS,
     slowThresholdMs: parseDuration(config.slowThreshold) ?? DEFAULT_SLOW_MS,
@@ -60,6 +70,7 @@ export function resolveSettings(config: TestbedConfig, projectDir: string, confi
     budgetMode: budgetModeFromEnv(),
     tags: mergeTags(config.tags ?? []),
     dirs: { ...DEFAULT_DIRS, ...config.dirs },
+    integrationTests: integrationGlobs(config.integrationTests),
     integration: integrationFromEnv(),
   }
 }
@@ -72,6 +83,13 @@ export function mergeTags(declared: ReadonlyArray<string | TagDeclaration>): Tag
     byName.set(tag.name, { ...byName.get(tag.name), ...tag })
   }
   return [...byName.values()]
+}
+
+function integrationGlobs(value: string | string[] | undefined): string[] | null {
+  if (value === undefined) return null
+  const entries = Array.isArray(value) ? value : [value]
+  // A folder has no glob characters: every file under it.
+  return entries.map((entry) => (/[*?{[]/.test(entry) ? entry : `${entry.replace(/\/+$/, '')}/**`))
 }
 
 export function integrationFromEnv(): boolean {
@@ -88,4 +106,27 @@ function budgetModeFromEnv(): 'warn' | 'strict' {
     why: 'TESTBED_BUDGET is `warn` (over budget prints a warning) or `strict` (over budget fails the run)',
     fix: 'Set it to one of those, or unset it',
   })
+}
+
+/**
+ * What a worker's harness (`DATABASE_URL` per worker, isolation around each test) is made from,
+ * for the Vitest setup file and the Jest environment alike.
+ */
+export async function harnessOptions(
+  service: { url: string; template?: TemplateInputs },
+  settings: TestbedSettings,
+): Promise<WorkerHarnessOptions> {
+  const { templateSourceFor } = await import('../isolation/templates/template-inputs.ts')
+  const { createConsoleProgress } = await import('../core/progress.ts')
+  return {
+    adminUrl: service.url,
+    template: await templateSourceFor(service.template ?? {}, settings.projectDir),
+    isolation: settings.isolation,
+    leakCheck: settings.leakCheck,
+    keepOnFailure: settings.keepOnFailure,
+    openConnections: settings.openConnections,
+    openConnectionsTimeout: settings.openConnectionsTimeoutMs,
+    escalationsFile: join(settings.projectDir, '.testbed', 'isolation-escalations.jsonl'),
+    progress: createConsoleProgress(process.stderr),
+  }
 }

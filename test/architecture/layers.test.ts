@@ -19,6 +19,7 @@ const FOLDER_LAYERS: Record<string, Layer> = {
   http: 'kit',
   vitest: 'faces',
   cli: 'faces',
+  jest: 'faces',
   ci: 'faces',
   compose: 'faces',
   init: 'faces',

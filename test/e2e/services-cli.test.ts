@@ -66,18 +66,31 @@ describe.concurrent('services up --detach', () => {
 
     const env = await runTestbed(['services', 'env'], { cwd })
     expect(env).toMatchObject({ code: 0, stderr: '' })
-    expect(env.stdout.split('\n').sort()).toEqual([
-      '',
+    const { port, password } = new URL(postgres.url)
+    // The services' own variables come in the order the servers became ready.
+    const envLines = env.stdout.split('\n')
+    expect(envLines.slice(0, 2).sort()).toEqual([
       `export TESTBED_POSTGRES_URL='${postgres.url}'`,
       `export TESTBED_REDIS_URL='${redis.url}'`,
+    ])
+    expect(envLines.slice(2)).toEqual([
+      `export DATABASE_URL='${postgres.url}'`,
+      "export PGHOST='127.0.0.1'",
+      `export PGPORT='${port}'`,
+      "export PGUSER='postgres'",
+      `export PGPASSWORD='${password}'`,
+      "export PGDATABASE='postgres'",
+      `export REDIS_URL='${redis.url}'`,
+      '',
     ])
     expect(postgres.url).toMatch(/^postgresql:\/\/postgres:[\w-]{43}@127\.0\.0\.1:\d+\/postgres$/)
     expect(redis.url).toMatch(/^redis:\/\/default:[\w-]{43}@127\.0\.0\.1:\d+$/)
     const script = `eval "$('${process.execPath}' '${CLI}' services env)"
       psql "$TESTBED_POSTGRES_URL" -tAc 'select 1'
+      psql -tAc 'select 2'
       redis-cli -u "$TESTBED_REDIS_URL" ping`
     const shell = await spawnProcess('bash', ['-c', script], { cwd }).exited
-    expect(shell).toMatchObject({ code: 0, stdout: '1\nPONG\n' })
+    expect(shell).toMatchObject({ code: 0, stdout: '1\n2\nPONG\n' })
 
     const down = await runTestbed(['services', 'down'], { cwd })
     expect(down).toEqual({ code: 0, signal: null, stdout: '', stderr: 'Stopped 2 services and removed their data.\n' })
@@ -215,7 +228,7 @@ describe.concurrent('providers and errors', () => {
       stdout: '',
       stderr: lines(
         `[testbed] No services are running for this project: ${project.dir}.`,
-        '`testbed services env` prints the addresses of services started by `testbed services up`, and none are up. Run `npx testbed services up --detach` first.',
+        '`testbed services env` and `testbed psql` use the services started by `testbed services up`, and none are up. Run `npx testbed services up --detach` first.',
         'Read more: node_modules/testbed/docs/errors.md#testbed_service_not_running',
       ),
     })
@@ -230,7 +243,7 @@ describe.concurrent('providers and errors', () => {
       stdout: '',
       stderr: lines(
         '[testbed] Unknown command: testbed services restart.',
-        'testbed knows `test`, `services up|down|status|env`, `compose`, `doctor`, `ci github`, `init`, `install` and `report`. Run `npx testbed --help` for the list.',
+        'testbed knows `test`, `services up|down|status|env`, `psql`, `compose`, `doctor`, `ci github`, `init`, `install` and `report`. Run `npx testbed --help` for the list.',
         'Read more: node_modules/testbed/docs/errors.md#testbed_cli_unknown_command',
       ),
     })
@@ -373,6 +386,7 @@ describe.concurrent('providers and errors', () => {
       expect.stringMatching(/^ {2}✓ local {5}PostgreSQL \d+(\.\d+)? in \/\S+$/),
       expect.stringMatching(/^ {2}(✓ docker {4}postgres:18 on .+|✗ docker {4}.+ — to fix: .+)$/),
       '  → would use embedded: the first available in the order external → embedded → local → docker',
+      '  client tools: ✓ psql, createdb, dropdb, pg_dump (for `testbed psql` and suites that call them)',
       '',
       'Redis — service "redis"',
       '  ✗ external  TESTBED_REDIS_URL is not set — to fix: set TESTBED_REDIS_URL to use a running server',

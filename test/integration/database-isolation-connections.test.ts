@@ -8,6 +8,8 @@ import { capture, exists, sharedServer, silent } from '../test-utils/clone-serve
 // the errors they emit: an app pool without a listener would crash the worker with each of them.
 
 const DROPPED = { timeout: 10_000, interval: 50 }
+const FIX =
+  "To fix: end the app's pool or client at the end of each test (`await pool.end()`, `await knex.destroy()`, `await prisma.$disconnect()`), or hand the app `db.pool`, which testbed ends itself"
 
 function appPool(url: string, errors: Error[], applicationName?: string): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, application_name: applicationName })
@@ -79,6 +81,8 @@ describe.concurrent('database isolation with connections left open', () => {
       ].join('\n'),
     )
     expect(progress.lines).toEqual([
+      `connection leak: orders > pays left 1 connection open on ${names[0]} (application_name shop-api); its database is dropped once they close. ${FIX}`,
+      `connection leak: orders > refunds left 1 connection open on ${names[1]} (application_name shop-api); its database is dropped once they close. ${FIX}`,
       `2 test databases wait to be dropped until the connections their tests left open close, so the next test waits for one (pg.Pool closes idle connections after 10 s); end the app's pool or client at the end of each test (\`await pool.end()\`, \`await knex.destroy()\`, \`await prisma.$disconnect()\`), or hand the app \`db.pool\`, which testbed ends itself: orders > pays: 1 connection open on ${names[0]} (application_name shop-api); orders > refunds: 1 connection open on ${names[1]} (application_name shop-api)`,
     ])
 
@@ -89,6 +93,56 @@ describe.concurrent('database isolation with connections left open', () => {
     await strategy.rollback(db)
     await apps[1]?.end()
     expect(errors).toEqual([])
+  })
+
+  test("openConnections 'wait': the test's teardown waits for the app to close its connections, then drops its database", async () => {
+    const errors: Error[] = []
+    const progress = capture()
+    await using strategy = await databaseStrategy(server.url, server.template, { openConnections: 'wait', progress })
+    const db = await strategy.begin()
+    const app = appPool(db.url, errors, 'worker-app')
+    await app.query('SELECT 1')
+    const rollback = strategy.rollback(db, { failed: false, testName: 'jobs > run' })
+    // The app closes its pool while the teardown waits, which it has reported.
+    await vi.waitFor(() => expect(progress.lines).toHaveLength(1))
+    await app.end()
+    await rollback
+    expect(await exists(server.url, db.name)).toBe(false)
+    expect(progress.lines).toEqual([
+      `connection leak: jobs > run left 1 connection open on ${db.name} (application_name worker-app); its teardown waits for them to close. ${FIX}`,
+    ])
+    expect(errors).toEqual([])
+  })
+
+  test("openConnections 'wait': after openConnectionsTimeout the database is left to drop once they close, without an error", async () => {
+    const errors: Error[] = []
+    const options = { openConnections: 'wait', openConnectionsTimeout: 200, progress: silent } as const
+    await using strategy = await databaseStrategy(server.url, server.template, options)
+    const db = await strategy.begin()
+    const app = appPool(db.url, errors)
+    await app.query('SELECT 1')
+    await strategy.rollback(db)
+    expect(await exists(server.url, db.name)).toBe(true)
+    await app.end()
+    await gone(db.name)
+    expect(errors).toEqual([])
+  })
+
+  test("openConnections 'terminate': ends the app's connections and drops the database at once, naming the test", async () => {
+    const errors: Error[] = []
+    const progress = capture()
+    const options = { openConnections: 'terminate', progress } as const
+    await using strategy = await databaseStrategy(server.url, server.template, options)
+    const db = await strategy.begin()
+    const app = appPool(db.url, errors, 'api')
+    await Promise.all([app.query('SELECT 1'), app.query('SELECT 2')])
+    await strategy.rollback(db, { failed: false, testName: 'api > lists' })
+    expect(await exists(server.url, db.name)).toBe(false)
+    expect(progress.lines).toEqual([
+      `connection leak: api > lists left 2 connections open on ${db.name} (application_name api); testbed ends them to drop its database. ${FIX}`,
+    ])
+    await vi.waitFor(() => expect(errors.map((error) => (error as { code?: string }).code)).toEqual(['57P01', '57P01']))
+    await app.end()
   })
 
   test('close() leaves a database with an open connection to a later pool, which drops it once unused', async () => {

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest'
 import { runsDir } from '../../src/core/run-registry.ts'
 import { postgres } from '../../src/services/postgres/postgres-service.ts'
 import { redis } from '../../src/services/redis/redis-service.ts'
-import { startServices } from '../../src/services/service-set.ts'
+import { runOf, startServices } from '../../src/services/service-set.ts'
 import { pgQuery, redisPing } from '../test-utils/clients.ts'
 import { containerEngineMissing, containersLabelled, docker, TEST_IMAGES } from '../test-utils/container-engine.ts'
 import { tempDir } from '../test-utils/temp-dir.ts'
@@ -55,7 +55,7 @@ describe.skipIf(missing).concurrent(`the docker provider${missing ? ` — skippe
     expect(redisConfig(url, 'appendonly')).toBe('appendonly\nno\n')
     const id = containerOf(set)
     expect(JSON.parse(inspect(id, '{{json .Config.Labels}}'))).toMatchObject({
-      'dev.testbed.run': set.run.record.id,
+      'dev.testbed.run': runOf(set).record.id,
       'dev.testbed.runs-dir': runsDir(),
       'dev.testbed.host': hostname(),
       'dev.testbed.service': 'cache',
@@ -74,6 +74,6 @@ describe.skipIf(missing).concurrent(`the docker provider${missing ? ` — skippe
     const id = containerOf(set)
     await set.stop()
     expect(docker(['container', 'inspect', id]).status).not.toBe(0)
-    expect(containersLabelled(`dev.testbed.run=${set.run.record.id}`)).toEqual([])
+    expect(containersLabelled(`dev.testbed.run=${runOf(set).record.id}`)).toEqual([])
   })
 })

@@ -98,6 +98,19 @@ describe.concurrent('postgres() started by testbed', () => {
     expect(rows).toEqual([{ max: '42', buffers: '32MB' }])
   })
 
+  test('durable: true keeps PostgreSQL durability settings, which testbed otherwise turns off', async () => {
+    await using fast = await startServices({ db: postgres() }, { projectDir: tempDir() })
+    await using durable = await startServices({ db: postgres({ durable: true }) }, { projectDir: tempDir() })
+    const durability =
+      "SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS commit, current_setting('full_page_writes') AS pages"
+    expect(await query(fast.services[0]?.url ?? '', durability)).toEqual([
+      { fsync: 'off', commit: 'off', pages: 'off' },
+    ])
+    expect(await query(durable.services[0]?.url ?? '', durability)).toEqual([
+      { fsync: 'on', commit: 'on', pages: 'on' },
+    ])
+  })
+
   test('stop() ends the server and deletes its data dir', async () => {
     const set = await startServices({ db: postgres() }, { projectDir: tempDir() })
     const serverProcess = processOf(set.services[0])

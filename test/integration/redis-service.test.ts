@@ -68,6 +68,13 @@ describe.concurrent('redis() started by testbed', () => {
   })
 })
 
+test('durable: true keeps Redis persistence, which testbed otherwise turns off', async () => {
+  await using set = await startServices({ cache: redis({ durable: true }) }, { projectDir: tempDir() })
+  const url = set.services[0]?.url ?? ''
+  expect(await send(url, 'CONFIG GET save')).not.toBe('*2\r\n$4\r\nsave\r\n$0\r\n\r\n')
+  expect(await send(url, 'CONFIG GET save')).toMatch(/^\*2\r\n\$4\r\nsave\r\n\$\d+\r\n\d+ \d+/)
+})
+
 describe('probeRedis', () => {
   test('reads the server version with a real INFO command', async () => {
     await using set = await startServices({ cache: redis() }, { projectDir: tempDir() })

@@ -11,7 +11,7 @@ import { findTemplate, shortHash } from '../templates/template-catalog.ts'
 import { assertPositiveInteger, validateTemplateOptions } from '../templates/validate-template-options.ts'
 import { cloneLockKey, cloneName, dropOrphanClones, markKept } from './clone-leases.ts'
 import { CLONE_STRATEGY_OPTIONS, type CloneStrategy, chooseCloneStrategy, cloneStatement } from './clone-strategy.ts'
-import { DropQueue } from './drop-queue.ts'
+import { DropQueue, OPEN_CONNECTIONS_POLICIES, type OpenConnectionsPolicy } from './drop-queue.ts'
 import { cloneFailed, controlLost, droppedOrphans, isDuplicateDatabase, notLeased, poolClosed } from './pool-errors.ts'
 
 export interface DatabasePoolOptions {
@@ -45,6 +45,22 @@ export interface DatabasePoolOptions {
    * @default 30000
    */
   pendingDropTimeout?: number
+  /**
+   * What happens to a test's database while the app still has connections open on it (a pool it
+   * never ended), after a `connection leak:` line naming the test, the count and their
+   * `application_name`: `defer` drops it once they close, in the background (at most
+   * `maxPendingDrops` wait); `wait` holds the test's teardown until they close, up to
+   * `openConnectionsTimeout`, then defers; `terminate` ends them (`pg_terminate_backend`) and drops
+   * it at once — the app's pool then sees `57P01` on those connections.
+   * @default 'defer'
+   */
+  openConnections?: OpenConnectionsPolicy
+  /**
+   * Under `openConnections: 'wait'`: how long, in milliseconds, a test's teardown waits for the
+   * connections it left open to close.
+   * @default 5000
+   */
+  openConnectionsTimeout?: number
   /**
    * Where kept databases, databases waiting for connections, and cleanup problems are reported.
    * @default lines on stderr
@@ -133,9 +149,20 @@ export async function createDatabasePool(
 }
 
 function validatePoolOptions(options: DatabasePoolOptions): void {
-  const known = ['size', 'strategy', 'keepOnFailure', 'maxPendingDrops', 'pendingDropTimeout', 'progress']
+  const known = [
+    'size',
+    'strategy',
+    'keepOnFailure',
+    'maxPendingDrops',
+    'pendingDropTimeout',
+    'openConnections',
+    'openConnectionsTimeout',
+    'progress',
+  ]
   validateTemplateOptions(WHERE, options, known)
   assertOneOf(WHERE, 'strategy', options.strategy, CLONE_STRATEGY_OPTIONS)
+  assertOneOf(WHERE, 'openConnections', options.openConnections, OPEN_CONNECTIONS_POLICIES)
+  assertPositiveNumber(WHERE, 'openConnectionsTimeout', options.openConnectionsTimeout)
   assertPositiveInteger(WHERE, 'maxPendingDrops', options.maxPendingDrops)
   assertPositiveNumber(WHERE, 'pendingDropTimeout', options.pendingDropTimeout)
   const { keepOnFailure } = options
@@ -203,6 +230,8 @@ class ClonePool implements DatabasePool {
       timeout: setup.options.pendingDropTimeout ?? 30_000,
       progress: setup.options.progress,
       unlock: (name) => this.#unlock(name),
+      policy: setup.options.openConnections,
+      waitTimeout: setup.options.openConnectionsTimeout,
     })
     setup.control.on('end', () => this.#loseControl())
     this.#refill()
@@ -223,7 +252,7 @@ class ClonePool implements DatabasePool {
     if (this.#closing) return
     if (!this.#leased.delete(name)) throw notLeased(name)
     if (outcome.failed && this.#setup.options.keepOnFailure) return this.#keep(name)
-    this.#drops.add(name, outcome.testName)
+    await this.#drops.release(name, outcome.testName)
   }
 
   recycle(name: string): void {

@@ -4,6 +4,14 @@ import { describeCause, TestbedError } from '../../core/errors.ts'
 import { formatMs, type Progress } from '../../core/progress.ts'
 import { dropIfUnused, type OpenConnections, openConnections } from './open-connections.ts'
 
+/**
+ * What happens to a test's database while the app still has connections open on it:
+ * `defer` drops it once they close, in the background; `wait` holds the test's teardown until they
+ * close (up to a deadline, then defers); `terminate` ends them and drops it at once.
+ */
+export type OpenConnectionsPolicy = 'defer' | 'wait' | 'terminate'
+export const OPEN_CONNECTIONS_POLICIES = ['defer', 'wait', 'terminate'] as const
+
 export interface DropQueueOptions {
   /** How many databases may wait for their connections to close before `room()` holds callers back. */
   readonly limit: number
@@ -12,6 +20,10 @@ export interface DropQueueOptions {
   readonly progress: Progress
   /** Gives up the lease of a database once it is dropped. */
   readonly unlock: (name: string) => Promise<void>
+  /** @default 'defer' */
+  readonly policy?: OpenConnectionsPolicy
+  /** Under `wait`: how long, in milliseconds, a release waits for the connections to close. */
+  readonly waitTimeout?: number
 }
 
 interface Pending {
@@ -19,6 +31,8 @@ interface Pending {
   readonly testName: string | undefined
   /** What the last sweep saw open on it. */
   connections?: OpenConnections
+  /** Whether its connection leak was reported. */
+  reported?: boolean
 }
 
 const SWEEP_INTERVAL_MS = 250
@@ -53,6 +67,42 @@ export class DropQueue {
   add(name: string, testName?: string): void {
     this.#pending.set(name, { testName })
     void this.#sweep()
+  }
+
+  /**
+   * Drops a test's database by the policy, after a `connection leak:` line naming the test, how
+   * many connections it left open and their `application_name`. Under `defer` (the default) this
+   * is `add()`: the sweep reports and drops in the background, so a test without leaks waits for nothing.
+   */
+  async release(name: string, testName?: string): Promise<void> {
+    const policy = this.#options.policy ?? 'defer'
+    if (policy === 'defer') return this.add(name, testName)
+    const open = (await openConnections(this.#ddl, [name])).get(name)
+    if (open === undefined) return this.#dropOrQueue(name, testName)
+    this.#reportLeak(name, { testName, connections: open })
+    if (policy === 'terminate') await terminateConnections(this.#ddl, name)
+    else await this.#waitForClose(name)
+    return this.#dropOrQueue(name, testName)
+  }
+
+  #reportLeak(name: string, pending: Pending): void {
+    if (pending.reported || pending.connections === undefined) return
+    pending.reported = true
+    const policy = this.#options.policy ?? 'defer'
+    this.#options.progress.warn(connectionLeakLine(pending.testName, name, pending.connections, policy))
+  }
+
+  async #dropOrQueue(name: string, testName: string | undefined): Promise<void> {
+    if (await dropIfUnused(this.#ddl, name).catch(() => false)) return this.#options.unlock(name)
+    this.#pending.set(name, { testName, reported: true })
+    void this.#sweep()
+  }
+
+  async #waitForClose(name: string): Promise<void> {
+    const deadline = Date.now() + (this.#options.waitTimeout ?? 5000)
+    while (Date.now() < deadline && (await openConnections(this.#ddl, [name])).has(name)) {
+      await delay(SWEEP_INTERVAL_MS / 5)
+    }
   }
 
   /** Resolves once fewer than `limit` databases wait to be dropped; fails after `timeout` without room. */
@@ -112,8 +162,10 @@ export class DropQueue {
     for (const name of names) {
       const pending = this.#pending.get(name)
       const connections = open.get(name)
-      if (pending !== undefined && connections !== undefined) pending.connections = connections
-      else if (pending !== undefined) await this.#drop(name)
+      if (pending !== undefined && connections !== undefined) {
+        pending.connections = connections
+        if (!this.#closed) this.#reportLeak(name, pending)
+      } else if (pending !== undefined) await this.#drop(name)
     }
   }
 
@@ -182,6 +234,30 @@ export class DropQueue {
       return `${testName ?? 'a test'}: ${count} connection${count === 1 ? '' : 's'} open on ${name}${applications}`
     })
   }
+}
+
+function connectionLeakLine(
+  testName: string | undefined,
+  name: string,
+  { count, applications }: OpenConnections,
+  policy: OpenConnectionsPolicy,
+): string {
+  const names = applications.length > 0 ? ` (application_name ${applications.join(', ')})` : ''
+  const then = {
+    defer: 'its database is dropped once they close',
+    wait: 'its teardown waits for them to close',
+    terminate: 'testbed ends them to drop its database',
+  }[policy]
+  return `connection leak: ${testName ?? 'a test'} left ${count} connection${count === 1 ? '' : 's'} open on ${name}${names}; ${then}. To fix: ${END_POOLS}`
+}
+
+/** Ends every client connection on `name`, for the `terminate` policy. */
+async function terminateConnections(ddl: pg.Pool, name: string): Promise<void> {
+  await ddl.query(
+    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+      WHERE datname = $1 AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+    [name],
+  )
 }
 
 const END_POOLS =

@@ -1,4 +1,4 @@
-import { assertKnownKeys, assertPositiveNumber, assertString, invalidOption } from '../../core/options.ts'
+import { assertBoolean, assertKnownKeys, assertPositiveNumber, assertString } from '../../core/options.ts'
 
 /** Options of {@link createWireEndpoint}. */
 export interface WireEndpointOptions {
@@ -57,8 +57,8 @@ export function resolveEndpointOptions(options: WireEndpointOptions): ResolvedEn
   assertString(WHERE, 'betweenTests', options.betweenTests)
   assertPositiveNumber(WHERE, 'idleTimeout', options.idleTimeout)
   assertPositiveNumber(WHERE, 'transactionWaitTimeout', options.transactionWaitTimeout)
-  assertBoolean('statementSavepoints', options.statementSavepoints)
-  assertBoolean('unixSocket', options.unixSocket)
+  assertBoolean(WHERE, 'statementSavepoints', options.statementSavepoints)
+  assertBoolean(WHERE, 'unixSocket', options.unixSocket)
   assertString(WHERE, 'database', options.database)
   return {
     betweenTests: options.betweenTests,
@@ -68,8 +68,4 @@ export function resolveEndpointOptions(options: WireEndpointOptions): ResolvedEn
     unixSocket: options.unixSocket ?? process.platform !== 'win32',
     database: options.database ?? 'testbed',
   }
-}
-
-function assertBoolean(option: string, value: unknown): void {
-  if (value !== undefined && typeof value !== 'boolean') throw invalidOption(WHERE, option, 'true or false', value)
 }

@@ -151,17 +151,25 @@ export class WireEndpoint implements AsyncDisposable {
     this.#betweenTestsUrl = url
   }
 
-  /** Stops serving: closes every client connection and server session. */
+  /**
+   * Stops serving: closes every server session and stops listening. Client connections are left
+   * open but no longer read, so the app's pools see no error and the process can exit.
+   */
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
     await this.#transition.catch(() => {})
-    const closed = [this.#server, this.#socketServer?.server].map(
-      (server) => new Promise((resolve) => (server === undefined ? resolve(undefined) : server.close(resolve))),
-    )
-    for (const socket of this.#sockets) socket.destroy()
+    // Not awaited to the end: a server's close completes only once its connections have, and these stay.
+    for (const server of [this.#server, this.#socketServer?.server]) server?.close()
+    // Client connections are left open, unserved and unref'd: a pool the app never ends (made at
+    // import time) would see its connection end as an 'error', an uncaught exception without a
+    // listener. Their input is still read, so a client that ends its side closes the connection.
+    for (const socket of this.#sockets) {
+      socket.removeAllListeners('data')
+      socket.on('data', () => {})
+      socket.unref()
+    }
     await this.#phases.close()
-    await Promise.all(closed)
     if (this.#socketServer !== null) rmSync(this.#socketServer.dir, { recursive: true, force: true })
   }
 

@@ -17,7 +17,7 @@ import {
 } from './superuser-password.ts'
 
 // Dynamic shared memory in the data dir rather than /dev/shm: a killed server's segments go with it.
-const FAST_SETTINGS = { ...DURABILITY_OFF, dynamic_shared_memory_type: 'mmap' }
+const SHARED_MEMORY = { dynamic_shared_memory_type: 'mmap' }
 // Sized for tests, by bench/server-memory.ts (docs/performance.md): test data fits in a few MB, and
 // every page of shared_buffers a process touches counts in the memory the server takes. From 18 on,
 // reads go through 3 I/O worker processes by default; a test server's data is in the page cache.
@@ -62,7 +62,9 @@ async function startOnPort(
   const url = `postgresql://${SUPERUSER}:${place.password.password}@127.0.0.1:${place.port}/postgres`
   const socket = socketUrl(place.serviceDir, place.port)
   const settings = {
-    ...FAST_SETTINGS,
+    // Durability off unless `durable: true`, which keeps PostgreSQL's own to match production timing.
+    ...(options.durable ? {} : DURABILITY_OFF),
+    ...SHARED_MEMORY,
     ...(Number.parseInt(binaries.version, 10) >= 18 ? TEST_SIZED_SETTINGS_18 : TEST_SIZED_SETTINGS),
     ...options.settings,
     listen_addresses: '127.0.0.1',

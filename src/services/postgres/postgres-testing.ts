@@ -3,6 +3,7 @@
 import type { IsolationSetting } from '../../core/config.ts'
 import { redactUrl } from '../../core/redact.ts'
 import type { Isolation } from '../../isolation/create-isolation.ts'
+import { currentHarnessTest, currentTestUnder } from '../../isolation/harness/current-test.ts'
 import type { IsolatedDatabase } from '../../isolation/isolated-database.ts'
 import { ensureTemplate } from '../../isolation/templates/ensure-template.ts'
 import { templateSnapshotKey } from '../../isolation/templates/template-hash.ts'
@@ -54,13 +55,20 @@ export function createFixture(service: TestedService, context: FixtureContext): 
   const owners = new WeakMap<IsolatedDatabase, Isolation>()
   return {
     async begin(choice) {
+      // The worker's endpoint began this test already (integration tests): `db` shares its state,
+      // which the endpoint's setup file ends.
+      const current = currentHarnessTest(choice.testId)
+      if (current?.service === service.name && current.test.servedByEndpoint)
+        return (await currentTestUnder(current, choice)).db
       const isolation = await isolationFor(choice.isolation)
       const database = await isolation.begin({ leakCheck: choice.leakCheck })
       owners.set(database, isolation)
       return database
     },
     async end(database, outcome) {
-      await owners.get(database)?.rollback(database, outcome)
+      const owner = owners.get(database)
+      if (owner === undefined) return undefined
+      await owner.rollback(database, outcome)
       if (outcome.failed && database.strategy === 'database' && context.keepOnFailure)
         return `psql ${redactUrl(database.url)}`
       return undefined

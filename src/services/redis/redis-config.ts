@@ -2,16 +2,22 @@
 // few workers of concurrent tests. About 400 bytes each. `settings.databases` still wins.
 const DATABASES = 256
 
-/** What every Redis testbed starts gets, whichever provider: no persistence (a test server's data is thrown away), many databases. */
-export const TEST_SETTINGS: readonly [string, string][] = [
+// No persistence: a test server's data is thrown away (`durable: true` keeps Redis's defaults).
+const NO_PERSISTENCE: readonly [string, string][] = [
   ['save', ''],
   ['appendonly', 'no'],
-  ['databases', String(DATABASES)],
 ]
 
-/** A redis.conf: the provider's own `lines`, the test settings, then the password (a file keeps it off command lines). */
-export function redisConfig(lines: readonly [string, string][], password: string): string {
-  const all = [...lines, ...TEST_SETTINGS, ['requirepass', password]]
+/** What every Redis testbed starts gets, whichever provider: no persistence, many databases. */
+export const TEST_SETTINGS: readonly [string, string][] = [...NO_PERSISTENCE, ['databases', String(DATABASES)]]
+
+/**
+ * A redis.conf: the provider's own `lines`, the test settings (persistence kept with `durable`), then
+ * the password (a file keeps it off command lines).
+ */
+export function redisConfig(lines: readonly [string, string][], password: string, { durable = false } = {}): string {
+  const settings = durable ? TEST_SETTINGS.filter((setting) => !NO_PERSISTENCE.includes(setting)) : TEST_SETTINGS
+  const all = [...lines, ...settings, ['requirepass', password]]
   return all.map(([name, value]) => `${name} ${quote(value ?? '')}\n`).join('')
 }
 

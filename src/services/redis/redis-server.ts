@@ -44,7 +44,7 @@ async function startOnPort(
 ): Promise<StartedService> {
   const url = `redis://${userFor(binary)}:${encodeURIComponent(place.password)}@127.0.0.1:${place.port}`
   const { requirepass: _inTheFile, ...settings } = options.settings ?? {}
-  const args = [writeConfig(place), ...settingArgs(settings)]
+  const args = [writeConfig(place, options.durable ?? false), ...settingArgs(settings)]
   const handle = await startServer(
     {
       label: place.label,
@@ -71,7 +71,7 @@ function userFor(binary: RedisBinary): string {
 
 // The password goes in a file only the server account can read, never on the command line, which
 // every account sees in `ps`. User settings follow on the command line and override these.
-function writeConfig(place: RedisPlace): string {
+function writeConfig(place: RedisPlace, durable: boolean): string {
   const file = join(place.serviceDir, 'redis.conf')
   const lines: [string, string][] = [
     ['port', String(place.port)],
@@ -81,7 +81,7 @@ function writeConfig(place: RedisPlace): string {
     ['dir', place.serviceDir],
     ['daemonize', 'no'],
   ]
-  writeFileSync(file, redisConfig(lines, place.password), { mode: 0o600 })
+  writeFileSync(file, redisConfig(lines, place.password, { durable }), { mode: 0o600 })
   chownTree(file, place.runAs)
   return file
 }

@@ -43,6 +43,7 @@ export function testbed(options: TestbedPluginOptions = {}): Plugin {
             tagFile: siblingFile(import.meta.url, '../runtime/tag-file'),
             networkGuardFile: siblingFile(import.meta.url, '../runtime/network-guard-file'),
             reportFile: siblingFile(import.meta.url, '../runtime/report-file'),
+            endpointFile: siblingFile(import.meta.url, '../runtime/endpoint-file'),
           }),
           ...sequenceOption(config.test?.sequence, settings.projectDir),
         },

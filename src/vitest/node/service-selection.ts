@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { matchesGlob, relative } from 'node:path'
 import type { TestbedSettings } from '../settings.ts'
 import { canSelectTag, parseTagExpression } from '../tag-expression.ts'
 
@@ -31,17 +32,23 @@ export function selectServices(
       reason: `the tag filter \`${(tagsFilter ?? []).join(' && ')}\` leaves out every integration test`,
     }
   }
-  if (files !== null && !files.some(mayHoldIntegrationTests)) {
+  if (files !== null && !files.some((file) => mayHoldIntegrationTests(file, settings))) {
+    const where = settings.integrationTests?.join(', ') ?? settings.dirs.integration
     return {
       start: false,
-      reason: `no test file of this run is in ${settings.dirs.integration} or tags a test \`integration\``,
+      reason: `no test file of this run is in ${where} or tags a test \`integration\``,
     }
   }
   return { start: true }
 }
 
-function mayHoldIntegrationTests({ project, file }: { project: string; file: string }): boolean {
+function mayHoldIntegrationTests(
+  { project, file }: { project: string; file: string },
+  { integrationTests, projectDir }: TestbedSettings,
+): boolean {
   if (project === 'integration') return true
+  const path = relative(projectDir, file)
+  if (integrationTests?.some((glob) => matchesGlob(path, glob))) return true
   try {
     return MENTIONS_INTEGRATION.test(readFileSync(file, 'utf8'))
   } catch {

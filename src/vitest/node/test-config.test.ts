@@ -7,6 +7,7 @@ const FILES = {
   tagFile: '/testbed/tag-file.js',
   networkGuardFile: '/testbed/network-guard-file.js',
   reportFile: '/testbed/report-file.js',
+  endpointFile: '/testbed/endpoint-file.js',
 }
 
 function settings(overrides: Partial<TestbedSettings> = {}): TestbedSettings {
@@ -32,7 +33,7 @@ describe('testConfig', () => {
   test('makes the projects unit and integration from the folders; integration gets the timeout for tests and hooks', () => {
     const config = testConfig(settings({ timeoutMs: 45_000 }), FILES)
     expect(config.globalSetup).toEqual(['/testbed/global-setup.js'])
-    expect(config.projects).toEqual([
+    expect('projects' in config && config.projects).toEqual([
       {
         test: {
           name: 'unit',
@@ -58,6 +59,21 @@ describe('testConfig', () => {
 
   test('leaves the integration folder out of the unit project when it lies inside the unit folder', () => {
     const config = testConfig(settings({ dirs: { unit: 'tests', integration: 'tests/integration' } }), FILES)
-    expect(config.projects[0]?.test.exclude).toEqual(['**/node_modules/**', '**/.git/**', 'tests/integration/**'])
+    expect('projects' in config && config.projects[0]?.test.exclude).toEqual([
+      '**/node_modules/**',
+      '**/.git/**',
+      'tests/integration/**',
+    ])
+  })
+
+  test('adopting a suite (integrationTests) adds no projects, include or exclude: only tags, global setup and setup files', () => {
+    const config = testConfig(settings({ integrationTests: ['test/**/*Test.ts'] }), FILES)
+    expect(Object.keys(config).sort()).toEqual(['globalSetup', 'provide', 'setupFiles', 'strictTags', 'tags'])
+    expect('setupFiles' in config && config.setupFiles).toEqual([
+      '/testbed/tag-file.js',
+      '/testbed/network-guard-file.js',
+      '/testbed/report-file.js',
+      '/testbed/endpoint-file.js',
+    ])
   })
 })

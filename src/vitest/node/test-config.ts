@@ -9,6 +9,7 @@ export interface TestbedFiles {
   tagFile: string
   networkGuardFile: string
   reportFile: string
+  endpointFile: string
 }
 
 // Vitest's default include and exclude, per folder.
@@ -20,17 +21,10 @@ const EXCLUDE = ['**/node_modules/**', '**/.git/**']
  * from their folders, the global setup, and the settings every process reads.
  */
 export function testConfig(settings: TestbedSettings, files: TestbedFiles) {
+  if (settings.integrationTests !== null) return adoptedConfig(settings, files)
   const { dirs, timeoutMs } = settings
   return {
-    tags: settings.tags.map((tag) => vitestTag(tag, settings)),
-    strictTags: true,
-    globalSetup: [files.globalSetup],
-    provide: {
-      'testbed:settings': settings,
-      isolation: settings.isolation,
-      leakCheck: settings.leakCheck,
-      unhandledHttp: settings.unhandledHttp,
-    },
+    ...everyRun(settings, files),
     projects: [
       {
         test: {
@@ -53,6 +47,34 @@ export function testConfig(settings: TestbedSettings, files: TestbedFiles) {
         },
       },
     ],
+  }
+}
+
+/**
+ * Adopting a suite (`integrationTests` set): the suite keeps its own include, exclude, globals and
+ * projects; the plugin adds tags, the global setup, what every process reads, and setup files that
+ * tag its integration files by glob, guard their network and give them the endpoint. Vitest appends
+ * these setup files to the suite's own.
+ */
+function adoptedConfig(settings: TestbedSettings, files: TestbedFiles) {
+  return {
+    ...everyRun(settings, files),
+    setupFiles: [files.tagFile, files.networkGuardFile, files.reportFile, files.endpointFile],
+  }
+}
+
+/** Testbed's tags (strict), the global setup, and the settings every process reads. */
+function everyRun(settings: TestbedSettings, files: TestbedFiles) {
+  return {
+    tags: settings.tags.map((tag) => vitestTag(tag, settings)),
+    strictTags: true,
+    globalSetup: [files.globalSetup],
+    provide: {
+      'testbed:settings': settings,
+      isolation: settings.isolation,
+      leakCheck: settings.leakCheck,
+      unhandledHttp: settings.unhandledHttp,
+    },
   }
 }
 

@@ -129,7 +129,11 @@ const extended = vitestTest.extend<TestbedFixtures & { testbedWorker: WorkerReso
     await use(testbedWorker.services('services'))
   },
   isolated: async ({ isolation, leakCheck, testbedWorker, task, skip }, use) => {
-    const choice = { isolation: isolationOf(task.meta, isolation), leakCheck: leakCheckOf(task.meta, leakCheck) }
+    const choice = {
+      isolation: isolationOf(task.meta, isolation),
+      leakCheck: leakCheckOf(task.meta, leakCheck),
+      testId: task.id,
+    }
     const held = new Map<string, Promise<Held>>()
     await use(<Value>(name: string) => {
       const unavailable = testbedWorker.unavailable(name)

@@ -114,8 +114,10 @@ export class RoutedSessions implements Phase, ExchangePolicy {
   }
 
   async #attach(client: ClientSession): Promise<ServerSession> {
-    const session = await (this.#spare ?? this.#openSession())
+    // Taken before the await: clients that attach at once must not both get the spare session.
+    const spare = this.#spare
     this.#spare = null
+    const session = await (spare ?? this.#openSession())
     this.#backends.set(client, session.backend)
     // A notification for an idle client still reaches it.
     session.router.idleSink = client.sink
