@@ -53,6 +53,8 @@ export class DropQueue {
   readonly #sweepListeners = new Set<() => void>()
   #sweeping: Promise<void> | null = null
   #sweepAgain = false
+  // Set once close() is done: the pool ends its connections next, so no sweep may start after it.
+  #finished = false
   #timer: NodeJS.Timeout | undefined
   #fullSince: number | undefined
   #warned = false
@@ -139,10 +141,14 @@ export class DropQueue {
       await delay(SWEEP_INTERVAL_MS / 5)
       await this.#sweep()
     }
+    this.#finished = true
+    // A sweep asked for while the last one ran may still be running: it ends before the connections do.
+    await this.#sweeping
     this.#wakeWaiters()
   }
 
   #sweep(): Promise<void> {
+    if (this.#finished) return this.#sweeping ?? Promise.resolve()
     if (this.#sweeping !== null) {
       this.#sweepAgain = true
       return this.#sweeping
@@ -183,7 +189,7 @@ export class DropQueue {
     this.#sweeping = null
     if (this.#pending.size < this.#options.limit) this.#fullSince = undefined
     this.#wakeWaiters()
-    if (this.#sweepAgain) {
+    if (this.#sweepAgain && !this.#finished) {
       this.#sweepAgain = false
       void this.#sweep()
     } else if (!this.#closed && this.#pending.size > 0) {
