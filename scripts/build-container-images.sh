@@ -3,6 +3,8 @@
 #   testbed-local/debian:bookworm   a minimal root file system made with debootstrap, imported
 #   testbed-local/postgres:18       stand-in for the official postgres:18 (same interface)
 #   testbed-local/redis:7           stand-in for the official redis:7
+#   testbed-local/firestore-emulator  stand-in for google-cloud-cli:emulators, built only where this
+#                                   machine has the Cloud Firestore emulator jar (the Google Cloud CLI's)
 # Pass them as `image:` in testbed.config.ts (or TESTBED_POSTGRES_IMAGE / TESTBED_REDIS_IMAGE).
 # Cached: an image is rebuilt only when its recipe (the files beside it) changed; --force rebuilds.
 # Usage: scripts/build-container-images.sh [--force]   (needs podman; see scripts/podman-setup.sh)
@@ -39,6 +41,19 @@ build_image() {
   echo "$image: built"
 }
 
+# The emulator is not in Debian's archive: the image takes the jar of this machine's Google Cloud CLI.
+build_firestore() {
+  local jar="${FIRESTORE_EMULATOR_JAR:-/usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar}"
+  if [ ! -f "$jar" ]; then
+    echo "testbed-local/firestore-emulator: skipped (no Cloud Firestore emulator jar at $jar)"
+    return
+  fi
+  cp "$jar" cloud-firestore-emulator.jar
+  trap 'rm -f cloud-firestore-emulator.jar' RETURN
+  build_image testbed-local/firestore-emulator firestore.Containerfile firestore-gcloud.sh cloud-firestore-emulator.jar
+}
+
 build_base
 build_image testbed-local/postgres:18 postgres.Containerfile postgres-entrypoint.sh
 build_image testbed-local/redis:7 redis.Containerfile
+build_firestore

@@ -4,11 +4,18 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, onTestFinished, test } from 'vitest'
 import { parse } from 'yaml'
+import { firestore } from '../../src/services/firestore/firestore-service.ts'
 import { postgres } from '../../src/services/postgres/postgres-service.ts'
 import { redis } from '../../src/services/redis/redis-service.ts'
 import { startServices } from '../../src/services/service-set.ts'
 import { pgQuery, redisPing } from '../test-utils/clients.ts'
-import { containerEngineMissing, docker, TEST_IMAGES } from '../test-utils/container-engine.ts'
+import {
+  containerEngineMissing,
+  docker,
+  FIRESTORE_TEST_IMAGE,
+  firestoreImageMissing,
+  TEST_IMAGES,
+} from '../test-utils/container-engine.ts'
 import { runTestbed } from '../test-utils/run-cli.ts'
 import { testProject } from '../test-utils/test-project.ts'
 
@@ -116,6 +123,38 @@ describe.skipIf(!COMPOSE_V1)(
         expect(await redisPing(byName.cache?.url ?? '')).toBe('PONG')
       },
     )
+  },
+)
+
+const firestoreMissing = COMPOSE_V1 ? firestoreImageMissing() : 'docker-compose is not installed'
+test.skipIf(firestoreMissing)(
+  `Firestore: the emulator with a health check that passes under the engine, and a suite attaches to it${firestoreMissing ? ` — skipped: ${firestoreMissing}` : ''}`,
+  async () => {
+    await using project = testProject(`{ reviews: firestore({ image: '${FIRESTORE_TEST_IMAGE}' }) }`)
+    const written = await runTestbed(['compose'], { cwd: project.dir })
+    expect(written.stdout.split('\n').slice(0, 2)).toEqual([
+      'testbed: created docker-compose.test.yml:',
+      `  reviews: ${FIRESTORE_TEST_IMAGE} on 127.0.0.1:28080:8080`,
+    ])
+    const file = parse(readFileSync(join(project.dir, 'docker-compose.test.yml'), 'utf8'))
+    expect(file.services.reviews).toMatchObject({
+      command: ['gcloud', 'emulators', 'firestore', 'start', '--host-port=0.0.0.0:8080'],
+      ports: ['127.0.0.1:28080:8080'],
+      healthcheck: { test: ['CMD-SHELL', 'curl -fs http://127.0.0.1:8080/ | grep -q Ok'] },
+    })
+    expect(file['x-testbed-env']).toEqual({ TESTBED_REVIEWS_URL: 'http://127.0.0.1:28080' })
+    const compose = (...args: string[]) =>
+      execFileSync('docker-compose', ['-f', 'docker-compose.test.yml', ...args], { cwd: project.dir, stdio: 'pipe' })
+    await using _stack = { [Symbol.asyncDispose]: async () => void compose('down', '--volumes') }
+    compose('up', '--detach')
+    await untilHealthy(compose('ps', '--quiet', 'reviews').toString().trim())
+    process.env.TESTBED_REVIEWS_URL = file['x-testbed-env'].TESTBED_REVIEWS_URL
+    onTestFinished(() => {
+      delete process.env.TESTBED_REVIEWS_URL
+    })
+    await using set = await startServices({ reviews: firestore() }, { projectDir: project.dir })
+    expect(set.services[0]?.provider).toBe('external')
+    expect(set.env()).toMatchObject({ FIRESTORE_EMULATOR_HOST: '127.0.0.1:28080' })
   },
 )
 

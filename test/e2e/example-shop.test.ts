@@ -48,7 +48,11 @@ test('without redis-server, the tests that need Redis are skipped with one line 
 }, 180_000)
 
 test('without the Firestore emulator (nothing on PATH, no SDK), the review tests are skipped with one line saying how to get it', async () => {
-  const { code, output } = await runDemo('transaction', { PATH: '/nonexistent', CLOUDSDK_ROOT_DIR: '/nonexistent' })
+  const { code, output } = await runDemo('transaction', {
+    PATH: '/nonexistent',
+    CLOUDSDK_ROOT_DIR: '/nonexistent',
+    DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+  })
   expect(output).toContain(
     '! firestore: no Firestore emulator on this machine, so the tests that use it are skipped. To get it: install it (Debian/Ubuntu: apt-get install google-cloud-cli-firestore-emulator; elsewhere: gcloud components install cloud-firestore-emulator), or set FIRESTORE_EMULATOR_HOST to a running emulator; `npx testbed doctor` says what is missing.\n',
   )

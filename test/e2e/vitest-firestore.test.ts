@@ -109,7 +109,7 @@ describe.skipIf(absent !== null)('the firestore fixture', () => {
     expect(doctor.stdout).toMatch(
       /^ {2}✓ local {5}emulator \S+ at \S+cloud-firestore-emulator\.jar, Java \S+ at \S+java$/m,
     )
-    expect(doctor.stdout).toContain('  → would use local: the first available in the order external → local\n')
+    expect(doctor.stdout).toContain('  → would use local: the first available in the order external → local → docker\n')
   })
 })
 
@@ -121,7 +121,12 @@ test('needs no Firestore', () => expect(1).toBe(1))
 `,
   }
   const project = vitestProject('firestore-absent', files)
-  const env = { PATH: '/nonexistent', CLOUDSDK_ROOT_DIR: '/nonexistent', TESTBED_QUIET: '' }
+  const env = {
+    PATH: '/nonexistent',
+    CLOUDSDK_ROOT_DIR: '/nonexistent',
+    DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+    TESTBED_QUIET: '',
+  }
   const result = await project.testbed(['test', '--integration', ...RESULTS], env)
   expectPassed(result)
   expect(result.stderr).toContain(

@@ -14,6 +14,22 @@ export function containerEngineMissing(): string | null {
   return reason
 }
 
+/**
+ * The Firestore emulator's stand-in image, built only on machines that have the emulator's jar: why
+ * its tests cannot run here, or null when they can (said on stderr like the others).
+ */
+export const FIRESTORE_TEST_IMAGE = 'testbed-local/firestore-emulator'
+
+export function firestoreImageMissing(): string | null {
+  const reason =
+    whyNoEngine() ??
+    (docker(['image', 'inspect', FIRESTORE_TEST_IMAGE]).status === 0
+      ? null
+      : `image ${FIRESTORE_TEST_IMAGE} missing: run scripts/build-container-images.sh on a machine with the Cloud Firestore emulator`)
+  if (reason) process.stderr.write(`Firestore container tests skipped: ${reason}\n`)
+  return reason
+}
+
 function whyNoEngine(): string | null {
   const version = docker(['version', '--format', '{{.Server.Version}}'])
   if (version.status !== 0) {

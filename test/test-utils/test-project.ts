@@ -46,7 +46,7 @@ export function testProject(services?: string): TestProject {
 
 function configSource(services: string): string {
   return [
-    `import { defineConfig, postgres, redis } from '${PUBLIC_INDEX}'`,
+    `import { defineConfig, firestore, postgres, redis } from '${PUBLIC_INDEX}'`,
     '',
     `export default defineConfig({ services: ${services} })`,
     '',

@@ -2,7 +2,7 @@ import { invalidOption } from '../../core/options.ts'
 import { type ServerOptions, validateServerOptions } from '../../providers/server-options.ts'
 
 /** The providers of `firestore()`, in resolution order: what its `provider` option accepts. */
-export const FIRESTORE_PROVIDERS = ['external', 'local'] as const
+export const FIRESTORE_PROVIDERS = ['external', 'local', 'docker'] as const
 
 /** Options of `firestore()`. */
 export interface FirestoreOptions extends ServerOptions<(typeof FIRESTORE_PROVIDERS)[number]> {

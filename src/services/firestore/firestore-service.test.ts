@@ -22,7 +22,7 @@ test('rejects seeds that are not a list of file paths, when the config declares 
 
 test('rejects a provider firestore() does not have', () => {
   expect(() => firestore({ provider: 'embedded' as never })).toThrow(
-    'Expected the `provider` option to be one of `external`, `local`, got `embedded` (string).',
+    'Expected the `provider` option to be one of `external`, `local`, `docker`, got `embedded` (string).',
   )
 })
 

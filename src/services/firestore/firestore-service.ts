@@ -1,9 +1,11 @@
 import { type EnvVariable, readEnv } from '../../core/env.ts'
 import { siblingFile } from '../../core/sibling-file.ts'
 import { binaryProvider } from '../../providers/binary-provider.ts'
+import { dockerProvider } from '../../providers/container/docker-provider.ts'
 import { externalProvider } from '../../providers/external-provider.ts'
 import type { Provider } from '../../providers/provider.ts'
-import { externalUrl, type ServiceDefinition } from '../service-definition.ts'
+import { configuredImage, externalUrl, type ServiceDefinition } from '../service-definition.ts'
+import { FIRESTORE_CONTAINER } from './firestore-container.ts'
 import {
   CLOUDSDK_ROOT_DIR,
   EMULATOR_INSTALL_HINT,
@@ -41,6 +43,7 @@ export function firestore(options: FirestoreOptions = {}): ServiceDefinition<Fir
     // Clients find the emulator by this variable, which is `host:port`, not a URL.
     exports: (service) => ({ [FIRESTORE_EMULATOR_HOST.name]: emulatorHost(service.url) }),
     testing: { module: siblingFile(import.meta.url, './firestore-testing'), fixture: 'firestore' },
+    container: FIRESTORE_CONTAINER,
     providers: (serviceName) => [
       externalProvider({
         label: 'Firestore emulator',
@@ -50,6 +53,7 @@ export function firestore(options: FirestoreOptions = {}): ServiceDefinition<Fir
         waitMs: 5000,
       }),
       localProvider(options),
+      dockerProvider(FIRESTORE_CONTAINER, { ...options, image: configuredImage('firestore', options.image) }),
     ],
   }
 }
