@@ -23,7 +23,7 @@ describe.skipIf(missing)(`the Firestore emulator in a container${missing ? ` —
     expect((await client.doc('reviews/r1').get()).data()).toEqual({ stars: 5 })
     await client.terminate()
 
-    const id = (service?.handle as { type: string; id: string }).id
+    const id = (service?.handle as { type: string; id: string } | undefined)?.id ?? ''
     await set.stop()
     expect(docker(['container', 'inspect', id]).status).not.toBe(0)
   })
