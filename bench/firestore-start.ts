@@ -7,12 +7,12 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { findOnPath } from '../src/core/executables.ts'
 import { ephemeralPort } from '../src/providers/free-port.ts'
 import { findFirestoreEmulator, isEmulator } from '../src/services/firestore/firestore-emulator.ts'
 import { FirestoreProjects } from '../src/services/firestore/firestore-projects.ts'
 import { probeFirestore } from '../src/services/firestore/firestore-rest.ts'
 import { emulatorArgs } from '../src/services/firestore/firestore-server.ts'
-import { onPath } from '../src/services/firestore/on-path.ts'
 import { benchFirestore } from './bench-firestore.ts'
 import { summarize } from './sample-stats.ts'
 
@@ -20,7 +20,7 @@ const rounds = Number(parseArgs({ options: { rounds: { type: 'string', default: 
 const found = await findFirestoreEmulator()
 if (!isEmulator(found)) throw new Error(`no emulator here: ${found.reason}`)
 const emulator = found
-const gcloud = onPath('gcloud')
+const gcloud = findOnPath('gcloud')
 
 interface Sample {
   ms: number

@@ -1,5 +1,5 @@
-import { accessSync, constants, readFileSync } from 'node:fs'
-import { delimiter, join } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { findOnPath } from '../core/executables.ts'
 
 /** What `testbed install` needs to know of the machine to pick a way to install packages. */
 export interface Machine {
@@ -19,7 +19,7 @@ export function detectMachine(): Machine {
     arch: process.arch,
     distro: process.platform === 'linux' ? readOsRelease('/etc/os-release') : null,
     root: process.getuid?.() === 0,
-    has: onPath,
+    has: (command) => findOnPath(command) !== null,
   }
 }
 
@@ -39,18 +39,5 @@ function readOsRelease(path: string): { ids: string[]; name: string } | null {
     return parseOsRelease(readFileSync(path, 'utf8'))
   } catch {
     return null
-  }
-}
-
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && isExecutable(join(dir, command)))
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK)
-    return true
-  } catch {
-    return false
   }
 }

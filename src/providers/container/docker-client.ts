@@ -1,7 +1,6 @@
-import { accessSync, constants } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
-import { delimiter, join } from 'node:path'
 import type Dockerode from 'dockerode'
+import { findOnPath } from '../../core/executables.ts'
 
 /** A connection to a Docker Engine API: Docker's, or Podman's (`podman system service`), as DOCKER_HOST names it. */
 export interface DockerEngine {
@@ -38,7 +37,7 @@ export async function connectEngine(Docker: typeof Dockerode): Promise<DockerEng
   const endpoint = modem.socketPath
     ? `unix://${modem.socketPath}`
     : `${modem.protocol ?? 'http'}://${modem.host}:${modem.port}`
-  const runtime = onPath('docker') || product === 'Docker' ? 'docker' : 'podman'
+  const runtime = findOnPath('docker') !== null || product === 'Docker' ? 'docker' : 'podman'
   // No timeout from here on: a pull or a slow start may take longer than a ping.
   return { client: new Docker(), name: `${product} ${server?.[2] ?? 'unknown'}`, runtime, endpoint }
 }
@@ -53,15 +52,4 @@ function ping(client: Dockerode): Promise<IncomingMessage> {
       resolve(message)
     }),
   )
-}
-
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, command), constants.X_OK)
-      return true
-    } catch {
-      return false
-    }
-  })
 }

@@ -2,8 +2,8 @@ import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { afterEach, expect, test, vi } from 'vitest'
 import { tempDir } from '../../../test/test-utils/temp-dir.ts'
+import { findOnPath } from '../../core/executables.ts'
 import { findFirestoreEmulator } from './firestore-emulator.ts'
-import { onPath } from './on-path.ts'
 
 afterEach(() => {
   vi.unstubAllEnvs()
@@ -44,7 +44,7 @@ test('names TESTBED_FIRESTORE_EMULATOR when it points at no file', async () => {
 test.skipIf(realJar === null)(
   'finds the emulator and its version under CLOUDSDK_ROOT_DIR, without gcloud on PATH',
   async () => {
-    const java = onPath('java') ?? ''
+    const java = findOnPath('java') ?? ''
     const root = sdkWithEmulator(realJar ?? '')
     vi.stubEnv('PATH', dirname(java))
     vi.stubEnv('CLOUDSDK_ROOT_DIR', root)

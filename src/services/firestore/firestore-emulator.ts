@@ -3,8 +3,8 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { type EnvVariable, readEnv } from '../../core/env.ts'
+import { findOnPath } from '../../core/executables.ts'
 import { findJava, type JavaRuntime, MIN_JAVA } from './java-runtime.ts'
-import { onPath } from './on-path.ts'
 
 const run = promisify(execFile)
 
@@ -76,7 +76,7 @@ function absentReason(): string {
 async function findEmulatorJar(): Promise<string | null> {
   const explicit = readEnv(FIRESTORE_EMULATOR_JAR)
   if (explicit) return existsSync(explicit) ? explicit : null
-  const launcher = onPath(LAUNCHER)
+  const launcher = findOnPath(LAUNCHER)
   if (launcher && existsSync(join(dirname(realpathSync(launcher)), `${COMPONENT}.jar`))) {
     return join(dirname(realpathSync(launcher)), `${COMPONENT}.jar`)
   }
@@ -91,13 +91,13 @@ async function findEmulatorJar(): Promise<string | null> {
 // Debian package, Homebrew): reading the link costs nothing, `gcloud info` about two seconds.
 function sdkRoots(): string[] {
   const roots = [readEnv(CLOUDSDK_ROOT_DIR)].filter((root): root is string => root !== undefined)
-  const gcloud = onPath('gcloud')
+  const gcloud = findOnPath('gcloud')
   if (gcloud) roots.push(dirname(dirname(realpathSync(gcloud))))
   return roots
 }
 
 async function reportedSdkRoot(): Promise<string | null> {
-  const gcloud = onPath('gcloud')
+  const gcloud = findOnPath('gcloud')
   if (!gcloud) return null
   try {
     const { stdout } = await run(gcloud, ['info', '--format=value(installation.sdk_root)'], { timeout: 15_000 })

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { onPath } from './on-path.ts'
+import { findOnPath } from '../../core/executables.ts'
 
 const run = promisify(execFile)
 
@@ -24,7 +24,7 @@ export interface JavaRuntime {
 /** `$JAVA_HOME/bin/java` when JAVA_HOME is set, else `java` on PATH; null when there is none that runs. */
 export async function findJava(): Promise<JavaRuntime | null> {
   const home = process.env.JAVA_HOME
-  const path = home && existsSync(join(home, 'bin', 'java')) ? join(home, 'bin', 'java') : onPath('java')
+  const path = home && existsSync(join(home, 'bin', 'java')) ? join(home, 'bin', 'java') : findOnPath('java')
   if (!path) return null
   try {
     // `java -version` writes to stderr.

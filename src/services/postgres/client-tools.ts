@@ -1,5 +1,5 @@
-import { accessSync, constants } from 'node:fs'
 import { join } from 'node:path'
+import { isExecutable } from '../../core/executables.ts'
 import { localCandidateDirs } from './postgres-binaries.ts'
 
 /** The PostgreSQL client tools suites call, which the embedded npm packages do not ship. */
@@ -20,13 +20,4 @@ export function findClientTool(name: (typeof CLIENT_TOOLS)[number]): string | nu
     if (isExecutable(path)) return path
   }
   return null
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK)
-    return true
-  } catch {
-    return false
-  }
 }
