@@ -1,18 +1,15 @@
 import pg from 'pg'
-import { TestbedError } from '../../core/errors.ts'
-import { assertOneOf, assertPositiveNumber, invalidOption } from '../../core/options.ts'
+import type { TestbedError } from '../../core/errors.ts'
 import { createConsoleProgress, type Progress } from '../../core/progress.ts'
 import { redactUrl } from '../../core/redact.ts'
-import { advisoryLockKey } from '../templates/advisory-lock-key.ts'
 import { connectAdmin, serverInfo } from '../templates/connect-admin.ts'
 import { databaseUrl } from '../templates/database-url.ts'
 import type { Template } from '../templates/ensure-template.ts'
-import { findTemplate, shortHash } from '../templates/template-catalog.ts'
-import { assertPositiveInteger, validateTemplateOptions } from '../templates/validate-template-options.ts'
 import { cloneLockKey, cloneName, dropOrphanClones, markKept } from './clone-leases.ts'
-import { CLONE_STRATEGY_OPTIONS, type CloneStrategy, chooseCloneStrategy, cloneStatement } from './clone-strategy.ts'
-import { DropQueue, OPEN_CONNECTIONS_POLICIES, type OpenConnectionsPolicy } from './drop-queue.ts'
+import { type CloneStrategy, chooseCloneStrategy, cloneStatement } from './clone-strategy.ts'
+import { DropQueue, type OpenConnectionsPolicy } from './drop-queue.ts'
 import { cloneFailed, controlLost, droppedOrphans, isDuplicateDatabase, notLeased, poolClosed } from './pool-errors.ts'
+import { holdTemplate, validatePoolOptions, WHERE } from './pool-setup.ts'
 
 export interface DatabasePoolOptions {
   /**
@@ -108,7 +105,6 @@ export interface DatabasePool extends AsyncDisposable {
 
 type TemplateRef = Pick<Template, 'name' | 'hash'>
 
-const WHERE = 'createDatabasePool()'
 // CREATE DATABASE is I/O and a checkpoint or a WAL burst; more than two at once only slow each other
 // down on a 2-core machine (bench/isolation-database.ts).
 const MAX_CONCURRENT_CREATES = 2
@@ -146,41 +142,6 @@ export async function createDatabasePool(
     await control.end().catch(() => {})
     throw error
   }
-}
-
-function validatePoolOptions(options: DatabasePoolOptions): void {
-  const known = [
-    'size',
-    'strategy',
-    'keepOnFailure',
-    'maxPendingDrops',
-    'pendingDropTimeout',
-    'openConnections',
-    'openConnectionsTimeout',
-    'progress',
-  ]
-  validateTemplateOptions(WHERE, options, known)
-  assertOneOf(WHERE, 'strategy', options.strategy, CLONE_STRATEGY_OPTIONS)
-  assertOneOf(WHERE, 'openConnections', options.openConnections, OPEN_CONNECTIONS_POLICIES)
-  assertPositiveNumber(WHERE, 'openConnectionsTimeout', options.openConnectionsTimeout)
-  assertPositiveInteger(WHERE, 'maxPendingDrops', options.maxPendingDrops)
-  assertPositiveNumber(WHERE, 'pendingDropTimeout', options.pendingDropTimeout)
-  const { keepOnFailure } = options
-  if (keepOnFailure !== undefined && typeof keepOnFailure !== 'boolean') {
-    throw invalidOption(WHERE, 'keepOnFailure', 'true or false', keepOnFailure)
-  }
-}
-
-/** A shared lock on the template keeps garbage collection from dropping it while this pool clones it. */
-async function holdTemplate(control: pg.Client, template: TemplateRef): Promise<void> {
-  await control.query('SELECT pg_advisory_lock_shared($1)', [advisoryLockKey('template', shortHash(template.hash))])
-  if ((await findTemplate(control, template.name)) !== null) return
-  throw new TestbedError('TESTBED_ISOLATION_TEMPLATE_MISSING', {
-    what: `${WHERE} found no template`,
-    subject: template.name,
-    why: 'It was dropped after ensureTemplate() returned it, or it was never built on this server',
-    fix: 'Call ensureTemplate() on the same server right before creating the pool',
-  })
 }
 
 interface ClonePoolSetup {
