@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import { TestbedError } from '../../core/errors.ts'
-import { assertOneOf, assertPositiveNumber, invalidOption } from '../../core/options.ts'
+import { assertBoolean, assertOneOf, assertPositiveNumber } from '../../core/options.ts'
 import { advisoryLockKey } from '../templates/advisory-lock-key.ts'
 import type { Template } from '../templates/ensure-template.ts'
 import { findTemplate, shortHash } from '../templates/template-catalog.ts'
@@ -32,10 +32,7 @@ export function validatePoolOptions(options: DatabasePoolOptions): void {
   assertPositiveNumber(WHERE, 'openConnectionsTimeout', options.openConnectionsTimeout)
   assertPositiveInteger(WHERE, 'maxPendingDrops', options.maxPendingDrops)
   assertPositiveNumber(WHERE, 'pendingDropTimeout', options.pendingDropTimeout)
-  const { keepOnFailure } = options
-  if (keepOnFailure !== undefined && typeof keepOnFailure !== 'boolean') {
-    throw invalidOption(WHERE, 'keepOnFailure', 'true or false', keepOnFailure)
-  }
+  assertBoolean(WHERE, 'keepOnFailure', options.keepOnFailure)
 }
 
 /** A shared lock on the template keeps garbage collection from dropping it while this pool clones it. */
