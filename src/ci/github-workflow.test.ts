@@ -6,6 +6,7 @@ import { parse } from 'yaml'
 import { workflowProblems } from '../../test/test-utils/github-workflow-parser.ts'
 import { tempDir } from '../../test/test-utils/temp-dir.ts'
 import type { ServiceDeclaration, TestbedConfig } from '../core/config.ts'
+import { firestore } from '../services/firestore/firestore-service.ts'
 import { postgres } from '../services/postgres/postgres-service.ts'
 import { redis } from '../services/redis/redis-service.ts'
 import { readCiProject } from './ci-project.ts'
@@ -206,12 +207,50 @@ describe.concurrent('testbed ci github: the workflow', () => {
     expect(workflow.jobs.report?.needs).toEqual(['integration'])
   })
 
-  test('a service kind it cannot provide fails, naming the service', async () => {
-    const firestore: ServiceDeclaration = { kind: 'firestore', options: {} }
-    await expect(generate({ ...NPM, ...TEST_FOLDERS }, { services: { docs: firestore } })).rejects.toThrow(
-      '[testbed] testbed ci cannot provide a service on GitHub Actions: docs (firestore).\n' +
-        'It knows PostgreSQL (embedded, local, external) and Redis (local, external), not this kind. ' +
-        "Pin the service to a provider it knows (`provider: 'external'` gets a service container), or add the service to the generated workflow by hand.",
+  test('Firestore comes from Google’s setup action with Java, once for two services; `docker` needs the runner’s Docker only', async () => {
+    const config = {
+      services: { docs: firestore(), audit: firestore(), cache: redis({ provider: 'docker' }) },
+    }
+    const { workflow, project } = await generate({ ...NPM, ...TEST_FOLDERS }, config)
+    const integration = workflow.jobs.integration as Job
+    expect(integration.steps.filter((candidate) => candidate.name?.includes('Firestore'))).toEqual([
+      {
+        name: 'Set up Java for the Firestore emulator',
+        uses: 'actions/setup-java@v4',
+        with: { distribution: 'temurin', 'java-version': '21' },
+      },
+      {
+        name: 'Install the Firestore emulator',
+        uses: 'google-github-actions/setup-gcloud@v3',
+        with: { install_components: 'cloud-firestore-emulator' },
+      },
+    ])
+    expect(integration.services).toBeUndefined()
+    expect(uses(integration, 'actions/cache')).toBeUndefined()
+    expect(project.services.summary).toEqual([
+      'docs (firestore, local): Java 21 (actions/setup-java) and the emulator (google-github-actions/setup-gcloud)',
+      'audit (firestore, local): Java 21 (actions/setup-java) and the emulator (google-github-actions/setup-gcloud)',
+      "cache (redis, docker): the runner's Docker runs redis:7",
+    ])
+  })
+
+  test('a provider the runner cannot give fails, naming the service and the providers its kind has there', async () => {
+    const config = { services: { docs: firestore({ provider: 'external' }) } }
+    await expect(generate({ ...NPM, ...TEST_FOLDERS }, config)).rejects.toThrow(
+      '[testbed] testbed ci cannot provide a service on GitHub Actions: docs (firestore, provider external).\n' +
+        'On a runner its kind comes as local, docker, not as external. ' +
+        "Pin the service to one of those (`provider: 'local'`), or add the service to the generated workflow by hand.\n" +
+        'Read more: node_modules/testbed/docs/errors.md#testbed_ci_unsupported_service',
+    )
+  })
+
+  test('a service kind without a `ci` recipe fails, naming the service', async () => {
+    const search: ServiceDeclaration = { kind: 'opensearch', options: {} }
+    await expect(generate({ ...NPM, ...TEST_FOLDERS }, { services: { search } })).rejects.toThrow(
+      '[testbed] testbed ci cannot provide a service on GitHub Actions: search (opensearch).\n' +
+        'Its kind declares no `ci` recipe, so what it needs on a runner is unknown. ' +
+        'Give the service a `url` the runner reaches, or add the service to the generated workflow by hand.\n' +
+        'Read more: node_modules/testbed/docs/errors.md#testbed_ci_unsupported_service',
     )
   })
 

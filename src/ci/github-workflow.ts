@@ -69,6 +69,7 @@ function integrationJob(project: CiProject, shards: number): Job {
     steps: [
       ...setupSteps(project),
       ...aptSteps(services.aptPackages),
+      ...services.steps,
       ...(services.startsPostgres ? [cacheStep(project)] : []),
       { name: 'Integration tests', run: test },
       uploadBlobs(project, blob),

@@ -1,6 +1,10 @@
 import type { ServiceDeclaration } from '../core/config.ts'
 import { serviceUrlVariable } from '../core/env.ts'
 import { TestbedError } from '../core/errors.ts'
+import type { CiRecipe, CiStep } from '../services/ci-recipe.ts'
+import { isServiceDefinition, type ServiceDefinition } from '../services/service-definition.ts'
+
+type ServiceContainerRecipe = NonNullable<CiRecipe['serviceContainer']>
 
 /** A GitHub Actions service container. */
 export interface ServiceContainer {
@@ -14,6 +18,8 @@ export interface ServiceContainer {
 export interface ServiceNeeds {
   /** Debian packages to install on the runner, sorted. */
   aptPackages: string[]
+  /** Setup steps of the kinds' own (an action that installs an emulator), before the tests. */
+  steps: CiStep[]
   containers: Record<string, ServiceContainer>
   /** Variables that point testbed at the containers (`TESTBED_DB_URL`). */
   env: Record<string, string>
@@ -23,85 +29,83 @@ export interface ServiceNeeds {
   summary: string[]
 }
 
-interface KindInCi {
-  /** What the runner lacks for the `local` provider: a Debian package (ubuntu-latest). */
-  localPackage: string
-  /** The provider testbed picks on a runner when the config forces none. */
-  defaultProvider: string
-  image: string
-  port: number
-  containerEnv?: Record<string, string>
-  healthCmd: string
-  url(port: number): string
-}
-
-const KINDS: Record<string, KindInCi> = {
-  postgres: {
-    localPackage: 'postgresql',
-    defaultProvider: 'embedded',
-    image: 'postgres:18',
-    port: 5432,
-    containerEnv: { POSTGRES_PASSWORD: 'postgres' },
-    healthCmd: 'pg_isready -U postgres',
-    url: (port) => `postgresql://postgres:postgres@localhost:${port}/postgres`,
-  },
-  redis: {
-    localPackage: 'redis-server',
-    defaultProvider: 'local',
-    image: 'redis:7-alpine',
-    port: 6379,
-    healthCmd: 'redis-cli ping',
-    url: (port) => `redis://localhost:${port}`,
-  },
-}
-
 /**
- * What each service needs on a GitHub-hosted ubuntu runner, by the provider testbed will pick there:
- * embedded PostgreSQL nothing (the binaries come with the install); local servers their Debian
- * package; `external` a service container with a health check, and its URL in `TESTBED_<NAME>_URL`.
+ * What each service needs on a GitHub-hosted ubuntu runner, by the provider testbed will pick there,
+ * as its kind's `ci` recipe says: a provider from npm (embedded PostgreSQL) nothing; `local` its
+ * Debian packages or setup steps; `docker` the runner's own Docker; `external` a service container
+ * with a health check, and its URL in `TESTBED_<NAME>_URL`.
  */
 export function serviceNeeds(services: Record<string, ServiceDeclaration>): ServiceNeeds {
-  const needs: ServiceNeeds = { aptPackages: [], containers: {}, env: {}, startsPostgres: false, summary: [] }
+  const needs: ServiceNeeds = {
+    aptPackages: [],
+    steps: [],
+    containers: {},
+    env: {},
+    startsPostgres: false,
+    summary: [],
+  }
   for (const [name, service] of Object.entries(services)) addService(needs, name, service)
   needs.aptPackages = [...new Set(needs.aptPackages)].sort()
+  needs.steps = uniqueSteps(needs.steps)
   return needs
 }
 
 function addService(needs: ServiceNeeds, name: string, service: ServiceDeclaration): void {
-  const kind = KINDS[service.kind]
+  const recipe = isServiceDefinition(service) ? service.ci : undefined
   const options = service.options as { provider?: string; url?: string }
-  const provider = options.url ? 'url' : (options.provider ?? kind?.defaultProvider)
+  const provider = options.url ? 'url' : (options.provider ?? recipe?.defaultProvider)
   const label = `${name} (${service.kind}, ${provider === 'url' ? 'the `url` option' : provider})`
-  if (kind === undefined) throw unsupported(name, service.kind, provider)
+  if (recipe === undefined) throw unsupported(name, service, provider)
   if (provider === 'url') {
     needs.summary.push(`${label}: the server the config names; the workflow starts none`)
-  } else if (provider === 'embedded') {
-    needs.startsPostgres = true
+  } else if (provider !== undefined && recipe.fromNpm?.includes(provider)) {
+    needs.startsPostgres ||= recipe.cachesData === true
     needs.summary.push(`${label}: binaries from the npm install, nothing else`)
-  } else if (provider === 'local') {
-    needs.startsPostgres ||= service.kind === 'postgres'
-    needs.aptPackages.push(kind.localPackage)
-    needs.summary.push(`${label}: apt-get install ${kind.localPackage}`)
-  } else if (provider === 'external') {
-    addContainer(needs, name, kind)
-    needs.summary.push(`${label}: a ${kind.image} service container, ${serviceUrlVariable(name).name}`)
+  } else if (provider === 'local' && recipe.local) {
+    addLocal(needs, label, recipe, recipe.local)
+  } else if (provider === 'docker' && isServiceDefinition(service) && service.container) {
+    needs.summary.push(`${label}: the runner's Docker runs ${service.container.defaultImage}`)
+  } else if (provider === 'external' && recipe.serviceContainer) {
+    addContainer(needs, name, recipe.serviceContainer)
+    needs.summary.push(
+      `${label}: a ${recipe.serviceContainer.image} service container, ${serviceUrlVariable(name).name}`,
+    )
   } else {
-    throw unsupported(name, service.kind, provider)
+    throw unsupported(name, service, provider)
   }
 }
 
-function addContainer(needs: ServiceNeeds, name: string, kind: KindInCi): void {
+function addLocal(needs: ServiceNeeds, label: string, recipe: CiRecipe, local: NonNullable<CiRecipe['local']>): void {
+  needs.startsPostgres ||= recipe.cachesData === true
+  const packages = local.aptPackages ?? []
+  needs.aptPackages.push(...packages)
+  needs.steps.push(...(local.steps ?? []))
+  needs.summary.push(`${label}: ${local.summary ?? `apt-get install ${packages.join(' ')}`}`)
+}
+
+function addContainer(needs: ServiceNeeds, name: string, container: ServiceContainerRecipe): void {
   // Each container of a kind gets the next host port: two PostgreSQL services cannot share 5432.
-  const taken = new Set(Object.values(needs.containers).flatMap((container) => container.ports))
-  let port = kind.port
-  while (taken.has(`${port}:${kind.port}`)) port++
+  const taken = new Set(Object.values(needs.containers).flatMap((existing) => existing.ports))
+  let port = container.port
+  while (taken.has(`${port}:${container.port}`)) port++
   needs.containers[containerId(name)] = {
-    image: kind.image,
-    ...(kind.containerEnv && { env: kind.containerEnv }),
-    ports: [`${port}:${kind.port}`],
-    options: `--health-cmd "${kind.healthCmd}" --health-interval 2s --health-timeout 5s --health-retries 30`,
+    image: container.image,
+    ...(container.env && { env: container.env }),
+    ports: [`${port}:${container.port}`],
+    options: `--health-cmd "${container.healthCmd}" --health-interval 2s --health-timeout 5s --health-retries 30`,
   }
-  needs.env[serviceUrlVariable(name).name] = kind.url(port)
+  needs.env[serviceUrlVariable(name).name] = container.url(port)
+}
+
+// Two services of one kind need its setup steps once.
+function uniqueSteps(steps: CiStep[]): CiStep[] {
+  const seen = new Set<string>()
+  return steps.filter((step) => {
+    const key = JSON.stringify(step)
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
 }
 
 // GitHub's service ids start with a letter or `_` and hold letters, digits, `_` and `-`.
@@ -110,11 +114,33 @@ function containerId(name: string): string {
   return /^[A-Za-z_]/.test(id) ? id : `_${id}`
 }
 
-function unsupported(name: string, kind: string, provider: string | undefined): TestbedError {
+function unsupported(name: string, service: ServiceDeclaration, provider: string | undefined): TestbedError {
+  const subject = `${name} (${service.kind}${provider ? `, provider ${provider}` : ''})`
+  const what = 'testbed ci cannot provide a service on GitHub Actions'
+  const known = isServiceDefinition(service) && service.ci ? runnerProviders(service) : []
+  if (known.length === 0) {
+    return new TestbedError('TESTBED_CI_UNSUPPORTED_SERVICE', {
+      what,
+      subject,
+      why: 'Its kind declares no `ci` recipe, so what it needs on a runner is unknown',
+      fix: 'Give the service a `url` the runner reaches, or add the service to the generated workflow by hand',
+    })
+  }
   return new TestbedError('TESTBED_CI_UNSUPPORTED_SERVICE', {
-    what: 'testbed ci cannot provide a service on GitHub Actions',
-    subject: `${name} (${kind}${provider ? `, provider ${provider}` : ''})`,
-    why: `It knows PostgreSQL (embedded, local, external) and Redis (local, external), not this ${provider ? 'combination' : 'kind'}`,
-    fix: "Pin the service to a provider it knows (`provider: 'external'` gets a service container), or add the service to the generated workflow by hand",
+    what,
+    subject,
+    why: `On a runner its kind comes as ${known.join(', ')}, not as ${provider}`,
+    fix: `Pin the service to one of those (\`provider: '${known[0]}'\`), or add the service to the generated workflow by hand`,
   })
+}
+
+/** The providers a kind's `ci` recipe (and its container recipe) can give on a runner, in its order. */
+function runnerProviders(service: ServiceDefinition): string[] {
+  const { ci, container } = service
+  return [
+    ...(ci?.fromNpm ?? []),
+    ...(ci?.local ? ['local'] : []),
+    ...(container ? ['docker'] : []),
+    ...(ci?.serviceContainer ? ['external'] : []),
+  ]
 }

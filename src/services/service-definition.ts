@@ -4,6 +4,7 @@ import type { Run } from '../core/run-registry.ts'
 import type { ContainerRecipe } from '../providers/container/container-recipe.ts'
 import type { Provider } from '../providers/provider.ts'
 import type { ServerOptions } from '../providers/server-options.ts'
+import type { CiRecipe } from './ci-recipe.ts'
 import type { ServiceTesting, TestingModule } from './service-testing.ts'
 
 /** A service kind's declaration with the behaviour to start it: what `postgres()` and `redis()` return. */
@@ -18,6 +19,8 @@ export interface ServiceDefinition<Options extends ServerOptions = ServerOptions
   readonly variables?: readonly EnvVariable[]
   /** How it runs in a container: the `docker` provider and `testbed compose` use it. */
   readonly container?: ContainerRecipe
+  /** What it needs on a GitHub-hosted runner: `testbed ci github` uses it. */
+  readonly ci?: CiRecipe
   /**
    * Set when a suite may run without it: on a machine that cannot provide it (and no provider is
    * forced), the tests that use it are skipped with a line ending in `hint`, instead of the run failing.

@@ -28,7 +28,7 @@ export async function workflowErrors(content: string): Promise<string[]> {
 
 // The inputs of each action the generator uses, from its action.yml at the newest release of the
 // major it pins (upload-artifact v4.6.2, download-artifact v4.3.0, setup-node v4.4.0, cache v4.3.0,
-// checkout v4, pnpm/action-setup v4.0.0, setup-bun v2.2.0). The parser cannot check them: that takes
+// checkout v4, pnpm/action-setup v4.0.0, setup-bun v2.2.0, setup-java v4.9.1, setup-gcloud v3.0.1). The parser cannot check them: that takes
 // fetching each action's metadata.
 const ACTION_INPUTS: Record<string, readonly string[]> = {
   'actions/checkout@v4': ['repository', 'ref', 'token', 'fetch-depth', 'path', 'submodules', 'lfs'],
@@ -59,6 +59,18 @@ const ACTION_INPUTS: Record<string, readonly string[]> = {
   'actions/download-artifact@v4': ['artifact-ids', 'github-token', 'merge-multiple', 'name', 'path', 'pattern'],
   'pnpm/action-setup@v4': ['dest', 'package_json_file', 'run_install', 'standalone', 'version'],
   'oven-sh/setup-bun@v2': ['bun-version', 'bun-version-file', 'no-cache', 'registry-url', 'scope'],
+  'actions/setup-java@v4': [
+    'architecture',
+    'cache',
+    'cache-dependency-path',
+    'check-latest',
+    'distribution',
+    'java-package',
+    'java-version',
+    'java-version-file',
+    'token',
+  ],
+  'google-github-actions/setup-gcloud@v3': ['cache', 'install_components', 'project_id', 'skip_install', 'version'],
 }
 
 interface ParsedWorkflow {

@@ -4,6 +4,7 @@ import { binaryProvider } from '../../providers/binary-provider.ts'
 import { dockerProvider } from '../../providers/container/docker-provider.ts'
 import { externalProvider } from '../../providers/external-provider.ts'
 import type { Provider } from '../../providers/provider.ts'
+import type { CiRecipe } from '../ci-recipe.ts'
 import { configuredImage, externalUrl, type ServiceDefinition } from '../service-definition.ts'
 import { FIRESTORE_CONTAINER } from './firestore-container.ts'
 import {
@@ -25,6 +26,28 @@ export const FIRESTORE_EMULATOR_HOST: EnvVariable = {
     'The `host:port` of a running Firestore emulator: when set before a run, `firestore()` uses it (`external` provider); testbed sets it in test workers to the emulator it runs, so Firestore clients made by the app find it',
 }
 
+// On a runner: Java and the emulator component through Google's own setup action. No service
+// container: Google's image needs a command (`gcloud emulators firestore start`), which GitHub's
+// service containers cannot be given.
+const FIRESTORE_CI: CiRecipe = {
+  defaultProvider: 'local',
+  local: {
+    summary: 'Java 21 (actions/setup-java) and the emulator (google-github-actions/setup-gcloud)',
+    steps: [
+      {
+        name: 'Set up Java for the Firestore emulator',
+        uses: 'actions/setup-java@v4',
+        with: { distribution: 'temurin', 'java-version': '21' },
+      },
+      {
+        name: 'Install the Firestore emulator',
+        uses: 'google-github-actions/setup-gcloud@v3',
+        with: { install_components: 'cloud-firestore-emulator' },
+      },
+    ],
+  },
+}
+
 /**
  * Declares a Cloud Firestore service: the emulator at `FIRESTORE_EMULATOR_HOST` when set, otherwise a
  * private emulator testbed starts from the Google Cloud CLI's. Each test gets a project of its own.
@@ -44,6 +67,7 @@ export function firestore(options: FirestoreOptions = {}): ServiceDefinition<Fir
     exports: (service) => ({ [FIRESTORE_EMULATOR_HOST.name]: emulatorHost(service.url) }),
     testing: { module: siblingFile(import.meta.url, './firestore-testing'), fixture: 'firestore' },
     container: FIRESTORE_CONTAINER,
+    ci: FIRESTORE_CI,
     providers: (serviceName) => [
       externalProvider({
         label: 'Firestore emulator',
