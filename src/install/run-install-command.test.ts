@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream'
 import { expect, test } from 'vitest'
+import { redis } from '../services/redis/redis-service.ts'
 import { stillMissingError } from './install-errors.ts'
 import { recipeFor } from './recipes.ts'
 import { runInstallCommand } from './run-install-command.ts'
@@ -39,7 +40,7 @@ test('a command that cannot start fails with the reason', async () => {
 })
 
 test('a service still missing after the install says where testbed looks', () => {
-  const recipe = recipeFor('redis', 'local', 'linux-x64')
+  const recipe = recipeFor(redis(), 'local', 'linux-x64')
   if (!recipe) throw new Error('no redis recipe')
   const need = {
     service: 'cache',

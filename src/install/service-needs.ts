@@ -1,9 +1,10 @@
 import type { ServiceDeclaration } from '../core/config.ts'
 import { readEnv } from '../core/env.ts'
 import type { Detection } from '../providers/provider.ts'
+import type { InstallRecipe } from '../services/install-recipe.ts'
 import { checkProviders, forcedProvider, type ProviderCheck } from '../services/resolve-provider.ts'
 import type { ServiceDefinition } from '../services/service-definition.ts'
-import { type Recipe, recipeFor } from './recipes.ts'
+import { recipeFor } from './recipes.ts'
 
 type Unavailable = Extract<Detection, { available: false }>
 
@@ -18,7 +19,7 @@ interface StuckState {
 /** Where one configured service stands on this machine, for `testbed install`. */
 export type ServiceNeed = { service: string; label: string } & (
   | { state: 'ready'; provider: string; detail: string }
-  | { state: 'missing'; provider: string; reason: string; recipe: Recipe }
+  | { state: 'missing'; provider: string; reason: string; recipe: InstallRecipe }
   | StuckState
 )
 
@@ -39,7 +40,7 @@ async function needOf(service: string, definition: ServiceDefinition, platform: 
   const candidates = forced ? checks.filter((check) => check.provider.name === forced.name) : checks
   const ready = candidates.find((check) => check.detection.available)
   if (ready?.detection.available) return { ...base, state: 'ready', provider: ready.provider.name, ...ready.detection }
-  const target = installTarget(definition.kind, candidates, platform)
+  const target = installTarget(definition, candidates, platform)
   if (!target) return { ...base, ...stuck(candidates[0]) }
   const { check, recipe } = target
   const detection = check.detection as Unavailable
@@ -51,12 +52,12 @@ async function needOf(service: string, definition: ServiceDefinition, platform: 
 
 /** The first provider, in resolution order, that testbed knows how to install here. */
 function installTarget(
-  kind: string,
+  definition: ServiceDefinition,
   checks: ProviderCheck[],
   platform: string,
-): { check: ProviderCheck; recipe: Recipe } | null {
+): { check: ProviderCheck; recipe: InstallRecipe } | null {
   for (const check of checks) {
-    const recipe = recipeFor(kind, check.provider.name, platform)
+    const recipe = recipeFor(definition, check.provider.name, platform)
     if (recipe) return { check, recipe }
   }
   return null

@@ -5,6 +5,7 @@ import type { ContainerRecipe } from '../providers/container/container-recipe.ts
 import type { Provider } from '../providers/provider.ts'
 import type { ServerOptions } from '../providers/server-options.ts'
 import type { CiRecipe } from './ci-recipe.ts'
+import type { InstallRecipes } from './install-recipe.ts'
 import type { ServiceTesting, TestingModule } from './service-testing.ts'
 
 /** A service kind's declaration with the behaviour to start it: what `postgres()` and `redis()` return. */
@@ -21,6 +22,8 @@ export interface ServiceDefinition<Options extends ServerOptions = ServerOptions
   readonly container?: ContainerRecipe
   /** What it needs on a GitHub-hosted runner: `testbed ci github` uses it. */
   readonly ci?: CiRecipe
+  /** What each provider needs on a machine, by provider name: `testbed install` uses it. */
+  readonly install?: InstallRecipes
   /**
    * Set when a suite may run without it: on a machine that cannot provide it (and no provider is
    * forced), the tests that use it are skipped with a line ending in `hint`, instead of the run failing.

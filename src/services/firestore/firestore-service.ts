@@ -4,7 +4,6 @@ import { binaryProvider } from '../../providers/binary-provider.ts'
 import { dockerProvider } from '../../providers/container/docker-provider.ts'
 import { externalProvider } from '../../providers/external-provider.ts'
 import type { Provider } from '../../providers/provider.ts'
-import type { CiRecipe } from '../ci-recipe.ts'
 import { configuredImage, externalUrl, type ServiceDefinition } from '../service-definition.ts'
 import { FIRESTORE_CONTAINER } from './firestore-container.ts'
 import {
@@ -17,6 +16,7 @@ import {
   isEmulator,
 } from './firestore-emulator.ts'
 import { type FirestoreOptions, validateFirestoreOptions } from './firestore-options.ts'
+import { FIRESTORE_CI, FIRESTORE_INSTALL } from './firestore-recipes.ts'
 import { emulatorHost, probeFirestore } from './firestore-rest.ts'
 import { startFirestoreEmulator } from './firestore-server.ts'
 
@@ -24,28 +24,6 @@ export const FIRESTORE_EMULATOR_HOST: EnvVariable = {
   name: 'FIRESTORE_EMULATOR_HOST',
   meaning:
     'The `host:port` of a running Firestore emulator: when set before a run, `firestore()` uses it (`external` provider); testbed sets it in test workers to the emulator it runs, so Firestore clients made by the app find it',
-}
-
-// On a runner: Java and the emulator component through Google's own setup action. No service
-// container: Google's image needs a command (`gcloud emulators firestore start`), which GitHub's
-// service containers cannot be given.
-const FIRESTORE_CI: CiRecipe = {
-  defaultProvider: 'local',
-  local: {
-    summary: 'Java 21 (actions/setup-java) and the emulator (google-github-actions/setup-gcloud)',
-    steps: [
-      {
-        name: 'Set up Java for the Firestore emulator',
-        uses: 'actions/setup-java@v4',
-        with: { distribution: 'temurin', 'java-version': '21' },
-      },
-      {
-        name: 'Install the Firestore emulator',
-        uses: 'google-github-actions/setup-gcloud@v3',
-        with: { install_components: 'cloud-firestore-emulator' },
-      },
-    ],
-  },
 }
 
 /**
@@ -68,6 +46,7 @@ export function firestore(options: FirestoreOptions = {}): ServiceDefinition<Fir
     testing: { module: siblingFile(import.meta.url, './firestore-testing'), fixture: 'firestore' },
     container: FIRESTORE_CONTAINER,
     ci: FIRESTORE_CI,
+    install: FIRESTORE_INSTALL,
     providers: (serviceName) => [
       externalProvider({
         label: 'Firestore emulator',

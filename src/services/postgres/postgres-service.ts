@@ -4,7 +4,6 @@ import { binaryProvider } from '../../providers/binary-provider.ts'
 import { dockerProvider } from '../../providers/container/docker-provider.ts'
 import { externalProvider } from '../../providers/external-provider.ts'
 import type { Provider } from '../../providers/provider.ts'
-import type { CiRecipe } from '../ci-recipe.ts'
 import { configuredImage, externalUrl, type ServiceDefinition } from '../service-definition.ts'
 import {
   embeddedPackageName,
@@ -16,22 +15,8 @@ import {
 import { POSTGRES_CONTAINER } from './postgres-container.ts'
 import { type PostgresOptions, validatePostgresOptions } from './postgres-options.ts'
 import { probePostgres } from './postgres-probe.ts'
+import { POSTGRES_CI, POSTGRES_INSTALL } from './postgres-recipes.ts'
 import { snapshotPostgres, startPostgresServer } from './postgres-server.ts'
-
-// On a runner: the npm-shipped binaries, or Debian's; `external` the official image as a service container.
-const POSTGRES_CI: CiRecipe = {
-  defaultProvider: 'embedded',
-  fromNpm: ['embedded'],
-  local: { aptPackages: ['postgresql'] },
-  serviceContainer: {
-    image: 'postgres:18',
-    port: 5432,
-    env: { POSTGRES_PASSWORD: 'postgres' },
-    healthCmd: 'pg_isready -U postgres',
-    url: (port) => `postgresql://postgres:postgres@localhost:${port}/postgres`,
-  },
-  cachesData: true,
-}
 
 /**
  * Declares a PostgreSQL service. testbed uses `TESTBED_POSTGRES_URL` when set, otherwise starts a
@@ -47,6 +32,7 @@ export function postgres(options: PostgresOptions = {}): ServiceDefinition<Postg
     options,
     container: POSTGRES_CONTAINER,
     ci: POSTGRES_CI,
+    install: POSTGRES_INSTALL,
     variables: [POSTGRES_BIN_DIR],
     snapshot: snapshotPostgres,
     testing: { module: siblingFile(import.meta.url, './postgres-testing'), fixture: 'db' },

@@ -4,25 +4,13 @@ import { binaryProvider } from '../../providers/binary-provider.ts'
 import { dockerProvider } from '../../providers/container/docker-provider.ts'
 import { externalProvider } from '../../providers/external-provider.ts'
 import type { Provider } from '../../providers/provider.ts'
-import type { CiRecipe } from '../ci-recipe.ts'
 import { configuredImage, externalUrl, type ServiceDefinition } from '../service-definition.ts'
 import { findRedisServer, REDIS_SERVER } from './redis-binaries.ts'
 import { REDIS_CONTAINER } from './redis-container.ts'
 import { type RedisOptions, validateRedisOptions } from './redis-options.ts'
 import { probeRedis } from './redis-probe.ts'
+import { REDIS_CI, REDIS_INSTALL } from './redis-recipes.ts'
 import { startRedisServer } from './redis-server.ts'
-
-// On a runner: Debian's redis-server; `external` the official image, which needs no password there.
-const REDIS_CI: CiRecipe = {
-  defaultProvider: 'local',
-  local: { aptPackages: ['redis-server'] },
-  serviceContainer: {
-    image: 'redis:7-alpine',
-    port: 6379,
-    healthCmd: 'redis-cli ping',
-    url: (port) => `redis://localhost:${port}`,
-  },
-}
 
 /**
  * Declares a Redis service. testbed uses `TESTBED_REDIS_URL` when set, otherwise starts a private
@@ -38,6 +26,7 @@ export function redis(options: RedisOptions = {}): ServiceDefinition<RedisOption
     options,
     container: REDIS_CONTAINER,
     ci: REDIS_CI,
+    install: REDIS_INSTALL,
     variables: [REDIS_SERVER],
     // A suite runs without Redis: its tests are skipped on a machine without redis-server.
     optional: {
