@@ -2,6 +2,7 @@ import type { ServiceDeclaration } from '../core/config.ts'
 import { type EnvVariable, kindVariable, readEnv, serviceUrlVariable } from '../core/env.ts'
 import type { Run } from '../core/run-registry.ts'
 import type { ContainerRecipe } from '../providers/container/container-recipe.ts'
+import { type ExternalProviderOptions, externalProvider } from '../providers/external-provider.ts'
 import type { Provider } from '../providers/provider.ts'
 import type { ServerOptions } from '../providers/server-options.ts'
 import type { CiRecipe } from './ci-recipe.ts'
@@ -65,6 +66,32 @@ export function externalUrl(
   }
   return null
 }
+
+/**
+ * A kind's `external` provider: a server reached by the `url` option, `TESTBED_<NAME>_URL` or
+ * `TESTBED_<KIND>_URL` (or by `source`, for a kind with a variable of its own), retried for a few
+ * seconds while it refuses connections (a CI service container still starting).
+ */
+export function kindExternalProvider(options: {
+  kind: string
+  label: string
+  serviceName: string
+  optionUrl: string | undefined
+  probe: ExternalProviderOptions['probe']
+  source?: ExternalProviderOptions['source']
+  envName?: string
+}): Provider {
+  return externalProvider({
+    label: options.label,
+    source:
+      options.source === undefined ? externalUrl(options.kind, options.serviceName, options.optionUrl) : options.source,
+    envName: options.envName ?? kindVariable(options.kind, 'URL').name,
+    probe: options.probe,
+    waitMs: EXTERNAL_WAIT_MS,
+  })
+}
+
+const EXTERNAL_WAIT_MS = 5000
 
 /** The image the `docker` provider runs for a service of `kind`: the `image` option, then `TESTBED_<KIND>_IMAGE`. */
 export function configuredImage(kind: string, optionImage: string | undefined): string | undefined {

@@ -2,9 +2,8 @@ import { type EnvVariable, readEnv } from '../../core/env.ts'
 import { siblingFile } from '../../core/sibling-file.ts'
 import { binaryProvider } from '../../providers/binary-provider.ts'
 import { dockerProvider } from '../../providers/container/docker-provider.ts'
-import { externalProvider } from '../../providers/external-provider.ts'
 import type { Provider } from '../../providers/provider.ts'
-import { configuredImage, externalUrl, type ServiceDefinition } from '../service-definition.ts'
+import { configuredImage, externalUrl, kindExternalProvider, type ServiceDefinition } from '../service-definition.ts'
 import { FIRESTORE_CONTAINER } from './firestore-container.ts'
 import {
   CLOUDSDK_ROOT_DIR,
@@ -48,12 +47,14 @@ export function firestore(options: FirestoreOptions = {}): ServiceDefinition<Fir
     ci: FIRESTORE_CI,
     install: FIRESTORE_INSTALL,
     providers: (serviceName) => [
-      externalProvider({
+      kindExternalProvider({
+        kind: 'firestore',
         label: 'Firestore emulator',
+        serviceName,
+        optionUrl: options.url,
+        probe: (url) => probeFirestore(url),
         source: externalSource(serviceName, options),
         envName: FIRESTORE_EMULATOR_HOST.name,
-        probe: (url) => probeFirestore(url),
-        waitMs: 5000,
       }),
       localProvider(options),
       dockerProvider(FIRESTORE_CONTAINER, { ...options, image: configuredImage('firestore', options.image) }),

@@ -1,10 +1,9 @@
-import { kindVariable, readEnv } from '../../core/env.ts'
+import { readEnv } from '../../core/env.ts'
 import { siblingFile } from '../../core/sibling-file.ts'
 import { binaryProvider } from '../../providers/binary-provider.ts'
 import { dockerProvider } from '../../providers/container/docker-provider.ts'
-import { externalProvider } from '../../providers/external-provider.ts'
 import type { Provider } from '../../providers/provider.ts'
-import { configuredImage, externalUrl, type ServiceDefinition } from '../service-definition.ts'
+import { configuredImage, kindExternalProvider, type ServiceDefinition } from '../service-definition.ts'
 import {
   embeddedPackageName,
   findEmbeddedBinaries,
@@ -37,12 +36,12 @@ export function postgres(options: PostgresOptions = {}): ServiceDefinition<Postg
     snapshot: snapshotPostgres,
     testing: { module: siblingFile(import.meta.url, './postgres-testing'), fixture: 'db' },
     providers: (serviceName) => [
-      externalProvider({
+      kindExternalProvider({
+        kind: 'postgres',
         label: 'PostgreSQL',
-        source: externalUrl('postgres', serviceName, options.url),
-        envName: kindVariable('postgres', 'URL').name,
+        serviceName,
+        optionUrl: options.url,
         probe: (url) => probePostgres(url),
-        waitMs: 5000,
       }),
       postgresBinaries('embedded', options, findEmbeddedBinaries, () => ({
         reason: `the npm package ${embeddedPackageName()} is not installed`,

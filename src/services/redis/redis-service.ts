@@ -1,10 +1,9 @@
-import { kindVariable, readEnv } from '../../core/env.ts'
+import { readEnv } from '../../core/env.ts'
 import { siblingFile } from '../../core/sibling-file.ts'
 import { binaryProvider } from '../../providers/binary-provider.ts'
 import { dockerProvider } from '../../providers/container/docker-provider.ts'
-import { externalProvider } from '../../providers/external-provider.ts'
 import type { Provider } from '../../providers/provider.ts'
-import { configuredImage, externalUrl, type ServiceDefinition } from '../service-definition.ts'
+import { configuredImage, kindExternalProvider, type ServiceDefinition } from '../service-definition.ts'
 import { findRedisServer, REDIS_SERVER } from './redis-binaries.ts'
 import { REDIS_CONTAINER } from './redis-container.ts'
 import { type RedisOptions, validateRedisOptions } from './redis-options.ts'
@@ -34,12 +33,12 @@ export function redis(options: RedisOptions = {}): ServiceDefinition<RedisOption
     },
     testing: { module: siblingFile(import.meta.url, './redis-testing'), fixture: 'redis' },
     providers: (serviceName) => [
-      externalProvider({
+      kindExternalProvider({
+        kind: 'redis',
         label: 'Redis',
-        source: externalUrl('redis', serviceName, options.url),
-        envName: kindVariable('redis', 'URL').name,
+        serviceName,
+        optionUrl: options.url,
         probe: (url) => probeRedis(url),
-        waitMs: 5000,
       }),
       localProvider(options),
       dockerProvider(REDIS_CONTAINER, { ...options, image: configuredImage('redis', options.image) }),
