@@ -92,6 +92,20 @@ export class Run {
     this.save()
   }
 
+  /**
+   * Puts the records in the order the config declares the services: they are recorded as each
+   * server answers, and `TESTBED_<KIND>_URL` goes to the first of a kind, which must not depend on
+   * which server was quicker.
+   */
+  orderServices(names: readonly string[]): void {
+    const position = (service: ServiceRecord) => {
+      const index = names.indexOf(service.name)
+      return index === -1 ? names.length : index
+    }
+    this.record.services.sort((a, b) => position(a) - position(b))
+    this.save()
+  }
+
   detach(): void {
     this.record.detached = true
     this.save()

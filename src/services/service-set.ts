@@ -84,6 +84,7 @@ export async function startServices(
     )
     const failure = outcomes.find((outcome) => outcome.status === 'rejected')
     if (failure) throw failure.reason
+    run.orderServices(Object.keys(definitions))
   } catch (error) {
     await stopRun(run)
     await release()

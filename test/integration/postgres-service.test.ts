@@ -4,6 +4,7 @@ import pg from 'pg'
 import { describe, expect, test } from 'vitest'
 import { isRunning } from '../../src/core/process-identity.ts'
 import { postgres } from '../../src/services/postgres/postgres-service.ts'
+import { redis } from '../../src/services/redis/redis-service.ts'
 import { runOf, startServices } from '../../src/services/service-set.ts'
 import { tempDir } from '../test-utils/temp-dir.ts'
 import { processOf } from '../test-utils/test-project.ts'
@@ -138,7 +139,14 @@ describe.concurrent('postgres() started by testbed', () => {
     const a = set.services.find((service) => service.name === 'a')
     const b = set.services.find((service) => service.name === 'b')
     expect(a?.url).not.toBe(b?.url)
-    expect(set.env()).toMatchObject({ TESTBED_A_URL: a?.url, TESTBED_B_URL: b?.url })
+    // The first declared of a kind, whichever server answered first.
+    expect(set.env()).toMatchObject({ TESTBED_A_URL: a?.url, TESTBED_B_URL: b?.url, TESTBED_POSTGRES_URL: a?.url })
+  })
+
+  test('services are listed in the order the config declares them, not the order they answered in', async () => {
+    // Redis answers long before PostgreSQL has run initdb or unpacked its cluster.
+    await using set = await startServices({ db: postgres(), cache: redis() }, { projectDir: tempDir() })
+    expect(set.services.map((service) => service.name)).toEqual(['db', 'cache'])
   })
 })
 
