@@ -43,7 +43,7 @@ function composeService(
   const image = configuredImage(service.kind, service.options.image) ?? recipe.defaultImage
   const settings = service.options.settings ?? {}
   const password = recipe.ownSecret?.(settings) ?? COMPOSE_PASSWORD
-  const { env, command } = recipe.compose(password, settings)
+  const { env, command } = recipe.compose(password, settings, { durable: service.options.durable ?? false })
   const definition = {
     image,
     ...(command.length > 0 ? { command } : {}),

@@ -69,6 +69,18 @@ describe.skipIf(missing).concurrent(`the docker provider${missing ? ` — skippe
     expect(await pgQuery(set.services[0]?.url ?? '', 'SHOW max_connections')).toEqual([{ max_connections: '42' }])
   })
 
+  test('durable: true keeps each server’s own durability settings in its container', async () => {
+    await using set = await startServices(
+      { db: postgres({ ...pgImage, durable: true }), cache: redis({ ...redisImage, durable: true }) },
+      { projectDir: tempDir() },
+    )
+    const [db, cache] = set.services
+    expect(db?.name).toBe('db')
+    expect(await pgQuery(db?.url ?? '', 'SHOW fsync')).toEqual([{ fsync: 'on' }])
+    expect(await pgQuery(db?.url ?? '', 'SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'on' }])
+    expect(redisConfig(cache?.url ?? '', 'save')).not.toBe('save\n\n')
+  })
+
   test('stop() removes the container and its volumes', async () => {
     const set = await startServices({ cache: redis(redisImage) }, { projectDir: tempDir() })
     const id = containerOf(set)

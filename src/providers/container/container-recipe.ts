@@ -32,10 +32,13 @@ export interface ContainerRecipe {
   defaultImage: string
   /** The port the server listens on inside the container. */
   port: number
-  /** The container testbed starts, with a fresh `secret` (the server's password) and the user's `settings`. */
-  launch(secret: string, settings: Settings): ContainerLaunch
+  /**
+   * The container testbed starts, with a fresh `secret` (the server's password), the user's
+   * `settings`, and `durable` (keep the server's own durability settings).
+   */
+  launch(secret: string, settings: Settings, server: ServerShape): ContainerLaunch
   /** The same server in docker-compose.test.yml, where the password is written in the file. */
-  compose(password: string, settings: Settings): Omit<ContainerLaunch, 'files'>
+  compose(password: string, settings: Settings, server: ServerShape): Omit<ContainerLaunch, 'files'>
   /** A password the user set in `settings`, used instead of a fresh one (Redis's `requirepass`). */
   ownSecret?(settings: Settings): string | undefined
   /** The URL clients use, on the host port. */
@@ -52,6 +55,12 @@ export interface ContainerRecipe {
 }
 
 export type Settings = Record<string, string | number | boolean>
+
+/** The server options every kind's container honours besides its settings. */
+export interface ServerShape {
+  /** The `durable` option: keep the server's own durability settings instead of testbed's fast ones. */
+  durable: boolean
+}
 
 /** Where `ContainerLaunch.files` are put in the container: a folder every image has. */
 export const CONTAINER_FILES_DIR = '/tmp'

@@ -21,6 +21,8 @@ export interface ContainerOptions {
   image: string
   port?: number
   settings: Settings
+  // Keep the server's own durability settings (the `durable` option).
+  durable: boolean
   startTimeoutMs: number
 }
 
@@ -42,7 +44,7 @@ export async function startContainer(
   await removeOrphanContainers(engine)
   const volumes = await ensureImage(engine, options.image, context)
   const secret = recipe.ownSecret?.(options.settings) ?? randomBytes(32).toString('base64url')
-  const launch = recipe.launch(secret, options.settings)
+  const launch = recipe.launch(secret, options.settings, { durable: options.durable })
   const container = await createContainer(engine, recipe, options, context, { launch, volumes })
   // Recorded before anything else can fail: a failed start is then removed by the run's stop.
   recordContainer(context.run, engine, container.id, { name: context.serviceName, kind: recipe.kind })

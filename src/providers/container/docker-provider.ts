@@ -11,6 +11,7 @@ export interface DockerServiceOptions {
   image?: string
   port?: number
   settings?: Settings
+  durable?: boolean
   startTimeout?: number
 }
 
@@ -52,6 +53,7 @@ function containerOptions(image: string, options: DockerServiceOptions): Contain
     image,
     ...(options.port === undefined ? {} : { port: options.port }),
     settings: options.settings ?? {},
+    durable: options.durable ?? false,
     startTimeoutMs: options.startTimeout ?? 30_000,
   }
 }

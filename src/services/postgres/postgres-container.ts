@@ -1,12 +1,18 @@
-import { CONTAINER_FILES_DIR, type ContainerRecipe, type Settings } from '../../providers/container/container-recipe.ts'
+import {
+  CONTAINER_FILES_DIR,
+  type ContainerRecipe,
+  type ServerShape,
+  type Settings,
+} from '../../providers/container/container-recipe.ts'
 import { SUPERUSER } from './initdb-cache.ts'
 import { probePostgres } from './postgres-probe.ts'
 import { DURABILITY_OFF, settingArgs } from './postgres-settings.ts'
 
 const PASSWORD_FILE = 'testbed-postgres-password'
 
-function command(settings: Settings): string[] {
-  return ['postgres', ...settingArgs({ ...DURABILITY_OFF, ...settings })]
+// Durability off unless `durable: true`, as for a server testbed starts from binaries.
+function command(settings: Settings, { durable }: ServerShape): string[] {
+  return ['postgres', ...settingArgs({ ...(durable ? {} : DURABILITY_OFF), ...settings })]
 }
 
 /**
@@ -18,14 +24,14 @@ export const POSTGRES_CONTAINER: ContainerRecipe = {
   kind: 'postgres',
   defaultImage: 'postgres:18',
   port: 5432,
-  launch: (secret, settings) => ({
+  launch: (secret, settings, server) => ({
     env: { POSTGRES_USER: SUPERUSER, POSTGRES_PASSWORD_FILE: `${CONTAINER_FILES_DIR}/${PASSWORD_FILE}` },
-    command: command(settings),
+    command: command(settings, server),
     files: { [PASSWORD_FILE]: secret },
   }),
-  compose: (password, settings) => ({
+  compose: (password, settings, server) => ({
     env: { POSTGRES_USER: SUPERUSER, POSTGRES_PASSWORD: password },
-    command: command(settings),
+    command: command(settings, server),
   }),
   url: (hostPort, secret) => `postgresql://${SUPERUSER}:${encodeURIComponent(secret)}@127.0.0.1:${hostPort}/postgres`,
   probe: (url) => probePostgres(url, 1000),

@@ -8,16 +8,19 @@ const NO_PERSISTENCE: readonly [string, string][] = [
   ['appendonly', 'no'],
 ]
 
-/** What every Redis testbed starts gets, whichever provider: no persistence, many databases. */
-export const TEST_SETTINGS: readonly [string, string][] = [...NO_PERSISTENCE, ['databases', String(DATABASES)]]
+const TEST_SETTINGS: readonly [string, string][] = [...NO_PERSISTENCE, ['databases', String(DATABASES)]]
+
+/** What every Redis testbed starts gets, whichever provider: many databases, and no persistence unless `durable`. */
+export function testSettings({ durable = false } = {}): readonly [string, string][] {
+  return durable ? TEST_SETTINGS.filter((setting) => !NO_PERSISTENCE.includes(setting)) : TEST_SETTINGS
+}
 
 /**
  * A redis.conf: the provider's own `lines`, the test settings (persistence kept with `durable`), then
  * the password (a file keeps it off command lines).
  */
 export function redisConfig(lines: readonly [string, string][], password: string, { durable = false } = {}): string {
-  const settings = durable ? TEST_SETTINGS.filter((setting) => !NO_PERSISTENCE.includes(setting)) : TEST_SETTINGS
-  const all = [...lines, ...settings, ['requirepass', password]]
+  const all = [...lines, ...testSettings({ durable }), ['requirepass', password]]
   return all.map(([name, value]) => `${name} ${quote(value ?? '')}\n`).join('')
 }
 

@@ -1,5 +1,5 @@
 import { CONTAINER_FILES_DIR, type ContainerRecipe, type Settings } from '../../providers/container/container-recipe.ts'
-import { redisConfig, settingArgs, TEST_SETTINGS } from './redis-config.ts'
+import { redisConfig, settingArgs, testSettings } from './redis-config.ts'
 import { probeRedis } from './redis-probe.ts'
 
 const CONFIG_FILE = 'testbed-redis.conf'
@@ -16,16 +16,16 @@ export const REDIS_CONTAINER: ContainerRecipe = {
   kind: 'redis',
   defaultImage: 'redis:7',
   port: 6379,
-  launch: (secret, settings) => ({
+  launch: (secret, settings, { durable }) => ({
     env: {},
     command: ['redis-server', `${CONTAINER_FILES_DIR}/${CONFIG_FILE}`, ...settingArgs(withoutPassword(settings))],
-    files: { [CONFIG_FILE]: redisConfig([], secret) },
+    files: { [CONFIG_FILE]: redisConfig([], secret, { durable }) },
   }),
-  compose: (password, settings) => ({
+  compose: (password, settings, { durable }) => ({
     env: {},
     command: [
       'redis-server',
-      ...TEST_SETTINGS.flatMap(([name, value]) => [`--${name}`, value]),
+      ...testSettings({ durable }).flatMap(([name, value]) => [`--${name}`, value]),
       '--requirepass',
       password,
       ...settingArgs(withoutPassword(settings)),
