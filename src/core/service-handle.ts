@@ -2,6 +2,7 @@ import { execFile, spawnSync } from 'node:child_process'
 import { promisify } from 'node:util'
 import { stopProcess, stopProcessSync } from './process-control.ts'
 import { isRunning, type ProcessIdentity } from './process-identity.ts'
+import { processWide } from './process-wide.ts'
 
 const run = promisify(execFile)
 
@@ -31,6 +32,8 @@ export interface ContainerHandle {
 export type ContainerRuntime = 'docker' | 'podman'
 
 const RUNTIMES: readonly string[] = ['docker', 'podman']
+// Containers testbed itself is removing: their end is no surprise (see `wasContainerRemoved`).
+const removing = processWide('service-handle.removing', () => new Set<string>())
 const CONTAINER_ID = /^[0-9a-f]{12,64}$/
 
 /** True while the server runs: a verified live process, or a running container. */
@@ -51,13 +54,22 @@ export function isHandleRunning(handle: ServiceHandle): boolean {
 export async function stopHandle(handle: ServiceHandle): Promise<void> {
   if (handle.type === 'process') return stopProcess(handle.process, handle.stopSignal)
   if (!isTrustedContainer(handle)) return
+  removing.add(handle.id)
   await run(handle.runtime, removeArgs(handle)).catch(() => {})
 }
 
 /** The same as `stopHandle`, blocking: for exit handlers, where no promise will ever settle. */
 export function stopHandleSync(handle: ServiceHandle): void {
   if (handle.type === 'process') stopProcessSync(handle.process, handle.stopSignal)
-  else if (isTrustedContainer(handle)) spawnSync(handle.runtime, removeArgs(handle), { stdio: 'ignore' })
+  else if (isTrustedContainer(handle)) {
+    removing.add(handle.id)
+    spawnSync(handle.runtime, removeArgs(handle), { stdio: 'ignore' })
+  }
+}
+
+/** True when testbed itself removed (or is removing) this container, so its end is no surprise. */
+export function wasContainerRemoved(id: string): boolean {
+  return removing.has(id)
 }
 
 /** `pid 1234`, `docker container 3f2a9c1d0b7e`: for tables and messages. */

@@ -46,11 +46,21 @@ export function onServerDeath(run: Run, listener: DeathListener): () => void {
 /** Watches a ready server this process spawned: an exit testbed did not ask for is reported to the run's listeners. */
 export function watchServer(child: ChildProcess, identity: ProcessIdentity, server: WatchedServer, run: Run): void {
   child.once('exit', (code, signal) => {
-    const forRun = listeners.get(run.dir)
-    if (!forRun?.size || wasAskedToStop(identity)) return
-    const death = describeDeath(server, { code, signal })
-    for (const listener of forRun) listener(death)
+    if (!wasAskedToStop(identity)) reportDeath(run, server, { code, signal })
   })
+}
+
+/** True when someone listens for the deaths of `run`'s servers: a watcher that polls need not until then. */
+export function isListened(run: Run): boolean {
+  return (listeners.get(run.dir)?.size ?? 0) > 0
+}
+
+/** Tells the run's listeners that `server` ended without testbed asking it to. */
+export function reportDeath(run: Run, server: WatchedServer, exit: ServerExit): void {
+  const forRun = listeners.get(run.dir)
+  if (!forRun?.size) return
+  const death = describeDeath(server, exit)
+  for (const listener of forRun) listener(death)
 }
 
 function describeDeath(server: WatchedServer, exit: ServerExit): ServerDeath {

@@ -1,7 +1,10 @@
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { describe, expect, test } from 'vitest'
 import { runsDir } from '../../src/core/run-registry.ts'
+import { wasContainerRemoved } from '../../src/core/service-handle.ts'
+import type { ServerDeath } from '../../src/providers/server-watch.ts'
 import { postgres } from '../../src/services/postgres/postgres-service.ts'
 import { redis } from '../../src/services/redis/redis-service.ts'
 import { runOf, startServices } from '../../src/services/service-set.ts'
@@ -79,6 +82,30 @@ describe.skipIf(missing).concurrent(`the docker provider${missing ? ` — skippe
     expect(await pgQuery(db?.url ?? '', 'SHOW fsync')).toEqual([{ fsync: 'on' }])
     expect(await pgQuery(db?.url ?? '', 'SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'on' }])
     expect(redisConfig(cache?.url ?? '', 'save')).not.toBe('save\n\n')
+  })
+
+  test('a container killed mid-run is reported like a local server: how it ended, its last log lines, its kept log', async () => {
+    await using set = await startServices({ cache: redis(redisImage) }, { projectDir: tempDir() })
+    const id = containerOf(set)
+    const died = new Promise<ServerDeath>((resolve) => set.onServerDeath(resolve))
+    docker(['container', 'kill', id])
+    const death = await died
+    const keptLog = `${process.env.TESTBED_STATE_DIR}/logs/${runOf(set).record.id}-cache.log`
+    expect(death.keptLog).toBe(keptLog)
+    expect(readFileSync(keptLog, 'utf8')).toContain('Ready to accept connections')
+    expect(death.error.message.split('\n').slice(0, 2)).toEqual([
+      `[testbed] Redis (docker, ${TEST_IMAGES.redis}) stopped in the middle of the run for service "cache": ${keptLog}.`,
+      'The server was killed by SIGKILL although testbed did not ask it to stop; whatever uses it fails from here on, and the run fails with it. ' +
+        'Its log is kept at that path and ends with the lines below; look there, and in `dmesg` for the kernel’s out-of-memory killer, for what ended it, then run again.',
+    ])
+  })
+
+  test('stopping the set is not a death: the watcher knows testbed removed the container', async () => {
+    const set = await startServices({ cache: redis(redisImage) }, { projectDir: tempDir() })
+    const id = containerOf(set)
+    expect(wasContainerRemoved(id)).toBe(false)
+    await set.stop()
+    expect(wasContainerRemoved(id)).toBe(true)
   })
 
   test('stop() removes the container and its volumes', async () => {

@@ -10,6 +10,7 @@ import { containerLabels } from './container-labels.ts'
 import { CONTAINER_FILES_DIR, type ContainerLaunch, type ContainerRecipe, type Settings } from './container-recipe.ts'
 import { recordContainer } from './container-record.ts'
 import { removeContainer, removeOrphanContainers } from './container-sweep.ts'
+import { watchContainer } from './container-watch.ts'
 import type { DockerEngine } from './docker-client.ts'
 import { ensureImage } from './docker-image.ts'
 import { tarArchive } from './tar-archive.ts'
@@ -55,6 +56,7 @@ export async function startContainer(
   const version = await waitUntilReady(engine, container, recipe, { url, label, startedAt, options, context })
   const facts = { name: context.serviceName, kind: recipe.kind, url, version }
   const handle = recordContainer(context.run, engine, container.id, facts)
+  watchContainer(container, { label, serviceName: context.serviceName }, context.run)
   context.progress.done(
     `${context.serviceName}: ${label} ready in ${formatMs(Date.now() - startedAt)} at ${redactUrl(url)}`,
   )
