@@ -85,6 +85,27 @@ describe.concurrent('database isolation recycles clones', () => {
       },
     ))
 
+  // pg-pool closes a client whose query failed; on a loaded machine its server process may not have
+  // exited when the restore counts the clone's connections. Stopping that process makes the moment last.
+  test('a clone whose db.pool client is still closing (pg-pool ends a client whose query failed) is recycled', async () => {
+    await using strategy = await databaseStrategy(server.url, await shopTemplate(), { progress: silent })
+    const db = await strategy.begin()
+    await db.query(`INSERT INTO users (email) VALUES ('carol@example.com')`)
+    const client = await db.pool.connect()
+    const pid = Number((await client.query('SELECT pg_backend_pid() AS pid')).rows[0]?.pid)
+    process.kill(pid, 'SIGSTOP')
+    try {
+      client.release(new Error('the query failed'))
+      await strategy.rollback(db)
+    } finally {
+      process.kill(pid, 'SIGCONT')
+    }
+    const next = await strategy.begin()
+    expect(next.name).toBe(db.name)
+    expect(await state(next)).toEqual(fresh)
+    await strategy.rollback(next)
+  })
+
   test('rows a foreign key cascaded into, in a table the test never wrote, come back', () =>
     twoTests(
       async (db) => {

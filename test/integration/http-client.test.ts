@@ -72,6 +72,28 @@ describe.concurrent('createClient', () => {
     listen.mockRestore()
   })
 
+  test('the app gets the path the URL parser makes of it: dot segments, encoding, empty query', async () => {
+    const api = createClient((req: IncomingMessage, res: ServerResponse) => res.end(req.url))
+    const paths = [
+      '/users/42',
+      '/a/b.json?x=1&y=(2)&z=a/b?c',
+      '/a/./b/../c',
+      '/a/..',
+      '/a?',
+      "/q?name='x'",
+      '/a b?c d',
+      '/é?ü',
+      '/a#frag',
+      '/%zz/%41',
+      '/a\\b',
+      '//host/x',
+    ]
+    for (const path of paths) {
+      const expected = new URL(path, 'http://localhost')
+      expect((await api.get(path)).text(), path).toBe(expected.pathname + expected.search)
+    }
+  })
+
   test('sends every method, raw bodies, forms and multipart', async () => {
     const api = createClient(plainApp, { baseUrl: 'https://app.test' })
     for (const method of ['get', 'put', 'patch', 'delete'] as const) {

@@ -30,6 +30,7 @@ export class CookieJar {
 
   /** The `Cookie` header for a request to `requestPath`, or undefined when no cookie applies. */
   header(requestPath: string, now = Date.now()): string | undefined {
+    if (this.#cookies.size === 0) return undefined
     const pathname = requestPath.split('?')[0] ?? '/'
     const matching = [...this.#cookies.values()]
       .filter(

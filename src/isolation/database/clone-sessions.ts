@@ -73,11 +73,15 @@ export async function recycleClone(sessions: CloneSessions): Promise<boolean> {
   const { restorer, checkedOut, pool, listeners, clients } = sessions as TrackedSessions
   if (restorer === null || checkedOut.size > 0 || pool.ending) return false
   restoreListeners(pool, listeners)
+  // pg-pool closes a client whose query failed: idle, told to terminate, its server process may
+  // still be exiting when the restore counts the clone's connections, and is testbed's own.
+  const closing = [...clients].filter(isClosing)
+  const open = [...clients].filter((client) => !isClosing(client))
   // A session a test left in a transaction holds its row locks, which the restore would wait for.
-  if (![...clients].every(isReusable)) return false
+  if (!open.every(isReusable)) return false
   // With nothing checked out, this many connect() calls hand out exactly the idle clients.
-  const idle = await Promise.all([...clients].map(() => pool.connect()))
-  const own = [restorer.client, ...idle].map(backendPid).filter((pid) => pid !== null)
+  const idle = await Promise.all(open.map(() => pool.connect()))
+  const own = [restorer.client, ...idle, ...closing].map(backendPid).filter((pid) => pid !== null)
   try {
     const [verdict] = await Promise.all([
       restoreClone(restorer.client, restorer.baseline, own),
@@ -89,6 +93,17 @@ export async function recycleClone(sessions: CloneSessions): Promise<boolean> {
   } finally {
     for (const client of idle) client.release()
   }
+}
+
+/**
+ * Whether the client is being closed with no query on the wire (pg internals, which pg-pool reads
+ * too): its server process only has the Terminate left to read, and is gone once the socket closes.
+ * A client closed mid-query is not: its socket is destroyed and its server process may still write,
+ * so it counts as a connection the restore must not run beside.
+ */
+function isClosing(client: pg.PoolClient): boolean {
+  const state = client as unknown as { _ending?: unknown; _ended?: unknown; _activeQuery?: unknown }
+  return state._ending === true && state._ended === false && state._activeQuery === null
 }
 
 function isReusable(client: pg.PoolClient): boolean {

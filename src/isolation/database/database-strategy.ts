@@ -46,12 +46,15 @@ export async function databaseStrategy(
     sessions.clear()
     await clones.close()
   }
+  // A recycled clone's handle is reused as is: building a new view and bound query costs as much as the rest of a handout.
+  const handles = new WeakMap<CloneSessions, IsolatedDatabase>()
   const begin = async (): Promise<IsolatedDatabase> => {
     const { name, url } = await clones.acquire()
     const clone = sessions.get(name) ?? (await openSessions(url, recycle))
     sessions.set(name, clone)
-    const pool = poolView(clone.pool)
-    return { strategy: 'database', name, url, pool, query: pool.query as pg.Pool['query'] }
+    const handle = handles.get(clone) ?? isolatedDatabase(name, url, clone)
+    handles.set(clone, handle)
+    return handle
   }
   const rollback: IsolationStrategy['rollback'] = async (database, outcome = { failed: false }) => {
     const clone = sessions.get(database.name)
@@ -64,4 +67,9 @@ export async function databaseStrategy(
     await clones.release(database.name, outcome)
   }
   return { name: 'database', clones, begin, rollback, close, [Symbol.asyncDispose]: close }
+}
+
+function isolatedDatabase(name: string, url: string, clone: CloneSessions): IsolatedDatabase {
+  const pool = poolView(clone.pool)
+  return Object.freeze({ strategy: 'database', name, url, pool, query: pool.query as pg.Pool['query'] })
 }

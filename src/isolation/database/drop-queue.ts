@@ -120,6 +120,11 @@ export class DropQueue {
     }
   }
 
+  /** Whether `room()` would hold a caller back now. */
+  get full(): boolean {
+    return this.#isFull()
+  }
+
   #isFull(): boolean {
     return this.#pending.size >= this.#options.limit && !this.#closed
   }
