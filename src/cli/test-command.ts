@@ -46,11 +46,11 @@ export async function testCommand(context: CliContext, args: readonly string[]):
     assertKnownTags(expression, known, '-m')
     return expression
   })
-  // `-m integration` asks for integration tests: it would select nothing while they are skipped.
+  // `-m integration` (or a tag of `integrationTests.tags`) asks for integration tests: it would select nothing while they are skipped.
   const integration =
     parsed.integration ||
     integrationFromEnv() ||
-    expressions.some((expression) => selectsTag(expression, known, 'integration'))
+    expressions.some((expression) => settings.integrationTags.some((tag) => selectsTag(expression, known, tag)))
   const watch = parsed.vitestArgs.some((arg) => arg === '--watch' || arg === '-w')
   const vitestArgs = [
     ...(watch ? [] : ['run']),

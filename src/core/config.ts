@@ -110,7 +110,29 @@ export interface TestbedConfig {
    * @example ['test/**\/*Test.ts']
    * @default undefined (the `unit` and `integration` projects from `dirs`)
    */
-  integrationTests?: string | string[]
+  integrationTests?: string | string[] | IntegrationTestsSetting
+}
+
+/**
+ * Which tests of an adopted suite are integration tests: those of the files `files` matches, and
+ * those carrying one of `tags` (on the test, its `describe`, or the file's `@module-tag`). Give one
+ * or both.
+ * @example { tags: ['db'] }
+ * @example { files: 'test/db', tags: ['integration'] }
+ */
+export interface IntegrationTestsSetting {
+  /**
+   * Globs (`'test/**\/*Test.ts'`) or folders (`'test/db'`): every test of a matching file.
+   * @default none: no file is an integration file as a whole
+   */
+  files?: string | string[]
+  /**
+   * Vitest test tags the suite already puts on its integration tests. testbed declares them if the
+   * suite's vitest.config.ts does not, and gives them what it gives `integration`: skipped unless
+   * integration tests are on, the integration timeout, the network guard, the endpoint and isolation.
+   * @default none: only testbed's own `integration` tag
+   */
+  tags?: string[]
 }
 
 /** The isolation strategies a suite can choose. */
