@@ -106,8 +106,11 @@ export interface TestbedConfig {
    * projects from `dirs`, and adds only tags, the global setup and setup files. Every test of a
    * matching file is tagged `integration` and runs isolated with no change to it: before the file is
    * imported `DATABASE_URL` and `PG*` point at the worker's endpoint, and each test (with its
-   * `beforeEach`/`afterEach`) runs in its own state under `isolation`.
+   * `beforeEach`/`afterEach`) runs in its own state under `isolation`. `{ files, tags }` also
+   * counts the tests carrying one of the suite's own Vitest tags ({@link IntegrationTestsSetting}).
+   * The suite's inline `projects` are kept, each given testbed's setup files and tags.
    * @example ['test/**\/*Test.ts']
+   * @example { tags: ['db'] }
    * @default undefined (the `unit` and `integration` projects from `dirs`)
    */
   integrationTests?: string | string[] | IntegrationTestsSetting
