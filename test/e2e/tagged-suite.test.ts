@@ -49,6 +49,16 @@ describe.concurrent('a Vitest suite whose integration tests carry its own tag', 
     expect(result.stdout).toMatch(/Tests\s+4 passed \| 3 skipped \(7\)/)
   }, 180_000)
 
+  test('-m integration means the tagged tests too, and -m "not integration" leaves them out', async () => {
+    const project = vitestProject('tagged-integration-marker', {}, 'vitest-tagged-project')
+    const integration = await project.testbed(['test', '-m', 'integration'])
+    expectPassed(integration)
+    expect(integration.stdout).toMatch(/Tests\s+4 passed \| 3 skipped \(7\)/)
+    const others = await project.testbed(['test', '-m', 'not integration'])
+    expectPassed(others)
+    expect(others.stdout).toMatch(/Tests\s+3 passed \| 4 skipped \(7\)/)
+  }, 180_000)
+
   test('a tagged test is kept off the network; an untagged one in the same file is not guarded', async () => {
     const project = vitestProject('tagged-guard', {}, 'vitest-tagged-project')
     project.write({
