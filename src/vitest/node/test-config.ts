@@ -84,7 +84,7 @@ function everyRun(settings: TestbedSettings, files: TestbedFiles) {
  * Integration tests anywhere (`integration`, or a tag of `integrationTests.tags`) get the
  * integration timeout, and are skipped unless integration tests are on.
  */
-export function vitestTag(tag: TagDeclaration, settings: TestbedSettings): TagDeclaration & { skip?: boolean } {
+function vitestTag(tag: TagDeclaration, settings: TestbedSettings): TagDeclaration & { skip?: boolean } {
   if (!settings.integrationTags.includes(tag.name)) return tag
   const integration = { ...tag, timeout: tag.timeout ?? settings.timeoutMs }
   // Only ever `skip: true`: a `skip: false` would override `describe.skip` around the test.

@@ -5,7 +5,7 @@ import { inject } from 'vitest'
 import { isIntegrationTagged, mentionsTags } from '../integration-tags.ts'
 import { SETTINGS_KEY } from '../provided.ts'
 
-/** The tags that make an integration test; `integration` alone for settings from before `integrationTags`. */
+/** The tags that make an integration test; `integration` alone where no settings were provided. */
 function integrationTags(): readonly string[] {
   return inject(SETTINGS_KEY)?.integrationTags ?? ['integration']
 }
