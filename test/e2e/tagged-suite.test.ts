@@ -1,7 +1,7 @@
-// A Vitest suite that marks its database tests with its own tag (`db`, on a describe block or on a
-// test, next to untagged unit tests in the same files) adopts testbed by naming the tag in
-// testbed.config.ts: only those tests get services, the skip rule, the network guard, the endpoint
-// and isolation. Its test files do not change.
+// A Vitest suite that marks its database tests with its own tag (`db`: on a describe block, on a
+// test next to untagged unit tests in the same file, or on a whole file by its docblock) adopts
+// testbed by naming the tag in testbed.config.ts: only those tests get services, the skip rule, the
+// network guard, the endpoint and isolation. Its test files do not change.
 import { describe, expect, test } from 'vitest'
 import { expectPassed, vitestProject } from '../test-utils/vitest-project.ts'
 
@@ -26,7 +26,7 @@ describe.concurrent('a Vitest suite whose integration tests carry its own tag', 
       )
       const result = await project.testbed(['test', '--integration'])
       expectPassed(result)
-      expect(result.stdout).toMatch(/Tests\s+7 passed \(7\)/)
+      expect(result.stdout).toMatch(/Tests\s+8 passed \(8\)/)
     }, 180_000)
   }
 
@@ -35,10 +35,10 @@ describe.concurrent('a Vitest suite whose integration tests carry its own tag', 
     // Progress lines on (this suite's setup turns them off), to see that no server starts.
     const result = await project.testbed(['test'], { TESTBED_QUIET: '' })
     expectPassed(result)
-    expect(result.stdout).toMatch(/Tests\s+3 passed \| 4 skipped \(7\)/)
+    expect(result.stdout).toMatch(/Tests\s+3 passed \| 5 skipped \(8\)/)
     expect(result.stdout + result.stderr).not.toContain('starting PostgreSQL')
     expect(result.stdout + result.stderr).toContain(
-      'testbed: 4 integration tests skipped; run `testbed test --integration` (or set TESTBED_INTEGRATION=1) to include them.',
+      'testbed: 5 integration tests skipped; run `testbed test --integration` (or set TESTBED_INTEGRATION=1) to include them.',
     )
   }, 180_000)
 
@@ -46,17 +46,17 @@ describe.concurrent('a Vitest suite whose integration tests carry its own tag', 
     const project = vitestProject('tagged-marker', {}, 'vitest-tagged-project')
     const result = await project.testbed(['test', '-m', 'db'])
     expectPassed(result)
-    expect(result.stdout).toMatch(/Tests\s+4 passed \| 3 skipped \(7\)/)
+    expect(result.stdout).toMatch(/Tests\s+5 passed \| 3 skipped \(8\)/)
   }, 180_000)
 
   test('-m integration means the tagged tests too, and -m "not integration" leaves them out', async () => {
     const project = vitestProject('tagged-integration-marker', {}, 'vitest-tagged-project')
     const integration = await project.testbed(['test', '-m', 'integration'])
     expectPassed(integration)
-    expect(integration.stdout).toMatch(/Tests\s+4 passed \| 3 skipped \(7\)/)
+    expect(integration.stdout).toMatch(/Tests\s+5 passed \| 3 skipped \(8\)/)
     const others = await project.testbed(['test', '-m', 'not integration'])
     expectPassed(others)
-    expect(others.stdout).toMatch(/Tests\s+3 passed \| 4 skipped \(7\)/)
+    expect(others.stdout).toMatch(/Tests\s+3 passed \| 5 skipped \(8\)/)
   }, 180_000)
 
   test('a tagged test is kept off the network; an untagged one in the same file is not guarded', async () => {
@@ -81,7 +81,7 @@ it('charges a card', { tags: ['db'] }, async () => {
     })
     const result = await project.testbed(['test', '--integration'])
     expect(result.code).toBe(1)
-    expect(result.stdout).toMatch(/Tests\s+1 failed \| 8 passed \(9\)/)
+    expect(result.stdout).toMatch(/Tests\s+1 failed \| 9 passed \(10\)/)
     expect(result.stdout).toMatch(/✓ parses an amount/)
     const output = result.stdout + result.stderr
     expect(output).toContain('FAIL  test/payments/payments.spec.ts > charges a card')
