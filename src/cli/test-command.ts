@@ -53,7 +53,8 @@ export async function testCommand(context: CliContext, args: readonly string[]):
     assertKnownTags(expression, known, '-m')
     return expression
   })
-  // `-m integration` (or a tag of `integrationTests.tags`) asks for integration tests: it would select nothing while they are skipped.
+  // `-m integration` (or a tag of `integrationTests.tags`) asks for integration tests: it would
+  // select nothing while they are skipped.
   const integration =
     parsed.integration ||
     integrationFromEnv() ||

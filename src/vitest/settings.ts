@@ -40,7 +40,10 @@ export interface TestbedSettings {
   budgetMode: 'warn' | 'strict'
   tags: TagDeclaration[]
   dirs: { unit: string; integration: string }
-  /** Adopting a suite: globs of its integration test files (folders become `<folder>/**`); null keeps the projects from `dirs`. */
+  /**
+   * Adopting a suite: globs of its integration test files (folders become `<folder>/**`; none when
+   * only tags choose them); null keeps the projects from `dirs`.
+   */
   integrationTests: string[] | null
   /** The tags that make a test an integration test: `integration`, and those of `integrationTests.tags`. */
   integrationTags: string[]
