@@ -7,8 +7,15 @@ import { pathToFileURL } from 'node:url'
 import { ENV } from '../core/env.ts'
 import { describeCause, TestbedError } from '../core/errors.ts'
 import { siblingFile } from '../core/sibling-file.ts'
-import { integrationFromEnv, loadSettings } from '../vitest/settings.ts'
-import { assertKnownTags, parseTagExpression, selectsTag, toTagsFilter } from '../vitest/tag-expression.ts'
+import { integrationFromEnv, loadSettings, type TestbedSettings } from '../vitest/settings.ts'
+import {
+  assertKnownTags,
+  parseTagExpression,
+  selectsTag,
+  type TagExpression,
+  toTagsFilter,
+  widenTag,
+} from '../vitest/tag-expression.ts'
 import { type CliContext, print } from './cli-context.ts'
 import { parseTestArgs } from './test-args.ts'
 
@@ -46,15 +53,16 @@ export async function testCommand(context: CliContext, args: readonly string[]):
     assertKnownTags(expression, known, '-m')
     return expression
   })
-  // `-m integration` asks for integration tests: it would select nothing while they are skipped.
+  // `-m integration` (or a tag of `integrationTests.tags`) asks for integration tests: it would
+  // select nothing while they are skipped.
   const integration =
     parsed.integration ||
     integrationFromEnv() ||
-    expressions.some((expression) => selectsTag(expression, known, 'integration'))
+    expressions.some((expression) => settings.integrationTags.some((tag) => selectsTag(expression, known, tag)))
   const watch = parsed.vitestArgs.some((arg) => arg === '--watch' || arg === '-w')
   const vitestArgs = [
     ...(watch ? [] : ['run']),
-    ...expressions.map((expression) => `--tags-filter=${toTagsFilter(expression)}`),
+    ...expressions.map((expression) => `--tags-filter=${toTagsFilter(widenIntegration(expression, settings))}`),
     ...(parsed.passWithNoTests ? ['--passWithNoTests'] : []),
     ...(parsed.shard ? [`--shard=${parsed.shard}`] : []),
     ...parsed.vitestArgs,
@@ -66,6 +74,12 @@ export async function testCommand(context: CliContext, args: readonly string[]):
     ...(configFile && { [ENV.config.name]: resolve(context.cwd, configFile) }),
   }
   return runVitest(context, findVitest(context.cwd), vitestArgs, env)
+}
+
+/** `integration` in a marker expression also means the suite's own integration tags (`integrationTests.tags`). */
+function widenIntegration(expression: TagExpression, settings: TestbedSettings): TagExpression {
+  const alike = settings.integrationTags.filter((tag) => tag !== 'integration')
+  return widenTag(expression, 'integration', alike)
 }
 
 /** The project's own Vitest: its CLI script, run with the same Node as testbed. */

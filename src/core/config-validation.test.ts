@@ -78,6 +78,50 @@ describe('validateConfig', () => {
     )
   })
 
+  test('accepts integrationTests as globs, folders, or files and tags together', () => {
+    for (const integrationTests of [
+      'test/db',
+      ['test/**/*Test.ts'],
+      { tags: ['db'] },
+      { files: 'test/db', tags: ['pg'] },
+    ]) {
+      expect(invalid({ integrationTests })).not.toThrow()
+    }
+  })
+
+  test('rejects integrationTests that names neither files nor tags, with the full message', () => {
+    expect(invalid({ integrationTests: {} })).toThrow(
+      '[testbed] Invalid option in testbed.config.ts: `integrationTests`.\n' +
+        "Expected the `integrationTests` option to be `files`, `tags` or both, such as `{ tags: ['db'] }`, got `{}` (object). " +
+        'Fix `integrationTests` in testbed.config.ts, or remove it to use the default.\n' +
+        'Read more: node_modules/testbed/docs/errors.md#testbed_config_invalid',
+    )
+  })
+
+  test('rejects integration tags that are not tag names, are empty, or say unit', () => {
+    const message = (value: string) =>
+      '[testbed] Invalid option in testbed.config.ts: `integrationTests.tags`.\n' +
+      "Expected the `integrationTests.tags` option to be a non-empty array of tag names (letters, digits and `_-/.:`, not `unit`, `and`, `or` or `not`), such as `['db']`, " +
+      `got ${value}. Fix \`integrationTests.tags\` in testbed.config.ts, or remove it to use the default.\n` +
+      'Read more: node_modules/testbed/docs/errors.md#testbed_config_invalid'
+    expect(invalid({ integrationTests: { tags: ['unit'] } })).toThrow(message('`["unit"]` (array)'))
+    expect(invalid({ integrationTests: { tags: [] } })).toThrow(message('`[]` (array)'))
+    expect(invalid({ integrationTests: { tags: 'db' } })).toThrow(message('`db` (string)'))
+    expect(invalid({ integrationTests: { tags: ['db slow'] } })).toThrow(message('`["db slow"]` (array)'))
+  })
+
+  test('rejects integrationTests files that are not globs, and unknown keys in it', () => {
+    expect(invalid({ integrationTests: { files: [''] } })).toThrow(
+      'Expected the `integrationTests.files` option to be a glob or folder, or an array of them, such as `[\'test/**/*Test.ts\']`, got `[""]` (array).',
+    )
+    expect(invalid({ integrationTests: 42 })).toThrow(
+      "Expected the `integrationTests` option to be a glob or folder, or an array of them, such as `['test/**/*Test.ts']`, or `{ files, tags }`, got `42` (number).",
+    )
+    expect(invalid({ integrationTests: { tag: ['db'] } })).toThrow(
+      '[testbed] Unknown option in testbed.config.ts `integrationTests`: `tag`.',
+    )
+  })
+
   test('rejects an unknown top-level option and the same folder for both projects', () => {
     expect(invalid({ isolaton: 'reset' })).toThrow('[testbed] Unknown option in testbed.config.ts: `isolaton`.')
     expect(invalid({ dirs: { unit: 'tests', integration: 'tests' } })).toThrow(

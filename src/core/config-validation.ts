@@ -1,4 +1,4 @@
-import type { TagDeclaration, TestbedConfig } from './config.ts'
+import type { IntegrationTestsSetting, TagDeclaration, TestbedConfig } from './config.ts'
 import { parseDuration } from './duration.ts'
 import { ISOLATION_NAMES } from './isolation-names.ts'
 import {
@@ -54,14 +54,41 @@ export function validateConfig(config: TestbedConfig): void {
 
 function validateIntegrationTests(value: TestbedConfig['integrationTests']): void {
   if (value === undefined) return
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) validateIntegrationChoice(value)
+  else if (!isGlobList(value)) throw invalidOption(WHERE, 'integrationTests', `${GLOBS}, or \`{ files, tags }\``, value)
+}
+
+const GLOBS = "a glob or folder, or an array of them, such as `['test/**/*Test.ts']`"
+
+/** `{ files, tags }`: at least one of them, each well formed; a tag `unit` would be both kinds at once. */
+function validateIntegrationChoice(choice: IntegrationTestsSetting): void {
+  assertKnownKeys(`${WHERE} \`integrationTests\``, choice, ['files', 'tags'])
+  if (choice.files !== undefined && !isGlobList(choice.files)) {
+    throw invalidOption(WHERE, 'integrationTests.files', GLOBS, choice.files)
+  }
+  const tags = choice.tags
+  if (tags !== undefined && !(Array.isArray(tags) && tags.length > 0 && tags.every(isIntegrationTagName))) {
+    throw invalidOption(WHERE, 'integrationTests.tags', INTEGRATION_TAGS, tags)
+  }
+  if (choice.files === undefined && tags === undefined) {
+    throw invalidOption(WHERE, 'integrationTests', "`files`, `tags` or both, such as `{ tags: ['db'] }`", choice)
+  }
+}
+
+const INTEGRATION_TAGS =
+  "a non-empty array of tag names (letters, digits and `_-/.:`, not `unit`, `and`, `or` or `not`), such as `['db']`"
+
+function isGlobList(value: unknown): boolean {
   const list = Array.isArray(value) ? value : [value]
-  if (list.length > 0 && list.every((entry) => typeof entry === 'string' && entry !== '')) return
-  throw invalidOption(
-    WHERE,
-    'integrationTests',
-    "a glob or folder, or an array of them, such as `['test/**/*Test.ts']`",
-    value,
-  )
+  return list.length > 0 && list.every((entry) => typeof entry === 'string' && entry !== '')
+}
+
+function isIntegrationTagName(name: unknown): boolean {
+  return isTagName(name) && name !== 'unit'
+}
+
+function isTagName(name: unknown): name is string {
+  return typeof name === 'string' && TAG_NAME.test(name) && !OPERATORS.includes(name.toLowerCase())
 }
 
 function assertDuration(option: string, value: unknown, { positive = false } = {}): void {
@@ -90,7 +117,7 @@ function validateTag(tag: TagDeclaration, option: string): void {
   assertPlainObject(option, tag, 'a tag name or a `{ name, description }` object')
   assertKnownKeys(`${WHERE} \`${option}\``, tag, ['name', 'description', 'timeout', 'retry', 'priority'])
   const expected = 'a tag name (letters, digits and `_-/.:`, not `and`, `or` or `not`)'
-  if (typeof tag.name !== 'string' || !TAG_NAME.test(tag.name) || OPERATORS.includes(tag.name.toLowerCase())) {
+  if (!isTagName(tag.name)) {
     throw invalidOption(WHERE, `${option}.name`, expected, tag.name)
   }
   assertString(WHERE, `${option}.description`, tag.description)

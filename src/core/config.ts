@@ -106,11 +106,36 @@ export interface TestbedConfig {
    * projects from `dirs`, and adds only tags, the global setup and setup files. Every test of a
    * matching file is tagged `integration` and runs isolated with no change to it: before the file is
    * imported `DATABASE_URL` and `PG*` point at the worker's endpoint, and each test (with its
-   * `beforeEach`/`afterEach`) runs in its own state under `isolation`.
+   * `beforeEach`/`afterEach`) runs in its own state under `isolation`. `{ files, tags }` also
+   * counts the tests carrying one of the suite's own Vitest tags ({@link IntegrationTestsSetting}).
+   * The suite's inline `projects` are kept, each given testbed's setup files and tags.
    * @example ['test/**\/*Test.ts']
+   * @example { tags: ['db'] }
    * @default undefined (the `unit` and `integration` projects from `dirs`)
    */
-  integrationTests?: string | string[]
+  integrationTests?: string | string[] | IntegrationTestsSetting
+}
+
+/**
+ * Which tests of an adopted suite are integration tests: those of the files `files` matches, and
+ * those carrying one of `tags` (on the test, its `describe`, or the file's `@module-tag`). Give one
+ * or both.
+ * @example { tags: ['db'] }
+ * @example { files: 'test/db', tags: ['integration'] }
+ */
+export interface IntegrationTestsSetting {
+  /**
+   * Globs (`'test/**\/*Test.ts'`) or folders (`'test/db'`): every test of a matching file.
+   * @default none: no file is an integration file as a whole
+   */
+  files?: string | string[]
+  /**
+   * Vitest test tags the suite already puts on its integration tests. testbed declares them if the
+   * suite's vitest.config.ts does not, and gives them what it gives `integration`: skipped unless
+   * integration tests are on, the integration timeout, the network guard, the endpoint and isolation.
+   * @default none: only testbed's own `integration` tag
+   */
+  tags?: string[]
 }
 
 /** The isolation strategies a suite can choose. */

@@ -1,4 +1,9 @@
-export { defineConfig, type ServiceDeclaration, type TestbedConfig } from '../core/config.ts'
+export {
+  defineConfig,
+  type IntegrationTestsSetting,
+  type ServiceDeclaration,
+  type TestbedConfig,
+} from '../core/config.ts'
 export { TestbedError } from '../core/errors.ts'
 export type { ServiceRecord } from '../core/run-registry.ts'
 export type { ProviderName } from '../providers/provider.ts'

@@ -29,7 +29,34 @@ describe('resolveSettings', () => {
       ],
       dirs: { unit: 'tests/unit', integration: 'tests/integration' },
       integrationTests: null,
+      integrationTags: ['integration'],
       integration: false,
+    })
+  })
+
+  test('integrationTests by files and tags: folders become globs, the tags count as integration and are declared', () => {
+    const settings = resolveSettings(
+      {
+        integrationTests: { files: 'test/db/', tags: ['pg', 'integration'] },
+        tags: [{ name: 'pg', description: 'Talks to PostgreSQL' }],
+      },
+      '/project',
+      null,
+    )
+    expect(settings.integrationTests).toEqual(['test/db/**'])
+    expect(settings.integrationTags).toEqual(['integration', 'pg'])
+    expect(settings.tags.map((tag) => [tag.name, tag.description])).toEqual([
+      ['unit', 'Unit tests (fast, isolated)'],
+      ['integration', 'Integration tests (slower, external deps)'],
+      ['slow', 'Slow-running tests'],
+      ['pg', 'Talks to PostgreSQL'],
+    ])
+    expect(resolveSettings({ integrationTests: { tags: ['db'] } }, '/project', null)).toMatchObject({
+      integrationTests: [],
+      integrationTags: ['integration', 'db'],
+      tags: expect.arrayContaining([
+        { name: 'db', description: 'Integration tests (chosen by integrationTests.tags)' },
+      ]),
     })
   })
 

@@ -40,8 +40,13 @@ export interface TestbedSettings {
   budgetMode: 'warn' | 'strict'
   tags: TagDeclaration[]
   dirs: { unit: string; integration: string }
-  /** Adopting a suite: globs of its integration test files (folders become `<folder>/**`); null keeps the projects from `dirs`. */
+  /**
+   * Adopting a suite: globs of its integration test files (folders become `<folder>/**`; none when
+   * only tags choose them); null keeps the projects from `dirs`.
+   */
   integrationTests: string[] | null
+  /** The tags that make a test an integration test: `integration`, and those of `integrationTests.tags`. */
+  integrationTags: string[]
   /** Integration tests run (`testbed test --integration`, `TESTBED_INTEGRATION=1`); otherwise they are skipped. */
   integration: boolean
 }
@@ -68,9 +73,10 @@ export function resolveSettings(config: TestbedConfig, projectDir: string, confi
     slowThresholdMs: parseDuration(config.slowThreshold) ?? DEFAULT_SLOW_MS,
     budgetMs: Object.fromEntries(Object.entries(budget).map(([kind, value]) => [kind, parseDuration(value) as number])),
     budgetMode: budgetModeFromEnv(),
-    tags: mergeTags(config.tags ?? []),
+    tags: mergeTags([...integrationTagDeclarations(config.integrationTests), ...(config.tags ?? [])]),
     dirs: { ...DEFAULT_DIRS, ...config.dirs },
     integrationTests: integrationGlobs(config.integrationTests),
+    integrationTags: ['integration', ...chosenTags(config.integrationTests).filter((tag) => tag !== 'integration')],
     integration: integrationFromEnv(),
   }
 }
@@ -85,11 +91,24 @@ export function mergeTags(declared: ReadonlyArray<string | TagDeclaration>): Tag
   return [...byName.values()]
 }
 
-function integrationGlobs(value: string | string[] | undefined): string[] | null {
+function integrationGlobs(value: TestbedConfig['integrationTests']): string[] | null {
   if (value === undefined) return null
-  const entries = Array.isArray(value) ? value : [value]
+  const files = typeof value === 'object' && !Array.isArray(value) ? (value.files ?? []) : value
+  const entries = Array.isArray(files) ? files : [files]
   // A folder has no glob characters: every file under it.
   return entries.map((entry) => (/[*?{[]/.test(entry) ? entry : `${entry.replace(/\/+$/, '')}/**`))
+}
+
+function chosenTags(value: TestbedConfig['integrationTests']): string[] {
+  return typeof value === 'object' && !Array.isArray(value) ? (value.tags ?? []) : []
+}
+
+/** The suite's own integration tags, declared so strict tags accept them (testbed.config.ts `tags` may describe them). */
+function integrationTagDeclarations(value: TestbedConfig['integrationTests']): TagDeclaration[] {
+  const description = 'Integration tests (chosen by integrationTests.tags)'
+  return chosenTags(value)
+    .filter((name) => name !== 'integration')
+    .map((name) => ({ name, description }))
 }
 
 export function integrationFromEnv(): boolean {

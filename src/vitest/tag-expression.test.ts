@@ -6,10 +6,21 @@ import {
   parseTagExpression,
   selectsTag,
   toTagsFilter,
+  widenTag,
 } from './tag-expression.ts'
 
 const KNOWN = ['unit', 'integration', 'slow', 'smoke', 'api/users', 'api/orders']
 const filter = (text: string) => toTagsFilter(parseTagExpression(text))
+
+describe('widenTag', () => {
+  test('reads integration as integration or the suite’s own integration tags, wherever it stands', () => {
+    const widen = (text: string) => toTagsFilter(widenTag(parseTagExpression(text), 'integration', ['db', 'pg']))
+    expect(widen('not integration')).toBe('!(integration || db || pg)')
+    expect(widen('integration and not slow')).toBe('(integration || db || pg) && !slow')
+    expect(widen('unit or slow')).toBe('unit || slow')
+    expect(toTagsFilter(widenTag(parseTagExpression('integration'), 'integration', []))).toBe('integration')
+  })
+})
 
 describe('toTagsFilter', () => {
   test.for([

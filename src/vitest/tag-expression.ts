@@ -39,6 +39,22 @@ export function toTagsFilter(expression: TagExpression, parentPrecedence = 0): s
   return precedence < parentPrecedence ? `(${text})` : text
 }
 
+/**
+ * The expression with the tag `name` read as `name` or any of `alike`: with
+ * `integrationTests.tags: ['db']`, `-m "not integration"` leaves out the `db` tests too.
+ */
+export function widenTag(expression: TagExpression, name: string, alike: readonly string[]): TagExpression {
+  if (expression.type === 'tag') {
+    if (expression.name !== name) return expression
+    return alike.reduce<TagExpression>(
+      (left, tag) => ({ type: 'or', left, right: { type: 'tag', name: tag } }),
+      expression,
+    )
+  }
+  if (expression.type === 'not') return { type: 'not', operand: widenTag(expression.operand, name, alike) }
+  return { ...expression, left: widenTag(expression.left, name, alike), right: widenTag(expression.right, name, alike) }
+}
+
 /** The tag names and patterns an expression mentions, in order of appearance. */
 export function tagNames(expression: TagExpression): string[] {
   if (expression.type === 'tag') return [expression.name]

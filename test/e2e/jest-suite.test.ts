@@ -1,6 +1,7 @@
 // A Jest suite that never heard of testbed (its own layout, global it/beforeEach, a module-level
 // pool from DATABASE_URL, a pool per describe, a CLI subprocess, pools never ended) runs isolated
-// with only jest.config and testbed.config.ts changed.
+// with only jest.config and testbed.config.ts changed, on Jest 30 and on Jest 29.
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { installedTestbed } from '../test-utils/installed-testbed.ts'
@@ -13,8 +14,35 @@ function config(isolation: string): string {
   return `import { defineConfig, postgres } from 'testbed'\n\nexport default defineConfig({ isolation: '${isolation}', services: { db: postgres({ migrations: 'migrations' }) } })\n`
 }
 
-function jest(dir: string, options: { esm?: boolean } = {}): Promise<CliResult> {
-  const bin = join(installedTestbed(), 'node_modules', 'jest', 'bin', 'jest.js')
+type JestVersion = 29 | 30
+
+// Jest 29 is installed under aliases (devDependencies `jest-29`, `jest-environment-node-29`).
+const JEST_PACKAGE = { 29: 'jest-29', 30: 'jest' } as const
+
+/**
+ * A copy of the fixture run by Jest `version`: for 29, the project gets its own
+ * `node_modules/jest-environment-node` (29), as a suite on Jest 29 has, for testbed's environment
+ * to load.
+ */
+function jestProject(name: string, version: JestVersion, isolation: string) {
+  const project = vitestProject(name, { 'testbed.config.ts': config(isolation) }, 'jest-project')
+  if (version === 29) {
+    for (const alias of ['jest-29', 'jest-environment-node-29']) expect(installedVersion(alias)).toMatch(/^29\./)
+    mkdirSync(join(project.dir, 'node_modules'))
+    symlinkSync(
+      join(installedTestbed(), 'node_modules', 'jest-environment-node-29'),
+      join(project.dir, 'node_modules', 'jest-environment-node'),
+    )
+  }
+  return project
+}
+
+function installedVersion(name: string): string {
+  return JSON.parse(readFileSync(join(installedTestbed(), 'node_modules', name, 'package.json'), 'utf8')).version
+}
+
+function jest(dir: string, options: { esm?: boolean; version?: JestVersion } = {}): Promise<CliResult> {
+  const bin = join(installedTestbed(), 'node_modules', JEST_PACKAGE[options.version ?? 30], 'bin', 'jest.js')
   const node = options.esm ? ['--experimental-vm-modules', '--no-warnings'] : []
   return spawnProcess(process.execPath, [...node, bin, '--ci'], {
     cwd: dir,
@@ -65,20 +93,22 @@ describe('users', () => {
   'test/cli': null,
 }
 
-describe.concurrent('a Jest 30 suite with testbed in its config only', () => {
-  for (const isolation of ISOLATIONS) {
-    test(`CommonJS, isolation ${isolation}`, async () => {
-      const project = vitestProject(`jest-cjs-${isolation}`, { 'testbed.config.ts': config(isolation) }, 'jest-project')
-      expectPassed(await jest(project.dir), 4)
+describe.concurrent('a Jest suite with testbed in its config only', () => {
+  for (const version of [30, 29] as const) {
+    for (const isolation of ISOLATIONS) {
+      test(`Jest ${version}, CommonJS, isolation ${isolation}`, async () => {
+        const project = jestProject(`jest${version}-cjs-${isolation}`, version, isolation)
+        expectPassed(await jest(project.dir, { version }), 4)
+      }, 180_000)
+    }
+
+    test(`Jest ${version}, ESM (--experimental-vm-modules), isolation transaction`, async () => {
+      const project = jestProject(`jest${version}-esm`, version, 'transaction')
+      project.write({ 'test/cli/cliTest.js': null })
+      project.write(Object.fromEntries(Object.entries(ESM).filter(([path]) => path !== 'test/cli')))
+      expectPassed(await jest(project.dir, { esm: true, version }), 2)
     }, 180_000)
   }
-
-  test('ESM (--experimental-vm-modules), isolation transaction', async () => {
-    const project = vitestProject('jest-esm', { 'testbed.config.ts': config('transaction') }, 'jest-project')
-    project.write({ 'test/cli/cliTest.js': null })
-    project.write(Object.fromEntries(Object.entries(ESM).filter(([path]) => path !== 'test/cli')))
-    expectPassed(await jest(project.dir, { esm: true }), 2)
-  }, 180_000)
 
   test('a statement transaction cannot run fails its test naming it; the next run gives it a database and says so', async () => {
     const project = vitestProject('jest-escalation', { 'testbed.config.ts': config('transaction') }, 'jest-project')

@@ -5,7 +5,8 @@ import { siblingFile } from '../../core/sibling-file.ts'
 import { SETTINGS_KEY } from '../provided.ts'
 import { loadSettings, type TestbedSettings } from '../settings.ts'
 import { sequenceOption } from './duration-sequencer.ts'
-import { PROJECT_NAMES, testConfig } from './test-config.ts'
+import { addToSuiteProjects, isPreparedProject, mergeSuiteTags, type SuiteTestConfig } from './suite-config.ts'
+import { adoptedSetupFiles, PROJECT_NAMES, type TestbedFiles, testConfig } from './test-config.ts'
 
 /** Options of the `testbed()` Vitest plugin. */
 export interface TestbedPluginOptions {
@@ -34,17 +35,19 @@ export function testbed(options: TestbedPluginOptions = {}): Plugin {
     async config(config) {
       // Vitest resolves each project's config with the same plugins: the projects are ours already.
       if (PROJECT_NAMES.includes(config.test?.name as never)) return
+      const files = testbedFiles()
+      const suite = config.test as SuiteTestConfig | undefined
+      if (isPreparedProject(suite, files.tagFile)) return
       const root = resolve(config.test?.root ?? config.root ?? process.cwd())
       const settings = await loadSettings(root, options.config)
+      const test = testConfig(settings, files)
+      if (settings.integrationTests !== null) {
+        addToSuiteProjects(suite, { setupFiles: adoptedSetupFiles(files), tags: test.tags })
+      }
       return {
         test: {
-          ...testConfig(settings, {
-            globalSetup: siblingFile(import.meta.url, './global-setup'),
-            tagFile: siblingFile(import.meta.url, '../runtime/tag-file'),
-            networkGuardFile: siblingFile(import.meta.url, '../runtime/network-guard-file'),
-            reportFile: siblingFile(import.meta.url, '../runtime/report-file'),
-            endpointFile: siblingFile(import.meta.url, '../runtime/endpoint-file'),
-          }),
+          ...test,
+          tags: mergeSuiteTags(suite, test.tags),
           ...sequenceOption(config.test?.sequence, settings.projectDir),
         },
       }
@@ -52,6 +55,16 @@ export function testbed(options: TestbedPluginOptions = {}): Plugin {
     configureVitest({ vitest, project }) {
       addReporter(vitest, project.getProvidedContext()[SETTINGS_KEY])
     },
+  }
+}
+
+function testbedFiles(): TestbedFiles {
+  return {
+    globalSetup: siblingFile(import.meta.url, './global-setup'),
+    tagFile: siblingFile(import.meta.url, '../runtime/tag-file'),
+    networkGuardFile: siblingFile(import.meta.url, '../runtime/network-guard-file'),
+    reportFile: siblingFile(import.meta.url, '../runtime/report-file'),
+    endpointFile: siblingFile(import.meta.url, '../runtime/endpoint-file'),
   }
 }
 

@@ -29,6 +29,7 @@ describe('the run report', () => {
   test('counts the tests that ran and the integration tests that were skipped', () => {
     expect(countRan(TESTS)).toBe(3)
     expect(skippedIntegration(TESTS)).toBe(1)
+    expect(skippedIntegration([outcome('db', 'skipped', 0, ['unit', 'db'])], ['integration', 'db'])).toBe(1)
   })
 
   test('lists the slowest tests that ran, slowest first', () => {

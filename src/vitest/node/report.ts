@@ -1,4 +1,5 @@
 import { formatDuration } from '../../core/duration.ts'
+import { isIntegrationTagged } from '../integration-tags.ts'
 
 /** One test of a finished run, reduced to what testbed reports on. */
 export interface TestOutcome {
@@ -33,8 +34,12 @@ export function countRan(tests: readonly TestOutcome[]): number {
   return tests.filter(ran).length
 }
 
-export function skippedIntegration(tests: readonly TestOutcome[]): number {
-  return tests.filter((test) => test.state === 'skipped' && test.tags.includes('integration')).length
+/** Skipped tests carrying `integration` or another of `integrationTags` (testbed.config.ts `integrationTests.tags`). */
+export function skippedIntegration(
+  tests: readonly TestOutcome[],
+  integrationTags: readonly string[] = ['integration'],
+): number {
+  return tests.filter((test) => test.state === 'skipped' && isIntegrationTagged(test.tags, integrationTags)).length
 }
 
 export function slowest(tests: readonly TestOutcome[], count = 5): TestOutcome[] {

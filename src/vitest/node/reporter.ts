@@ -124,7 +124,7 @@ export default class TestbedReporter implements Reporter {
   }
 
   #skippedLine(tests: readonly TestOutcome[]): string[] {
-    const skipped = skippedIntegration(tests)
+    const skipped = skippedIntegration(tests, this.#settings.integrationTags)
     if (skipped === 0 || this.#settings.integration) return []
     return [`testbed: ${plural(skipped, 'integration test')} skipped; ${INCLUDE_HINT}.`]
   }

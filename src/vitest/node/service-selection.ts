@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { matchesGlob, relative } from 'node:path'
+import { mentionsTags } from '../integration-tags.ts'
 import type { TestbedSettings } from '../settings.ts'
 import { canSelectTag, parseTagExpression } from '../tag-expression.ts'
 
 export type Selection = { start: true } | { start: false; reason: string }
-
-// A file outside the integration folder that may tag a test `integration`: the tag as a string, or a docblock tag.
-const MENTIONS_INTEGRATION = /(['"`])integration\1|@module-tag\s+integration\b/
 
 /**
  * Whether this run can execute an integration test, decided before any test runs (so that
@@ -26,31 +24,33 @@ export function selectServices(
   }
   const known = settings.tags.map((tag) => tag.name)
   const filters = (tagsFilter ?? []).map((filter) => parseTagExpression(filter, '--tags-filter'))
-  if (!canSelectTag(filters, known, 'integration')) {
+  if (!settings.integrationTags.some((tag) => canSelectTag(filters, known, tag))) {
     return {
       start: false,
       reason: `the tag filter \`${(tagsFilter ?? []).join(' && ')}\` leaves out every integration test`,
     }
   }
   if (files !== null && !files.some((file) => mayHoldIntegrationTests(file, settings))) {
-    const where = settings.integrationTests?.join(', ') ?? settings.dirs.integration
-    return {
-      start: false,
-      reason: `no test file of this run is in ${where} or tags a test \`integration\``,
-    }
+    return { start: false, reason: `no test file of this run ${whereIntegrationTestsAre(settings)}` }
   }
   return { start: true }
 }
 
+function whereIntegrationTestsAre({ integrationTests, dirs, integrationTags }: TestbedSettings): string {
+  const where = integrationTests?.join(', ') ?? dirs.integration
+  const tags = `tags a test ${integrationTags.map((tag) => `\`${tag}\``).join(' or ')}`
+  return where === '' ? tags : `is in ${where} or ${tags}`
+}
+
 function mayHoldIntegrationTests(
   { project, file }: { project: string; file: string },
-  { integrationTests, projectDir }: TestbedSettings,
+  { integrationTests, integrationTags, projectDir }: TestbedSettings,
 ): boolean {
   if (project === 'integration') return true
   const path = relative(projectDir, file)
   if (integrationTests?.some((glob) => matchesGlob(path, glob))) return true
   try {
-    return MENTIONS_INTEGRATION.test(readFileSync(file, 'utf8'))
+    return mentionsTags(readFileSync(file, 'utf8'), integrationTags)
   } catch {
     return true
   }

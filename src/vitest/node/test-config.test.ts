@@ -66,6 +66,21 @@ describe('testConfig', () => {
     ])
   })
 
+  test('the tags of integrationTests.tags get what integration gets: the timeout, and skipped while integration is off', () => {
+    const resolved = resolveSettings({ integrationTests: { tags: ['db'] } }, '/project', null)
+    const config = testConfig({ ...resolved, integration: false }, FILES)
+    expect(config.tags.find((tag) => tag.name === 'db')).toEqual({
+      name: 'db',
+      description: 'Integration tests (chosen by integrationTests.tags)',
+      timeout: 300_000,
+      skip: true,
+    })
+    expect(config.tags.find((tag) => tag.name === 'unit')).toEqual({
+      name: 'unit',
+      description: 'Unit tests (fast, isolated)',
+    })
+  })
+
   test('adopting a suite (integrationTests) adds no projects, include or exclude: only tags, global setup and setup files', () => {
     const config = testConfig(settings({ integrationTests: ['test/**/*Test.ts'] }), FILES)
     expect(Object.keys(config).sort()).toEqual(['globalSetup', 'provide', 'setupFiles', 'strictTags', 'tags'])

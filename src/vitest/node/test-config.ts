@@ -57,10 +57,12 @@ export function testConfig(settings: TestbedSettings, files: TestbedFiles) {
  * these setup files to the suite's own.
  */
 function adoptedConfig(settings: TestbedSettings, files: TestbedFiles) {
-  return {
-    ...everyRun(settings, files),
-    setupFiles: [files.tagFile, files.networkGuardFile, files.reportFile, files.endpointFile],
-  }
+  return { ...everyRun(settings, files), setupFiles: adoptedSetupFiles(files) }
+}
+
+/** The setup files of an adopted suite, appended to its own (and to each of its inline projects'). */
+export function adoptedSetupFiles(files: TestbedFiles): string[] {
+  return [files.tagFile, files.networkGuardFile, files.reportFile, files.endpointFile]
 }
 
 /** Testbed's tags (strict), the global setup, and the settings every process reads. */
@@ -78,9 +80,12 @@ function everyRun(settings: TestbedSettings, files: TestbedFiles) {
   }
 }
 
-/** Integration tests anywhere get the integration timeout, and are skipped unless integration tests are on. */
+/**
+ * Integration tests anywhere (`integration`, or a tag of `integrationTests.tags`) get the
+ * integration timeout, and are skipped unless integration tests are on.
+ */
 function vitestTag(tag: TagDeclaration, settings: TestbedSettings): TagDeclaration & { skip?: boolean } {
-  if (tag.name !== 'integration') return tag
+  if (!settings.integrationTags.includes(tag.name)) return tag
   const integration = { ...tag, timeout: tag.timeout ?? settings.timeoutMs }
   // Only ever `skip: true`: a `skip: false` would override `describe.skip` around the test.
   return settings.integration ? integration : { ...integration, skip: true }

@@ -8,13 +8,13 @@ import { redactUrl } from '../../core/redact.ts'
 import { RUN_KEY, SETTINGS_KEY } from '../provided.ts'
 import { reportMetaOf } from '../report-meta.ts'
 import { harnessOptions } from '../settings.ts'
+import { isIntegrationTask, mayHoldIntegrationTests } from './integration-test.ts'
 import { isolationOf, leakCheckOf } from './isolation-choice.ts'
 
-const INTEGRATION = 'integration'
 const file = TestRunner.getCurrentSuite().file
 const service = postgresService()
 
-if (file?.tags?.includes(INTEGRATION) && service) {
+if (mayHoldIntegrationTests(file) && service) {
   const { createWorkerHarness } = await import('../../isolation/harness/worker-harness.ts')
   const { setCurrentHarnessTest } = await import('../../isolation/harness/current-test.ts')
   const settings = inject(SETTINGS_KEY)
@@ -22,7 +22,7 @@ if (file?.tags?.includes(INTEGRATION) && service) {
   Object.assign(process.env, harness.env)
 
   aroundEach(async (runTest, { task }) => {
-    if (!task.tags?.includes(INTEGRATION)) return runTest()
+    if (!isIntegrationTask(task)) return runTest()
     const testName = `${task.file.name} > ${task.fullName}`
     const isolation = isolationOf(task.meta, inject('isolation') as IsolationSetting)
     const leakCheck = leakCheckOf(task.meta, inject('leakCheck'))
