@@ -32,6 +32,8 @@ export class BackendConnection {
   /** The transaction status of the last ReadyForQuery. */
   status: TransactionStatus = 'I'
   receiver: (message: Buffer) => void = () => {}
+  /** Called after the messages of each chunk read from the server went to `receiver`. */
+  afterChunk: () => void = () => {}
   readonly #socket: Socket
   readonly #address: ServerAddress
   readonly #lostListeners = new Set<(error: Error) => void>()
@@ -47,6 +49,7 @@ export class BackendConnection {
     const reader = new MessageReader()
     socket.on('data', (chunk: Buffer) => {
       for (const message of reader.read(chunk)) this.receiver(message)
+      this.afterChunk()
     })
     socket.once('close', () => this.#lose(new Error('the connection to PostgreSQL closed')))
     socket.on('error', (error) => this.#lose(error))
@@ -54,9 +57,10 @@ export class BackendConnection {
 
   /**
    * Connects to `url` and runs the session startup; rejects with the server's or the socket's
-   * error. A server on loopback TCP is reached through its Unix socket when it has one we may use.
+   * error. With `preferSocket`, a server on loopback TCP is reached through its Unix socket when
+   * it has one we may use (local-socket.ts).
    */
-  static async open(url: string): Promise<BackendConnection> {
+  static async open(url: string, { preferSocket = false } = {}): Promise<BackendConnection> {
     const options = parseUrl(url)
     const tcp = { host: options.host ?? 'localhost', port: Number(options.port ?? 5432) }
     const credentials: Credentials = {
@@ -65,9 +69,10 @@ export class BackendConnection {
       database: options.database ?? options.user ?? 'postgres',
     }
     const ssl = Boolean(options.ssl)
-    const local = ssl
-      ? null
-      : await localSocketOf(tcp, credentials.user, (address, query) => probe(address, credentials, query))
+    const local =
+      ssl || !preferSocket
+        ? null
+        : await localSocketOf(tcp, credentials.user, (address, query) => probe(address, credentials, query))
     if (local !== null) {
       const connection = await BackendConnection.#openOn(url, local, credentials, false).catch(() => null)
       if (connection !== null) return connection

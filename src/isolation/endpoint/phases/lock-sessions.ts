@@ -48,7 +48,7 @@ export class LockSessions {
       return failUnit(client, unit, backendConnectError(this.#url, error), this.#status(client))
     }
     const policy = this.#policy(client)
-    session.router.sink = client.sink
+    session.router.sink = client
     client.active = session.backend
     try {
       await runUnit({ client, backend: session.backend, router: session.router, policy }, unit)

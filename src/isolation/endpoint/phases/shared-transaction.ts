@@ -168,7 +168,7 @@ export class SharedTransaction implements Phase, ExchangePolicy {
   async #job(client: ClientSession, unit: ClientUnit): Promise<void> {
     const { backend, router } = this.#session
     const exchange: Exchange = { client, backend, router, policy: this }
-    router.sink = client.sink
+    router.sink = client
     router.onCopyIn = () => {
       client.copyTarget = backend
     }
