@@ -1,11 +1,12 @@
 // Per-query overhead of the wire endpoint under isolation 'transaction': a test of 100 small queries
 // (INSERT and SELECT by turns, with parameters, as pg sends them) through pg.Client connected to the
-// endpoint, against the same test on a pg.Client connected straight to the database (BEGIN …
-// ROLLBACK). Same server, same run, the variants' order rotating every round. Prints per-test and
-// per-query medians, the ratio and the time added per query; never fails on time.
-// Usage: npx node bench/endpoint-overhead.ts [--tests N] [--queries N] [--warmup N]
+// endpoint, against the same test on a pg.Client connected straight to the database over TCP (BEGIN …
+// ROLLBACK), and through bare byte relays (bench/byte-relay.ts), the floor of any proxy. Same server,
+// same run, the variants' order rotating every round. Prints per-test and per-query medians, the
+// ratio and the time added per query, and each endpoint variant against the relay on the same
+// transports; never fails on time.
+// Usage: npx node bench/endpoint-overhead.ts [--tests N] [--queries N] [--warmup N] [--only <name part>]
 import { mkdtempSync, rmSync } from 'node:fs'
-import { type AddressInfo, connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -13,6 +14,7 @@ import pg from 'pg'
 import { createWireEndpoint, type WireEndpoint } from '../src/isolation/endpoint/wire-endpoint.ts'
 import { postgres } from '../src/services/postgres/postgres-service.ts'
 import { startServices } from '../src/services/service-set.ts'
+import { type RelayAddress, relaySocketDir, startRelay, startRelayInWorker } from './byte-relay.ts'
 
 const TARGET_RATIO = 1.2
 const TARGET_ADDED_MS = 0.05
@@ -21,6 +23,7 @@ const { values: args } = parseArgs({
     tests: { type: 'string', default: '300' },
     queries: { type: 'string', default: '100' },
     warmup: { type: 'string', default: '30' },
+    only: { type: 'string' },
   },
 })
 const [tests, queries, warmup] = [Number(args.tests), Number(args.queries), Number(args.warmup)]
@@ -35,6 +38,8 @@ interface Variant {
 interface Timings {
   readonly perTest: number[]
   readonly perQuery: number[]
+  /** CPU time of this whole process (client, relay or endpoint) per query, in ms: hardly moved by the load. */
+  readonly cpuPerQuery: number[]
 }
 
 const root = mkdtempSync(join(tmpdir(), 'testbed-bench-endpoint-'))
@@ -44,14 +49,18 @@ const closers: Array<() => Promise<unknown>> = []
 try {
   const url = await benchDatabase(services.services[0]?.url ?? '')
   const socketUrl = await unixSocketUrl(url)
-  const variants = [
+  const all = [
     await direct(url),
-    await direct(await bareRelay(url), 'bare TCP relay (floor of any proxy)'),
-    await throughEndpoint('endpoint', { url }),
-    await throughEndpoint('endpoint, server by socket', { url: socketUrl }),
-    await throughEndpoint('endpoint, both by socket', { url: socketUrl, unixSocket: true }),
-    await throughEndpoint('endpoint, no statement savepoints', { url, statementSavepoints: false }),
+    await throughRelay('bare relay, TCP to it', url, upstreamOf(socketUrl), startRelay),
+    await throughRelay('bare relay, Unix sockets', socketUrl, upstreamOf(socketUrl), startRelay),
+    await throughRelay('bare relay in a worker, Unix sockets', socketUrl, upstreamOf(socketUrl), startRelayInWorker),
+    // The endpoint finds the server's Unix socket itself (backend/local-socket.ts) from its TCP URL.
+    await throughEndpoint('endpoint, TCP to it', { url }, 'tcp'),
+    await throughEndpoint('endpoint, Unix sockets (env)', { url }, 'socket'),
+    await throughEndpoint('endpoint, no statement savepoints', { url, statementSavepoints: false }, 'socket'),
   ]
+  // --only <text>: the baseline and the variants whose name contains it (to profile one of them).
+  const variants = all.filter((variant, index) => index === 0 || variant.name.includes(args.only ?? ''))
   await runRounds(variants, warmup)
   report(await runRounds(variants, tests))
 } finally {
@@ -72,14 +81,13 @@ async function direct(url: string, name = 'direct pg.Client'): Promise<Variant> 
 
 interface EndpointSetup {
   readonly url: string
-  readonly unixSocket?: boolean
   readonly statementSavepoints?: boolean
 }
 
-async function throughEndpoint(name: string, { url, ...options }: EndpointSetup): Promise<Variant> {
+async function throughEndpoint(name: string, { url, ...options }: EndpointSetup, to: 'tcp' | 'socket') {
   const endpoint: WireEndpoint = await createWireEndpoint({ betweenTests: url, ...options })
   closers.push(() => endpoint.close())
-  const client = await connected(endpoint.socketUrl ?? endpoint.url)
+  const client = await connected(to === 'tcp' ? endpoint.url : (endpoint.env.DATABASE_URL ?? ''))
   return {
     name,
     client,
@@ -105,24 +113,31 @@ async function benchDatabase(adminUrl: string): Promise<string> {
 }
 
 /**
- * A relay in this process that pipes bytes between each client and the server, doing nothing
- * else: the cost of one more hop through the event loop and the loopback, which no proxy avoids.
+ * A pg.Client through a bare byte relay (bench/byte-relay.ts) to `upstream`, listening where `url`
+ * points: on TCP for a TCP URL, else on a Unix socket.
  */
-async function bareRelay(url: string): Promise<string> {
-  const target = new URL(url)
-  const server = createServer((client) => {
-    client.setNoDelay(true)
-    const upstream = connect(Number(target.port), target.hostname)
-    upstream.setNoDelay(true)
-    client.pipe(upstream).pipe(client)
-    client.on('error', () => upstream.destroy())
-    upstream.on('error', () => client.destroy())
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  closers.push(() => new Promise((resolve) => server.close(resolve)))
+async function throughRelay(name: string, url: string, upstream: RelayAddress, start: typeof startRelay) {
   const relayed = new URL(url)
-  relayed.port = String((server.address() as AddressInfo).port)
-  return relayed.toString()
+  if (!relayed.searchParams.has('host')) {
+    const relay = await start({ port: 0, host: '127.0.0.1' }, upstream)
+    closers.push(() => relay.close())
+    relayed.port = String((relay.listening as { port: number }).port)
+    return direct(relayed.toString(), name)
+  }
+  const place = relaySocketDir(Number(relayed.port))
+  const relay = await start({ path: place.path }, upstream)
+  closers.push(async () => {
+    await relay.close()
+    place.remove()
+  })
+  relayed.searchParams.set('host', place.dir)
+  return direct(relayed.toString(), name)
+}
+
+/** The server's socket path in a URL of libpq's form. */
+function upstreamOf(socketUrl: string): RelayAddress {
+  const parsed = new URL(socketUrl)
+  return { path: join(parsed.searchParams.get('host') ?? '', `.s.PGSQL.${parsed.port}`) }
 }
 
 /** The database's URL through the server's Unix socket (libpq's form: the directory as `host`). */
@@ -137,6 +152,7 @@ async function unixSocketUrl(url: string): Promise<string> {
 /** One test: begin, `queries` small queries timed one by one, end. */
 async function runTest(variant: Variant, round: number, timings: Timings): Promise<void> {
   const started = performance.now()
+  const cpu = process.cpuUsage()
   await variant.begin()
   for (let i = 0; i < queries; i++) {
     const queryStarted = performance.now()
@@ -146,11 +162,15 @@ async function runTest(variant: Variant, round: number, timings: Timings): Promi
   }
   await variant.end()
   timings.perTest.push(performance.now() - started)
+  const { user, system } = process.cpuUsage(cpu)
+  timings.cpuPerQuery.push((user + system) / 1000 / queries)
 }
 
 // Rotating which variant goes first, so a slow patch of the machine hits all alike.
 async function runRounds(variants: Variant[], count: number): Promise<Map<string, Timings>> {
-  const timings = new Map(variants.map((variant) => [variant.name, { perTest: [], perQuery: [] } as Timings]))
+  const timings = new Map(
+    variants.map((variant) => [variant.name, { perTest: [], perQuery: [], cpuPerQuery: [] } as Timings]),
+  )
   for (let round = 0; round < count; round++) {
     const order = [...variants.slice(round % variants.length), ...variants.slice(0, round % variants.length)]
     for (const variant of order) await runTest(variant, round, timings.get(variant.name) as Timings)
@@ -160,20 +180,23 @@ async function runRounds(variants: Variant[], count: number): Promise<Map<string
 
 function report(timings: Map<string, Timings>): void {
   console.log(`${tests} tests of ${queries} queries after ${warmup} warm-up tests; medians\n`)
-  console.log(`${'variant'.padEnd(36)}${'per test'.padStart(12)}${'per query'.padStart(12)}${'p95 query'.padStart(12)}`)
-  const rows = [...timings].map(([name, { perTest, perQuery }]) => ({
+  const columns = ['per test', 'per query', 'p95 query', 'CPU/query']
+  console.log(`${'variant'.padEnd(40)}${columns.map((column) => column.padStart(12)).join('')}`)
+  const rows = [...timings].map(([name, { perTest, perQuery, cpuPerQuery }]) => ({
     name,
+    cpu: quantile(cpuPerQuery, 0.5),
     test: quantile(perTest, 0.5),
     query: quantile(perQuery, 0.5),
     p95: quantile(perQuery, 0.95),
   }))
-  for (const { name, test, query, p95 } of rows) {
-    console.log(`${name.padEnd(36)}${`${test.toFixed(2)} ms`.padStart(12)}${ms(query)}${ms(p95)}`)
+  for (const { name, test, query, p95, cpu } of rows) {
+    console.log(`${name.padEnd(40)}${`${test.toFixed(2)} ms`.padStart(12)}${ms(query)}${ms(p95)}${ms(cpu)}`)
   }
   const [base, ...others] = rows
   if (base === undefined) return
   console.log('')
   for (const row of others) {
+    if (!row.name.startsWith('endpoint')) continue
     const ratio = row.test / base.test
     const added = row.query - base.query
     console.log(
@@ -181,6 +204,23 @@ function report(timings: Map<string, Timings>): void {
         `${added.toFixed(3)} ms added per query (goal ≤ ${TARGET_ADDED_MS} ms) ${added <= TARGET_ADDED_MS ? '✓' : '✗'}`,
     )
   }
+  console.log('\nAgainst the floor, a bare relay on the same transports (less dependent on the load):')
+  for (const row of others) {
+    const floor = rows.find(({ name }) => name === floorOf(row.name))
+    if (floor === undefined || row === floor) continue
+    const [own, cpu] = [row.query - floor.query, (row.cpu - floor.cpu) * 1000]
+    console.log(
+      `${row.name}: ${(row.test / floor.test).toFixed(2)}× the relay per test, ${own.toFixed(3)} ms more per query, ` +
+        `${cpu.toFixed(0)} µs more CPU per query`,
+    )
+  }
+}
+
+// The relay whose transports the variant uses: what is left above it is the endpoint's own work.
+function floorOf(name: string): string {
+  if (name.startsWith('bare relay in a worker')) return 'bare relay, Unix sockets'
+  if (name.startsWith('bare relay')) return ''
+  return name.includes('TCP to it') ? 'bare relay, TCP to it' : 'bare relay, Unix sockets'
 }
 
 function quantile(samples: number[], q: number): number {

@@ -34,15 +34,18 @@ const adminUrl = services.services[0]?.url ?? ''
 try {
   const suites = [await poolSuite(), await endpointSuite()]
   const durations = new Map(suites.map((suite) => [suite.name, [] as number[]]))
+  const cpu = new Map(suites.map((suite) => [suite.name, [] as number[]]))
   for (let round = 0; round < tests; round++) {
     for (const suite of round % 2 === 0 ? suites : [...suites].reverse()) {
-      const started = performance.now()
+      const [started, cpuBefore] = [performance.now(), process.cpuUsage()]
       await suite.runTest(round)
       durations.get(suite.name)?.push(performance.now() - started)
+      const { user, system } = process.cpuUsage(cpuBefore)
+      cpu.get(suite.name)?.push((user + system) / 1000)
     }
   }
   for (const suite of suites) await suite.close()
-  report(durations)
+  report(durations, cpu)
 } finally {
   await services.stop()
   rmSync(root, { recursive: true, force: true })
@@ -98,22 +101,26 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
 }
 
-function report(results: Map<string, number[]>): void {
+// CPU is this process's (the app's pool, the endpoint, testbed's pool): the load moves it less than wall time.
+function report(results: Map<string, number[]>, cpu: Map<string, number[]>): void {
   console.log(`${tests} tests, each inserting 3 rows and reading them back (PostgreSQL embedded, interleaved)\n`)
-  console.log(`${'variant'.padEnd(50)}${'total'.padStart(10)}${'per test (median)'.padStart(20)}`)
+  console.log(
+    `${'variant'.padEnd(50)}${'total'.padStart(10)}${'per test (median)'.padStart(20)}${'CPU/test'.padStart(12)}`,
+  )
   const totals = [...results].map(([name, durations]) => ({
     name,
     total: durations.reduce((sum, value) => sum + value, 0),
     median: median(durations),
+    cpu: median(cpu.get(name) ?? []),
   }))
-  for (const { name, total, median } of totals) {
-    console.log(
-      `${name.padEnd(50)}${`${(total / 1000).toFixed(2)} s`.padStart(10)}${`${median.toFixed(3)} ms`.padStart(20)}`,
-    )
+  for (const { name, total, median, cpu } of totals) {
+    const columns = [`${(total / 1000).toFixed(2)} s`.padStart(10), `${median.toFixed(3)} ms`.padStart(20)]
+    console.log(`${name.padEnd(50)}${columns.join('')}${`${cpu.toFixed(3)} ms`.padStart(12)}`)
   }
   const [base, endpoint] = totals
   if (base === undefined || endpoint === undefined) return
   console.log(
-    `\nendpoint / db.pool: ${(endpoint.total / base.total).toFixed(2)}× total, ${(endpoint.median / base.median).toFixed(2)}× median per test`,
+    `\nendpoint / db.pool: ${(endpoint.total / base.total).toFixed(2)}× total, ${(endpoint.median / base.median).toFixed(2)}× median per test, ` +
+      `${(endpoint.cpu / base.cpu).toFixed(2)}× CPU per test`,
   )
 }

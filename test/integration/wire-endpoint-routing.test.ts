@@ -97,4 +97,27 @@ describe.concurrent("wire endpoint under isolation 'database' and 'reset'", () =
     )
     await client.end()
   })
+
+  // inet_client_addr() is NULL for a session on the server's Unix socket, the loopback address over TCP.
+  test("reaches a local server's sessions through its Unix socket, found from its TCP URL", async ({ begun }) => {
+    const client = await connectedClient(begun.url)
+    const { rows } = await client.query('SELECT inet_client_addr() AS address')
+    expect(rows).toEqual([{ address: null }])
+    await client.end()
+  })
+
+  test('keeps TCP for a role that may not read where the socket is', async ({ url, onTestFinished }) => {
+    const role = `plain_role_${process.pid}`
+    await withClient(url, (admin) => admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'plain'`))
+    onTestFinished(async () => void (await withClient(url, (admin) => admin.query(`DROP ROLE ${role}`))))
+    const plainUrl = new URL(url)
+    plainUrl.username = role
+    plainUrl.password = 'plain'
+    const endpoint = await createWireEndpoint()
+    onTestFinished(() => endpoint.close())
+    await endpoint.beginTest({ isolation: 'transaction', url: plainUrl.toString() })
+    const { rows } = await withClient(endpoint.url, (client) => client.query('SELECT inet_client_addr() AS address'))
+    expect(rows).toEqual([{ address: '127.0.0.1' }])
+    await endpoint.endTest()
+  })
 })

@@ -230,7 +230,10 @@ export class WireEndpoint implements AsyncDisposable {
       if (unit === null && client.closed) break
       if (unit === null) continue
       client.dispatching = true
-      await this.#dispatch(client, unit)
+      // The common case, one async step fewer: the phase that runs now serves the unit.
+      const phase = this.#phases.current
+      const served = phase !== null && !this.#phases.isStale(unit) && (await phase.serve(client, unit))
+      if (!served) await this.#dispatch(client, unit)
       client.dispatching = false
     }
     this.#clients.delete(client.processId)

@@ -96,6 +96,9 @@ export class StatementQueue {
   }
 
   #next(): Job | undefined {
+    // The common case, on every statement: the first job may run (no Set made for it).
+    const first = this.#jobs[0]
+    if (first !== undefined && this.#mayRun(first)) return this.#jobs.shift()
     const waiting = new Set<object>()
     for (const [index, job] of this.#jobs.entries()) {
       if (waiting.has(job.owner)) continue

@@ -2,10 +2,12 @@ import { connect as netConnect, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import { parse as parseUrl } from 'pg-connection-string'
 import { serialize } from 'pg-protocol'
-import type { TransactionStatus } from '../wire/backend-messages.ts'
+import { decodeBackendMessage, type TransactionStatus } from '../wire/backend-messages.ts'
+import { writeQuery } from '../wire/frontend-messages.ts'
 import { MessageReader } from '../wire/message-reader.ts'
 import { AppliedSettings } from './applied-settings.ts'
 import { type Credentials, type SessionStart, startSessionOn } from './backend-handshake.ts'
+import { firstRow, forgetLocalSocket, localSocketOf, type ServerAddress, socketPath } from './local-socket.ts'
 import { ServerStatements } from './server-statements.ts'
 import { SocketInbox } from './socket-inbox.ts'
 
@@ -30,12 +32,14 @@ export class BackendConnection {
   /** The transaction status of the last ReadyForQuery. */
   status: TransactionStatus = 'I'
   receiver: (message: Buffer) => void = () => {}
+  /** Called after the messages of each chunk read from the server went to `receiver`. */
+  afterChunk: () => void = () => {}
   readonly #socket: Socket
-  readonly #address: { host: string; port: number }
+  readonly #address: ServerAddress
   readonly #lostListeners = new Set<(error: Error) => void>()
   #lost: Error | null = null
 
-  private constructor(url: string, socket: Socket, start: SessionStart, address: { host: string; port: number }) {
+  private constructor(url: string, socket: Socket, start: SessionStart, address: ServerAddress) {
     this.url = url
     this.#socket = socket
     this.processId = start.processId
@@ -45,31 +49,42 @@ export class BackendConnection {
     const reader = new MessageReader()
     socket.on('data', (chunk: Buffer) => {
       for (const message of reader.read(chunk)) this.receiver(message)
+      this.afterChunk()
     })
     socket.once('close', () => this.#lose(new Error('the connection to PostgreSQL closed')))
     socket.on('error', (error) => this.#lose(error))
   }
 
-  /** Connects to `url` and runs the session startup; rejects with the server's or the socket's error. */
-  static async open(url: string): Promise<BackendConnection> {
+  /**
+   * Connects to `url` and runs the session startup; rejects with the server's or the socket's
+   * error. With `preferSocket`, a server on loopback TCP is reached through its Unix socket when
+   * it has one we may use (local-socket.ts).
+   */
+  static async open(url: string, { preferSocket = false } = {}): Promise<BackendConnection> {
     const options = parseUrl(url)
-    const address = { host: options.host ?? 'localhost', port: Number(options.port ?? 5432) }
+    const tcp = { host: options.host ?? 'localhost', port: Number(options.port ?? 5432) }
     const credentials: Credentials = {
       user: options.user ?? process.env.USER ?? 'postgres',
       password: options.password,
       database: options.database ?? options.user ?? 'postgres',
     }
-    const socket = await openSocket(address, Boolean(options.ssl))
-    const inbox = new SocketInbox(socket)
-    try {
-      const start = await startSessionOn(inbox, credentials)
-      inbox.dispose()
-      return new BackendConnection(url, socket, start, address)
-    } catch (error) {
-      inbox.dispose()
-      socket.destroy()
-      throw error
+    const ssl = Boolean(options.ssl)
+    const local =
+      ssl || !preferSocket
+        ? null
+        : await localSocketOf(tcp, credentials.user, (address, query) => probe(address, credentials, query))
+    if (local !== null) {
+      const connection = await BackendConnection.#openOn(url, local, credentials, false).catch(() => null)
+      if (connection !== null) return connection
+      forgetLocalSocket(tcp, credentials.user)
     }
+    return BackendConnection.#openOn(url, tcp, credentials, ssl)
+  }
+
+  static async #openOn(url: string, address: ServerAddress, credentials: Credentials, ssl: boolean) {
+    const { socket, start, inbox } = await startOn(address, credentials, ssl)
+    inbox.dispose()
+    return new BackendConnection(url, socket, start, address)
   }
 
   /** The error the connection was lost with, once it is lost. */
@@ -113,14 +128,42 @@ export class BackendConnection {
   }
 }
 
-function openPlainSocket({ host, port }: { host: string; port: number }): Socket {
+/** A session started on `address`, its socket still read through `inbox`. */
+async function startOn(
+  address: ServerAddress,
+  credentials: Credentials,
+  ssl: boolean,
+): Promise<{ socket: Socket; start: SessionStart; inbox: SocketInbox }> {
+  const socket = await openSocket(address, ssl)
+  const inbox = new SocketInbox(socket)
+  try {
+    return { socket, start: await startSessionOn(inbox, credentials), inbox }
+  } catch (error) {
+    inbox.dispose()
+    socket.destroy()
+    throw error
+  }
+}
+
+/** Opens a session on `address` only to read one row of `query`, then ends it. */
+async function probe(address: ServerAddress, credentials: Credentials, query: string) {
+  const { socket, inbox } = await startOn(address, credentials, false)
+  try {
+    return await firstRow(inbox, writeQuery(query), decodeBackendMessage)
+  } finally {
+    inbox.dispose()
+    socket.end(TERMINATE)
+  }
+}
+
+function openPlainSocket(address: ServerAddress): Socket {
   // pg's rule: a host that starts with `/` is the directory of the server's Unix socket.
-  const socket = host.startsWith('/') ? netConnect(`${host}/.s.PGSQL.${port}`) : netConnect(port, host)
+  const socket = address.host.startsWith('/') ? netConnect(socketPath(address)) : netConnect(address.port, address.host)
   socket.setNoDelay(true)
   return socket
 }
 
-async function openSocket(address: { host: string; port: number }, ssl: boolean): Promise<Socket> {
+async function openSocket(address: ServerAddress, ssl: boolean): Promise<Socket> {
   const socket = openPlainSocket(address)
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve).once('error', reject)

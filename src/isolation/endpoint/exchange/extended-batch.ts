@@ -22,7 +22,10 @@ export async function runExtended(
     const pending = translateMessage(exchange, batch, message)
     if (pending !== undefined) await pending
   }
-  if (end === 'flush') return sendGroup(exchange, batch, 'flush')
+  if (end === 'flush') {
+    await sendGroup(exchange, batch, 'flush')
+    return exchange.client.flush()
+  }
   if (!batch.failed || batch.unsynced) await sendGroup(exchange, batch, 'sync')
   exchange.client.batch = null
   exchange.client.send(readyForQuery(exchange.policy.status(exchange.client)))

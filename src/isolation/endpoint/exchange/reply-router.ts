@@ -31,9 +31,16 @@ interface Pending {
   remaining: number
 }
 
+/** Where forwarded replies go: a client connection, which writes what it was sent at `flush()`. */
+export interface MessageSink {
+  send(message: Buffer): void
+  flush(): void
+}
+
 /** The server session as the router sees it: where it receives, how it fails, the status it reports. */
 export interface RoutedBackend {
   receiver: (message: Buffer) => void
+  afterChunk: () => void
   status: TransactionStatus
   readonly lost: Error | null
   onLost(listener: (error: Error) => void): unknown
@@ -42,6 +49,7 @@ export interface RoutedBackend {
 const ASYNC = new Set<number>([Backend.NoticeMessage, Backend.ParameterStatus, Backend.NotificationResponse])
 const EXECUTE_ENDS = new Set<number>([Backend.CommandComplete, Backend.EmptyQuery, Backend.PortalSuspended])
 const drop = () => {}
+const NOWHERE: MessageSink = { send: drop, flush: drop }
 
 /**
  * Routes the server's replies: each goes to the client or is swallowed, according to the
@@ -50,9 +58,9 @@ const drop = () => {}
  */
 export class ReplyRouter {
   /** Where forwarded replies go: the client whose statements run now. */
-  sink: (message: Buffer) => void = drop
+  sink: MessageSink = NOWHERE
   /** Where messages go that arrive with nothing expected (a notification to an idle session). */
-  idleSink: (message: Buffer) => void = drop
+  idleSink: MessageSink = NOWHERE
   /** Rewrites an ErrorResponse before it is forwarded. */
   translateError: (error: Buffer) => Buffer = (error) => error
   /** Called when the server starts COPY FROM STDIN: the client's CopyData must now reach it. */
@@ -65,6 +73,7 @@ export class ReplyRouter {
   constructor(backend: RoutedBackend) {
     this.#backend = backend
     backend.receiver = (message) => this.accept(message)
+    backend.afterChunk = () => this.#afterChunk()
     backend.onLost((error) => this.#abort(error))
   }
 
@@ -91,14 +100,14 @@ export class ReplyRouter {
   accept(message: Buffer): void {
     const code = message[0] as number
     const head = this.#queue[0]
-    if (head === undefined) this.idleSink(message)
+    if (head === undefined) this.idleSink.send(message)
     else if (code === Backend.ErrorMessage) this.#fail(head, message)
     else if (code === Backend.ReadyForQuery) this.#ready(message)
     else this.#reply(head, code, message)
   }
 
   #reply(head: Pending, code: number, message: Buffer): void {
-    if (head.expectation.forward === 'all' && code !== head.expectation.drop) this.sink(message)
+    if (head.expectation.forward === 'all' && code !== head.expectation.drop) this.sink.send(message)
     if (code === Backend.CopyIn) this.onCopyIn()
     if (ASYNC.has(code) || !counts(code)) return
     if (this.#completes(head, code)) this.#done(message)
@@ -113,7 +122,7 @@ export class ReplyRouter {
   }
 
   #fail(head: Pending, error: Buffer): void {
-    if (head.expectation.forward !== 'none') this.sink(this.translateError(error))
+    if (head.expectation.forward !== 'none') this.sink.send(this.translateError(error))
     this.#error ??= error
     // The server skips every message up to the next Sync; the Sync's ReadyForQuery still comes.
     while (this.#queue[0] !== undefined && this.#queue[0].expectation.until !== 'ready') {
@@ -133,6 +142,16 @@ export class ReplyRouter {
     if (this.#queue.length === 0) this.#settle()
   }
 
+  /**
+   * A chunk from the server was routed. Replies of an exchange still under way are written now
+   * (a COPY's data, a Flush's answers); those of one that just ended are written by whoever ends
+   * it, together with its ReadyForQuery, in one write.
+   */
+  #afterChunk(): void {
+    if (this.#queue.length > 0) this.sink.flush()
+    this.idleSink.flush()
+  }
+
   #settle(): void {
     const settled = this.#settled
     if (settled === null) return
@@ -143,7 +162,7 @@ export class ReplyRouter {
   #emitSynthetic(): void {
     let head = this.#queue[0]
     while (head?.expectation.synthetic !== undefined) {
-      for (const message of head.expectation.synthetic) this.sink(message)
+      for (const message of head.expectation.synthetic) this.sink.send(message)
       this.#queue.shift()
       head = this.#queue[0]
     }

@@ -12,16 +12,22 @@ export interface StatementSpec {
 
 const MAX_CACHED = 2000
 const cache = new Map<string, StatementSpec>()
-const byMessage = new WeakMap<Buffer, { name: string; spec: StatementSpec }>()
+// The Parse messages read last, by identity: a unit's are read twice in a row (its traits, then its
+// translation). A WeakMap did the same at a measurable cost per query (new keys every time).
+const RECENT = 16
+const recentMessages: Array<Buffer | undefined> = new Array(RECENT)
+const recentParses: Array<{ name: string; spec: StatementSpec }> = new Array(RECENT)
+let recentNext = 0
 
-/** The statement name and spec of a Parse message, read once however often it is asked for. */
+/** The statement name and spec of a Parse message, read once however often it is asked for in a row. */
 export function parsed(message: Buffer): { name: string; spec: StatementSpec } {
-  let known = byMessage.get(message)
-  if (known === undefined) {
-    const parse = readParse(message)
-    known = { name: parse.name, spec: specOf(parse) }
-    byMessage.set(message, known)
-  }
+  const index = recentMessages.indexOf(message)
+  if (index !== -1) return recentParses[index] as { name: string; spec: StatementSpec }
+  const parse = readParse(message)
+  const known = { name: parse.name, spec: specOf(parse) }
+  recentMessages[recentNext] = message
+  recentParses[recentNext] = known
+  recentNext = (recentNext + 1) % RECENT
   return known
 }
 

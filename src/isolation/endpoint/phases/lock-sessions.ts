@@ -3,10 +3,7 @@ import type { ClientUnit } from '../client/client-unit.ts'
 import { backendConnectError } from '../endpoint-errors.ts'
 import type { ExchangePolicy } from '../exchange/exchange.ts'
 import { runUnit } from '../exchange/run-unit.ts'
-import { queryStatements } from '../exchange/simple-query.ts'
-import { parsed, type StatementSpec } from '../exchange/statement-spec.ts'
 import type { TransactionStatus } from '../wire/backend-messages.ts'
-import { Frontend, readBind, readExecute } from '../wire/frontend-messages.ts'
 import { failUnit } from './phase.ts'
 import { openServerSession, type ServerSession } from './server-session.ts'
 
@@ -28,16 +25,6 @@ export class LockSessions {
     this.#status = status
   }
 
-  /** Whether every statement of the unit takes or releases a session advisory lock. */
-  static serves(client: ClientSession, unit: ClientUnit): boolean {
-    if (unit.kind === 'query') {
-      const { statements } = queryStatements(unit.message)
-      return statements.length > 0 && statements.every(({ intent }) => intent.kind === 'advisory-lock')
-    }
-    const executes = unit.messages.filter((message) => message[0] === Frontend.Execute)
-    return executes.length > 0 && unit.messages.every((message) => locks(client, message) !== false)
-  }
-
   /** Runs the unit on the client's lock session; the client's ReadyForQuery keeps its shared status. */
   async serve(client: ClientSession, unit: ClientUnit): Promise<void> {
     let session: ServerSession
@@ -48,7 +35,7 @@ export class LockSessions {
       return failUnit(client, unit, backendConnectError(this.#url, error), this.#status(client))
     }
     const policy = this.#policy(client)
-    session.router.sink = client.sink
+    session.router.sink = client
     client.active = session.backend
     try {
       await runUnit({ client, backend: session.backend, router: session.router, policy }, unit)
@@ -92,26 +79,4 @@ export class LockSessions {
       notified: () => {},
     }
   }
-}
-
-/** Whether a message of an extended batch is about an advisory lock; undefined for one about neither (Sync). */
-function locks(client: ClientSession, message: Buffer): boolean | undefined {
-  switch (message[0]) {
-    case Frontend.Parse:
-      return isLock(parsed(message).spec)
-    case Frontend.Bind:
-      return isLock(client.statements.get(readBind(message).statement))
-    case Frontend.Execute:
-      return isLock(client.portals.get(readExecute(message).portal))
-    case Frontend.Describe:
-    case Frontend.Sync:
-    case Frontend.Flush:
-      return undefined
-    default:
-      return false
-  }
-}
-
-function isLock(spec: StatementSpec | undefined): boolean {
-  return spec?.statement.intent.kind === 'advisory-lock'
 }

@@ -48,7 +48,7 @@ export class RoutedSessions implements Phase, ExchangePolicy {
       return true
     }
     const { backend, router } = session
-    router.sink = client.sink
+    router.sink = client
     router.onCopyIn = () => {
       client.copyTarget = backend
     }
@@ -120,7 +120,7 @@ export class RoutedSessions implements Phase, ExchangePolicy {
     const session = await (spare ?? this.#openSession())
     this.#backends.set(client, session.backend)
     // A notification for an idle client still reaches it.
-    session.router.idleSink = client.sink
+    session.router.idleSink = client
     if (client.channels.size > 0) {
       const listen = [...client.channels].map((channel) => `LISTEN "${channel.replaceAll('"', '""')}"`)
       await sendOwn(session, writeQuery(listen.join('; ')))

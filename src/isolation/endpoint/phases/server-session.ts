@@ -9,6 +9,6 @@ export interface ServerSession {
 
 /** Opens a server session on the database at `url`. */
 export async function openServerSession(url: string): Promise<ServerSession> {
-  const backend = await BackendConnection.open(url)
+  const backend = await BackendConnection.open(url, { preferSocket: true })
   return { backend, router: new ReplyRouter(backend) }
 }

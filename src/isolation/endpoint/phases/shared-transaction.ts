@@ -7,14 +7,13 @@ import { errorResponseFor, ServerError, testEndedError } from '../endpoint-error
 import type { Exchange, ExchangePolicy } from '../exchange/exchange.ts'
 import { runUnit } from '../exchange/run-unit.ts'
 import { sendOwn, undoToSavepoint } from '../exchange/server-round.ts'
-import { queryStatements } from '../exchange/simple-query.ts'
 import type { IntendedStatement, StatementIntent } from '../exchange/statement-intent.ts'
-import { parsed } from '../exchange/statement-spec.ts'
 import type { TransactionStatus } from '../wire/backend-messages.ts'
-import { Frontend, readBind, readExecute, SYNC, writeQuery } from '../wire/frontend-messages.ts'
+import { SYNC, writeQuery } from '../wire/frontend-messages.ts'
 import { LockSessions } from './lock-sessions.ts'
 import { failUnit, type Phase, type RefusedStatement, unitText } from './phase.ts'
 import type { ServerSession } from './server-session.ts'
+import { unitTraits } from './unit-traits.ts'
 
 export interface SharedTransactionOptions {
   /** Give every client its own savepoint around each statement outside its app transaction. */
@@ -78,16 +77,16 @@ export class SharedTransaction implements Phase, ExchangePolicy {
 
   async serve(client: ClientSession, unit: ClientUnit): Promise<boolean> {
     if (this.#over) return false
+    const { locksOnly, opensTransaction } = unitTraits(client, unit)
     // Not in the queue: a blocked pg_advisory_lock must not hold up the client that will unlock it.
-    if (LockSessions.serves(client, unit)) {
+    if (locksOnly) {
       await this.#locks.serve(client, unit)
       return true
     }
     try {
-      const opens = opensTransaction(client, unit)
       await this.#queue.run(
         client,
-        opens,
+        opensTransaction,
         () => unitText(unit),
         () => this.#job(client, unit),
       )
@@ -168,7 +167,7 @@ export class SharedTransaction implements Phase, ExchangePolicy {
   async #job(client: ClientSession, unit: ClientUnit): Promise<void> {
     const { backend, router } = this.#session
     const exchange: Exchange = { client, backend, router, policy: this }
-    router.sink = client.sink
+    router.sink = client
     router.onCopyIn = () => {
       client.copyTarget = backend
     }
@@ -230,20 +229,4 @@ export class SharedTransaction implements Phase, ExchangePolicy {
     if (pending === undefined) this.#options.deliver(client, channel, payload)
     else if (!pending.some(([c, p]) => c === channel && p === payload)) pending.push([channel, payload])
   }
-}
-
-function opensTransaction(client: ClientSession, unit: ClientUnit): boolean {
-  if (unit.kind === 'query') return queryStatements(unit.message).statements.some(({ intent }) => begins(intent))
-  return unit.messages.some((message) => begins(intentOfMessage(client, message)))
-}
-
-function intentOfMessage(client: ClientSession, message: Buffer): StatementIntent | undefined {
-  if (message[0] === Frontend.Parse) return parsed(message).spec.statement.intent
-  if (message[0] === Frontend.Bind) return client.statements.get(readBind(message).statement)?.statement.intent
-  if (message[0] === Frontend.Execute) return client.portals.get(readExecute(message).portal)?.statement.intent
-  return undefined
-}
-
-function begins(intent: StatementIntent | undefined): boolean {
-  return intent?.kind === 'control' && intent.control.kind === 'begin'
 }
