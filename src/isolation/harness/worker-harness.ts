@@ -139,9 +139,7 @@ export class WorkerHarness implements AsyncDisposable {
     try {
       await isolation.rollback(inner, { failed: outcome.failed || refused.length > 0, testName: outcome.testName })
     } finally {
-      // A leak (reported or not) replaces the worker's database: reads between tests move to the new one.
-      const next = await isolation.betweenTestsUrl()
-      if (next !== undefined) await this.#endpoint.serveBetweenTests(next)
+      await this.#serveBetweenTests(isolation)
     }
     const first = refused[0]
     if (first === undefined) return
@@ -177,6 +175,15 @@ export class WorkerHarness implements AsyncDisposable {
       this.#isolations.set(strategy, isolation)
     }
     return isolation
+  }
+
+  /**
+   * A leak (reported or not) replaces the worker's database: reads between tests move to the new
+   * one. A failed lookup keeps the current one, so it never hides why the rollback failed.
+   */
+  async #serveBetweenTests(isolation: Isolation): Promise<void> {
+    const next = await isolation.betweenTestsUrl().catch(() => undefined)
+    if (next !== undefined) await this.#endpoint.serveBetweenTests(next)
   }
 
   #throughEndpoint(inner: IsolatedDatabase): IsolatedDatabase {
