@@ -17,6 +17,7 @@ export interface StrategyInputs {
   openConnections?: OpenConnectionsPolicy
   openConnectionsTimeout?: number
   poolSize?: number
+  beforeReplace?: (url: string) => Promise<void>
   /** Undefined: the strategy's own default (the clone pool prints a kept database's psql line). */
   progress?: Progress
   /** Never undefined: for steps that print nothing unless asked. */
@@ -54,13 +55,14 @@ async function workerIsolation(strategy: WorkerStrategyName, inputs: StrategyInp
     progress: inputs.quietProgress,
   })
   try {
-    const worker = await WorkerDatabase.open(clones, strategy, inputs.leakCheck)
+    const worker = await WorkerDatabase.open(clones, strategy, inputs.leakCheck, inputs.beforeReplace)
     const close = () => worker.close()
     return {
       strategy: worker.strategyName,
       template: inputs.template,
       begin: (begin) => worker.begin(begin),
       rollback: (database, outcome) => worker.rollback(database, outcome?.testName ?? 'the test'),
+      betweenTestsUrl: () => worker.nextUrl(),
       close,
       [Symbol.asyncDispose]: close,
     }
@@ -78,6 +80,7 @@ function wrap(inner: IsolationStrategy, template: Template): Isolation {
     begin: () => inner.begin(),
     rollback: (database, outcome) =>
       inner.rollback(database, { failed: outcome?.failed ?? false, testName: outcome?.testName }),
+    betweenTestsUrl: async () => undefined,
     close,
     [Symbol.asyncDispose]: close,
   }

@@ -55,6 +55,52 @@ describe('a worker harness: one DATABASE_URL for every isolation', () => {
     expect(errors).toEqual([])
   })
 
+  // What leaks: under `transaction` a row committed through a connection of the test's own; under
+  // `reset` a table, which a reset does not undo.
+  const leaks = {
+    transaction: async (db: { url: string }) => {
+      const own = new pg.Client({ connectionString: db.url })
+      await own.connect()
+      await own.query("INSERT INTO users (email) VALUES ('leaked@example.com')")
+      await own.end()
+    },
+    reset: async (_db: unknown, app: pg.Pool) => {
+      await app.query('CREATE TABLE notes (id int)')
+    },
+  }
+  const leakedCount = async (query: (sql: string) => Promise<pg.QueryResult>) =>
+    (
+      await query(
+        "SELECT count(*)::int + (to_regclass('notes') IS NOT NULL)::int AS n FROM users WHERE email <> 'seed@example.com'",
+      )
+    ).rows[0].n as number
+
+  for (const isolation of ['transaction', 'reset'] as const) {
+    test(`${isolation}: after a leak, checked or not, the endpoint serves the worker's fresh database between tests and in the next test, and lets go of the old one before it is dropped`, async () => {
+      const progress = capture()
+      await using harness = await createWorkerHarness({
+        adminUrl: server.url,
+        template: template(),
+        isolation,
+        progress,
+      })
+      const app = appPool(harness)
+      for (const leakCheck of [false, true]) {
+        const leaking = await harness.beginTest('notes > leaks', isolation, { leakCheck })
+        await leaks[isolation](leaking.db, app)
+        const ended = harness.endTest(leaking, { failed: false, testName: 'notes > leaks' })
+        if (leakCheck) await expect(ended).rejects.toThrow("Changes leaked out of the test's isolation: notes > leaks")
+        else await ended
+        expect(await leakedCount((sql) => app.query(sql))).toBe(0)
+        const next = await harness.beginTest('notes > finds none')
+        expect(await leakedCount((sql) => app.query(sql))).toBe(0)
+        await harness.endTest(next, { failed: false, testName: 'notes > finds none' })
+      }
+      await app.end()
+      expect(progress.lines).toEqual([])
+    })
+  }
+
   test('transaction: db.pool runs in the same transaction as the app, through the endpoint', async () => {
     await using harness = await createWorkerHarness({ adminUrl: server.url, template: template(), progress: silent })
     const app = appPool(harness)

@@ -1,10 +1,8 @@
 // Runs the shop for real: `DATABASE_URL=… REDIS_URL=… PAYMENTS_URL=… PAYMENTS_KEY=… npx node examples/shop/src/server.ts`
 import { Redis } from 'ioredis'
-import pg from 'pg'
 import { createApp } from './app.ts'
 
 const app = createApp({
-  db: new pg.Pool({ connectionString: process.env.DATABASE_URL }),
   redis: new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
   payments: {
     baseUrl: process.env.PAYMENTS_URL ?? 'https://api.payments.example',

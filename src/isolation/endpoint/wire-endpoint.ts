@@ -72,6 +72,7 @@ export class WireEndpoint implements AsyncDisposable {
   readonly #phases: PhaseSwitch
   #betweenTestsUrl: string | undefined
   #transition: Promise<unknown> = Promise.resolve()
+  #testRunning = false
   #closed = false
 
   constructor(options: ResolvedEndpointOptions, password: string, scram: ScramSha256Data) {
@@ -131,6 +132,7 @@ export class WireEndpoint implements AsyncDisposable {
 
   /** Begins a test: from now on every client's statements run in `target`. */
   async beginTest(target: EndpointTarget): Promise<void> {
+    this.#testRunning = true
     const plan =
       target.isolation === 'transaction'
         ? { kind: 'shared' as const, url: target.url, test: true }
@@ -140,6 +142,7 @@ export class WireEndpoint implements AsyncDisposable {
 
   /** Ends the test: rolls back (or closes its sessions), then serves the time between tests. */
   async endTest(): Promise<EndpointTestReport> {
+    this.#testRunning = false
     return { refused: await this.#switch(this.#betweenTests()) }
   }
 
@@ -149,6 +152,24 @@ export class WireEndpoint implements AsyncDisposable {
    */
   setBetweenTests(url: string | undefined): void {
     this.#betweenTestsUrl = url
+  }
+
+  /**
+   * Serves `url` between tests, at once when no test runs (else from the next `endTest()` on):
+   * the worker's fresh database after a leak replaced the last.
+   */
+  async serveBetweenTests(url: string | undefined): Promise<void> {
+    const changed = url !== this.#betweenTestsUrl
+    this.#betweenTestsUrl = url
+    if (changed && !this.#testRunning) await this.#switch(this.#betweenTests())
+  }
+
+  /**
+   * Lets go of the database at `url`, which is about to be dropped: when it is the one served
+   * between tests, its session closes and nothing is served between tests until `serveBetweenTests()`.
+   */
+  async letGo(url: string): Promise<void> {
+    if (url === this.#betweenTestsUrl) await this.serveBetweenTests(undefined)
   }
 
   /**

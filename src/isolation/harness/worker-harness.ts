@@ -136,8 +136,11 @@ export class WorkerHarness implements AsyncDisposable {
     const refused = this.#current === test ? (await this.#endpoint.endTest()).refused : []
     if (this.#current === test) this.#current = null
     const isolation = await this.#isolation(test.isolation)
-    await isolation.rollback(inner, { failed: outcome.failed || refused.length > 0, testName: outcome.testName })
-    if (test.isolation !== 'database') this.#endpoint.setBetweenTests(inner.url)
+    try {
+      await isolation.rollback(inner, { failed: outcome.failed || refused.length > 0, testName: outcome.testName })
+    } finally {
+      await this.#serveBetweenTests(isolation)
+    }
     const first = refused[0]
     if (first === undefined) return
     const escalation = { test: test.name, ...first }
@@ -166,10 +169,21 @@ export class WorkerHarness implements AsyncDisposable {
     let isolation = this.#isolations.get(strategy)
     if (!isolation) {
       const { adminUrl, isolation: _default, escalationsFile: _file, ...options } = this.#options
-      isolation = createIsolation(adminUrl, { ...options, strategy })
+      // The endpoint's session between tests lets go of a database a leak retired before it is dropped.
+      const beforeReplace = (url: string) => this.#endpoint.letGo(url)
+      isolation = createIsolation(adminUrl, { ...options, strategy, beforeReplace })
       this.#isolations.set(strategy, isolation)
     }
     return isolation
+  }
+
+  /**
+   * A leak (reported or not) replaces the worker's database: reads between tests move to the new
+   * one. A failed lookup keeps the current one, so it never hides why the rollback failed.
+   */
+  async #serveBetweenTests(isolation: Isolation): Promise<void> {
+    const next = await isolation.betweenTestsUrl().catch(() => undefined)
+    if (next !== undefined) await this.#endpoint.serveBetweenTests(next)
   }
 
   #throughEndpoint(inner: IsolatedDatabase): IsolatedDatabase {

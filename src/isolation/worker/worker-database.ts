@@ -19,21 +19,36 @@ export class WorkerDatabase {
   readonly strategyName: WorkerStrategyName
   readonly #clones: DatabasePool
   readonly #leakCheck: boolean
+  readonly #beforeReplace: ((url: string) => Promise<void>) | undefined
   readonly #idle: Lane[] = []
   readonly #running = new Map<IsolatedDatabase, RunningTest>()
   #shared: Promise<WorkerClone> | null = null
   #current: WorkerClone | null = null
   #closing: Promise<void> | null = null
 
-  private constructor(clones: DatabasePool, name: WorkerStrategyName, leakCheck: boolean) {
+  private constructor(
+    clones: DatabasePool,
+    name: WorkerStrategyName,
+    leakCheck: boolean,
+    beforeReplace: ((url: string) => Promise<void>) | undefined,
+  ) {
     this.#clones = clones
     this.strategyName = name
     this.#leakCheck = leakCheck
+    this.#beforeReplace = beforeReplace
   }
 
-  /** Opens the first lane right away, so a broken template or server fails here rather than in a test. */
-  static async open(clones: DatabasePool, name: WorkerStrategyName, leakCheck: boolean): Promise<WorkerDatabase> {
-    const worker = new WorkerDatabase(clones, name, leakCheck)
+  /**
+   * Opens the first lane right away, so a broken template or server fails here rather than in a test.
+   * `beforeReplace` is called with the URL of a clone a leak retired, before it is dropped.
+   */
+  static async open(
+    clones: DatabasePool,
+    name: WorkerStrategyName,
+    leakCheck: boolean,
+    beforeReplace?: (url: string) => Promise<void>,
+  ): Promise<WorkerDatabase> {
+    const worker = new WorkerDatabase(clones, name, leakCheck, beforeReplace)
     const lane = await worker.#openLane()
     worker.#idle.push(lane)
     if (leakCheck) await lane.clone.leakCheck()
@@ -92,6 +107,13 @@ export class WorkerDatabase {
     await this.#putBack(lane)
     if (leaks.length === 0 || !test.leakCheck) return
     throw leakError(leaks, { testName, strategy: this.strategyName, neighbours: test.neighbours })
+  }
+
+  /** The database the next test begins in: an idle lane's, or a new one's once a leak retired the last. */
+  async nextUrl(): Promise<string> {
+    const lane = await this.#readyLane(false)
+    this.#idle.push(lane)
+    return lane.clone.lease.url
   }
 
   close(): Promise<void> {
@@ -177,6 +199,7 @@ export class WorkerDatabase {
 
   async #release(clone: WorkerClone): Promise<void> {
     await clone.close()
+    if (clone.retired) await this.#beforeReplace?.(clone.lease.url).catch(() => {})
     if (this.#closing === null) await this.#clones.release(clone.lease.name)
   }
 

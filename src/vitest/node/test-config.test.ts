@@ -48,7 +48,12 @@ describe('testConfig', () => {
           name: 'integration',
           include: ['tests/integration/**/*.{test,spec}.?(c|m)[jt]s?(x)'],
           exclude: ['**/node_modules/**', '**/.git/**'],
-          setupFiles: ['/testbed/tag-file.js', '/testbed/network-guard-file.js', '/testbed/report-file.js'],
+          setupFiles: [
+            '/testbed/tag-file.js',
+            '/testbed/network-guard-file.js',
+            '/testbed/report-file.js',
+            '/testbed/endpoint-file.js',
+          ],
           provide: { 'testbed:tag': 'integration' },
           testTimeout: 45_000,
           hookTimeout: 45_000,

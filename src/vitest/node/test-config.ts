@@ -40,7 +40,7 @@ export function testConfig(settings: TestbedSettings, files: TestbedFiles) {
           name: 'integration',
           include: [`${dirs.integration}/${TEST_FILES}`],
           exclude: EXCLUDE,
-          setupFiles: [files.tagFile, files.networkGuardFile, files.reportFile],
+          setupFiles: [files.tagFile, files.networkGuardFile, files.reportFile, files.endpointFile],
           provide: { 'testbed:tag': 'integration' },
           testTimeout: timeoutMs,
           hookTimeout: timeoutMs,

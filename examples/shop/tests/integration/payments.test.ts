@@ -21,6 +21,15 @@ describe('payment processing', () => {
     expect(await response.json()).toMatchObject({ totalCents: 4500, status: 'paid' })
     const { rows } = await db.query('SELECT status, payment_id, total_cents FROM orders WHERE user_id = $1', [buyer.id])
     expect(rows).toEqual([{ status: 'paid', payment_id: 'ch_123', total_cents: 4500 }])
+    // Stored with its order in the shop's own transaction (BEGIN … COMMIT on a connection of its pool).
+    const stored = await db.query(
+      'SELECT sku, quantity FROM order_lines JOIN orders ON orders.id = order_id WHERE user_id = $1 ORDER BY sku',
+      [buyer.id],
+    )
+    expect(stored.rows).toEqual([
+      { sku: 'mug', quantity: 2 },
+      { sku: 'tee', quantity: 1 },
+    ])
   })
 
   test('a declined card answers 402 and stores the order as declined', async ({ api, http, db }) => {

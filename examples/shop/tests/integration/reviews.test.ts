@@ -1,9 +1,11 @@
 // Product reviews and the activity feed live in Firestore: each test has its own project with the
-// catalog seeded from fixtures/firestore/catalog.yaml, so tests running at once never see each other's reviews.
+// catalog seeded from fixtures/firestore/catalog.yaml, so no test sees another's reviews. The tests
+// run one after another: the customers they sign up go through the shop's one PostgreSQL pool, and
+// a worker's DATABASE_URL serves one test's state at a time.
 import { describe, expect } from 'testbed/vitest'
 import { signedInUser, reviewsTest as test } from './shop-test.ts'
 
-describe.concurrent('product reviews', () => {
+describe('product reviews', () => {
   test('a signed-in customer reviews a product: the review, the rating and the feed move together', async ({
     api,
     firestore,
@@ -21,7 +23,7 @@ describe.concurrent('product reviews', () => {
     ])
   })
 
-  test('another test at the same time sees the seeded reviews only', async ({ api, firestore }) => {
+  test('the next test sees the seeded reviews only', async ({ api, firestore }) => {
     const product = await firestore.doc('products/mug').get()
     expect(product.get('reviewCount')).toBe(2)
     expect((await firestore.collection('activity').get()).size).toBe(0)

@@ -1,14 +1,14 @@
-// The shop's `test`: testbed's fixtures plus the app, built on the test's isolated database and Redis.
+// The shop's `test`: testbed's fixtures plus the app, on the test's Redis database. The app reaches
+// PostgreSQL through its own pool, made from DATABASE_URL: testbed serves the test's state there.
 import { test as base } from 'testbed/vitest'
 import { createApp } from '../../src/app.ts'
 
 export const PAYMENTS = 'https://api.payments.example'
 
 export const test = base.extend({
-  app: async ({ db, redis }, use) => {
+  app: async ({ redis }, use) => {
     await use(
       createApp({
-        db: db.pool,
         redis,
         payments: { baseUrl: PAYMENTS, apiKey: 'sk_test_123' },
         tokenSecret: 'test-secret',
@@ -19,10 +19,9 @@ export const test = base.extend({
 
 /** The shop's `test` with Firestore too: product reviews and the activity feed, in the test's own project. */
 export const reviewsTest = test.extend({
-  app: async ({ db, redis, firestore }, use) => {
+  app: async ({ redis, firestore }, use) => {
     await use(
       createApp({
-        db: db.pool,
         redis,
         firestore,
         payments: { baseUrl: PAYMENTS, apiKey: 'sk_test_123' },

@@ -96,6 +96,9 @@ export class PhaseSwitch {
   /** Closes the shared session. */
   async close(): Promise<void> {
     await this.switchTo(null)
+  }
+
+  async #closeShared(): Promise<void> {
     const shared = this.#shared
     this.#shared = null
     await shared?.session.backend.close()
@@ -103,9 +106,13 @@ export class PhaseSwitch {
 
   async #start(plan: PhasePlan | null, sharedWasOpen: boolean): Promise<Phase | null> {
     const statements = sharedWasOpen ? [...END_SHARED] : []
-    if (plan?.kind !== 'shared') {
+    // Nothing to serve: the shared session's database may be about to be dropped (closing rolls it back).
+    if (plan === null) {
+      await this.#closeShared()
+      return null
+    }
+    if (plan.kind !== 'shared') {
       await this.#runShared(statements)
-      if (plan === null) return null
       const routed = new RoutedSessions(plan.url)
       this.#parameters ??= (await routed.firstSession).backend.parameters
       return routed
