@@ -5,6 +5,7 @@ import { siblingFile } from '../../core/sibling-file.ts'
 import { SETTINGS_KEY } from '../provided.ts'
 import { loadSettings, type TestbedSettings } from '../settings.ts'
 import { sequenceOption } from './duration-sequencer.ts'
+import { withRunDefaults } from './run-defaults.ts'
 import { PROJECT_NAMES, testConfig } from './test-config.ts'
 
 /** Options of the `testbed()` Vitest plugin. */
@@ -38,13 +39,15 @@ export function testbed(options: TestbedPluginOptions = {}): Plugin {
       const settings = await loadSettings(root, options.config)
       return {
         test: {
-          ...testConfig(settings, {
-            globalSetup: siblingFile(import.meta.url, './global-setup'),
-            tagFile: siblingFile(import.meta.url, '../runtime/tag-file'),
-            networkGuardFile: siblingFile(import.meta.url, '../runtime/network-guard-file'),
-            reportFile: siblingFile(import.meta.url, '../runtime/report-file'),
-            endpointFile: siblingFile(import.meta.url, '../runtime/endpoint-file'),
-          }),
+          ...withRunDefaults(
+            testConfig(settings, {
+              globalSetup: siblingFile(import.meta.url, './global-setup'),
+              tagFile: siblingFile(import.meta.url, '../runtime/tag-file'),
+              networkGuardFile: siblingFile(import.meta.url, '../runtime/network-guard-file'),
+              reportFile: siblingFile(import.meta.url, '../runtime/report-file'),
+              endpointFile: siblingFile(import.meta.url, '../runtime/endpoint-file'),
+            }),
+          ),
           ...sequenceOption(config.test?.sequence, settings.projectDir),
         },
       }
