@@ -31,6 +31,7 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({ plugins: [testbed()] })
 `
+// Vitest's CLI flags win over the plugin's project settings, so each variant runs what its name says.
 const VARIANTS: Record<string, { side: 'plain' | 'testbed'; args: string[] }> = {
   'plain Vitest (its defaults)': { side: 'plain', args: [] },
   'plain Vitest --pool=threads --no-isolate': { side: 'plain', args: ['--pool=threads', '--no-isolate'] },
@@ -39,6 +40,7 @@ const VARIANTS: Record<string, { side: 'plain' | 'testbed'; args: string[] }> = 
   'testbed --pool=threads --isolate': { side: 'testbed', args: ['--pool=threads', '--isolate'] },
   'testbed --pool=forks --no-isolate': { side: 'testbed', args: ['--pool=forks', '--no-isolate'] },
   'testbed --pool=threads --no-isolate': { side: 'testbed', args: ['--pool=threads', '--no-isolate'] },
+  'testbed --no-isolate --maxWorkers=2': { side: 'testbed', args: ['--no-isolate', '--maxWorkers=2'] },
 }
 const BASELINE = 'plain Vitest (its defaults)'
 
