@@ -35,8 +35,9 @@ const INITDB_ARGS = [
   '--no-sync',
   '--wal-segsize=1',
 ]
-// PostgreSQL 18 checksums every page by default; a throwaway test cluster has no disk to distrust,
-// and initdb is faster without (bench/cold-start.ts, docs/performance.md). Older versions lack the flag.
+// PostgreSQL 18 checksums every page it writes by default: work a throwaway test cluster has no use
+// for (no disk to distrust). initdb's own CPU barely moves with it (bench/cold-start.ts). Older
+// versions have checksums off and lack the flag.
 const INITDB_ARGS_18 = [...INITDB_ARGS, '--no-data-checksums']
 
 /** initdb's arguments for these binaries, after `-D dir`. */
