@@ -47,6 +47,7 @@ export function testbed(options: TestbedPluginOptions = {}): Plugin {
               reportFile: siblingFile(import.meta.url, '../runtime/report-file'),
               endpointFile: siblingFile(import.meta.url, '../runtime/endpoint-file'),
             }),
+            config.test?.maxWorkers,
           ),
           ...sequenceOption(config.test?.sequence, settings.projectDir),
         },
