@@ -9,20 +9,21 @@ import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
-import pg from 'pg'
+import type pg from 'pg'
 import { stateDir } from '../src/core/paths.ts'
 import { Run } from '../src/core/run-registry.ts'
 import { startWatchdog } from '../src/core/run-watchdog.ts'
 import { ephemeralPort } from '../src/providers/free-port.ts'
 import { spawnIdentity, unprivilegedUser } from '../src/providers/run-as-user.ts'
 import { packArchive, unpackArchive } from '../src/services/postgres/cache-archive.ts'
-import { cachedCluster } from '../src/services/postgres/initdb-cache.ts'
+import { cachedCluster, initdbArgs, initdbEnv } from '../src/services/postgres/initdb-cache.ts'
 import { findEmbeddedBinaries, type PostgresBinaries } from '../src/services/postgres/postgres-binaries.ts'
 import { postgres } from '../src/services/postgres/postgres-service.ts'
 import { createSuperuserPassword, lockSuperuser, socketUrl } from '../src/services/postgres/superuser-password.ts'
 import { resolveProvider } from '../src/services/resolve-provider.ts'
 import { startServices } from '../src/services/service-set.ts'
-import { percentile, printTimingsTable } from './timings-table.ts'
+import { firstQuery } from './first-query.ts'
+import { percentile, printTimingsTable, runRounds } from './timings-table.ts'
 
 type Timings = Record<string, number>
 
@@ -34,9 +35,7 @@ const RATIOS = [
   ['testbed cold', 'before cold'],
   ['testbed warm', 'before warm'],
 ] as const
-// Copies of INITDB_ARGS (initdb-cache.ts) and FAST_SETTINGS (postgres-server.ts), so the parts add up to a testbed start.
-const TESTBED_INITDB_ARGS =
-  '-U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C --no-sync --wal-segsize=1'.split(' ')
+// A copy of the settings of postgres-server.ts, so the parts add up to a testbed start.
 const TESTBED_SETTINGS = [
   'fsync=off',
   'synchronous_commit=off',
@@ -89,7 +88,7 @@ const variants: Array<() => Promise<Timings>> = [
 
 try {
   await prime()
-  report(await runRounds())
+  report(await runRounds(variants, samples))
 } finally {
   checkNoServerLeft()
   rmSync(root, { recursive: true, force: true })
@@ -127,19 +126,6 @@ async function prime(): Promise<void> {
   await testbedStart(current, 'prime', warmCache)
   if (previous) await testbedStart(previous, 'prime', beforeWarmCache)
   await asServerUser(binaries.initdb, ['-D', join(ownedDir('template'), 'data'), ...PLAIN_INITDB_ARGS])
-}
-
-// Each round runs every variant once, in a rotated order, so a slow patch of the machine hits all of them alike.
-async function runRounds(): Promise<Map<string, number[]>> {
-  const results = new Map<string, number[]>()
-  for (let round = 0; round < samples; round++) {
-    const shift = round % variants.length
-    for (const variant of [...variants.slice(shift), ...variants.slice(0, shift)]) {
-      for (const [name, ms] of Object.entries(await variant())) results.set(name, [...(results.get(name) ?? []), ms])
-    }
-    process.stderr.write(`round ${round + 1}/${samples}\n`)
-  }
-  return results
 }
 
 // Timed until the first query of our own, like a test's first query; stopping is not part of it.
@@ -198,7 +184,12 @@ async function measureParts(): Promise<Timings> {
   const dir = ownedDir(`parts-${++counter}`)
   try {
     const detect = await timed(() => resolveProvider('db', postgres({ provider: 'embedded' })))
-    const initdb = await timed(() => asServerUser(binaries.initdb, ['-D', join(dir, 'initdb'), ...TESTBED_INITDB_ARGS]))
+    const initdb = await timed(() =>
+      exec(binaries.initdb, ['-D', join(dir, 'initdb'), ...initdbArgs(binaries)], {
+        ...spawnIdentity(runAs),
+        env: initdbEnv(),
+      }),
+    )
     process.env.TESTBED_CACHE_DIR = warmCache
     const [tar, plainDir] = [plainTar(), ownedDataDir(join(dir, 'plain'))]
     const plain = await timed(() => exec('tar', ['-xpf', tar, '-C', plainDir]))
@@ -281,17 +272,6 @@ async function postmasterParts(dir: string): Promise<Timings> {
   } finally {
     server.kill('SIGINT')
     await exited
-  }
-}
-
-async function firstQuery(config: pg.ClientConfig): Promise<void> {
-  const client = new pg.Client(config)
-  client.on('error', () => {})
-  try {
-    await client.connect()
-    await client.query('SELECT 1')
-  } finally {
-    await client.end().catch(() => {})
   }
 }
 

@@ -14,3 +14,30 @@ export function printTimingsTable(results: Map<string, number[]>, width: number,
   console.log(row('variant', 'median', 'p90'))
   for (const [name, values] of results) console.log(row(name, ms(percentile(values, 0.5)), ms(percentile(values, 0.9))))
 }
+
+/**
+ * Runs every variant once per round, in a rotated order, so a slow patch of the machine hits all of them
+ * alike; each variant returns named timings. Timings keep their round order, for per-round ratios.
+ */
+export async function runRounds(
+  variants: ReadonlyArray<() => Promise<Record<string, number>>>,
+  samples: number,
+): Promise<Map<string, number[]>> {
+  const results = new Map<string, number[]>()
+  for (let round = 0; round < samples; round++) {
+    const shift = round % variants.length
+    for (const variant of [...variants.slice(shift), ...variants.slice(0, shift)]) {
+      for (const [name, ms] of Object.entries(await variant())) results.set(name, [...(results.get(name) ?? []), ms])
+    }
+    process.stderr.write(`round ${round + 1}/${samples}\n`)
+  }
+  return results
+}
+
+/** Per-round ratios of `times` to `reference` (same round), and their median: steadier than a ratio of medians. */
+export function medianRatio(times: number[], reference: number[]): number {
+  return percentile(
+    times.map((time, round) => time / (reference[round] ?? Number.NaN)),
+    0.5,
+  )
+}

@@ -66,6 +66,36 @@ describe('testbed test --integration', () => {
   })
 })
 
+const PID_FILE = (name: string) => `import { appendFileSync } from 'node:fs'
+import { expect, test } from 'testbed/vitest'
+
+test('${name} runs', async ({ db }) => {
+  appendFileSync('pids.txt', \`\${process.pid}\\n\`)
+  expect((await db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }])
+})
+`
+
+describe('the integration project’s workers', () => {
+  // Each file records the pid of the worker process that ran it; one worker, so only isolation varies.
+  const pidsOfRun = async (name: string, args: string[]) => {
+    const files = {
+      'tests/integration/first.test.ts': PID_FILE('first'),
+      'tests/integration/second.test.ts': PID_FILE('second'),
+    }
+    const project = vitestProject(name, files, 'guide-project')
+    expectPassed(await project.testbed(['test', '--integration', '--maxWorkers=1', ...args, 'tests/integration/']))
+    return new Set(project.read('pids.txt').trim().split('\n')).size
+  }
+
+  test.concurrent('integration files share their worker process', async () => {
+    expect(await pidsOfRun('shared-workers', [])).toBe(1)
+  })
+
+  test.concurrent('--isolate gives each integration file a worker process of its own again', async () => {
+    expect(await pidsOfRun('isolated-workers', ['--isolate'])).toBe(2)
+  })
+})
+
 describe('the db and redis fixtures', () => {
   test.concurrent('db works with each isolation strategy, picked by the config, a file, a describe block or one test', async () => {
     const project = vitestProject('strategies', {}, 'isolation-project')

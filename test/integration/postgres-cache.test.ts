@@ -72,6 +72,16 @@ afterEach(() => {
 })
 
 describe('the initdb cache', () => {
+  test('a cold start makes a cluster without page checksums, in the time zone of the machine', async () => {
+    await using set = await startServices({ db: postgres({ provider: 'embedded' }) }, { projectDir: tempDir() })
+    const url = set.services[0]?.url ?? ''
+    // PostgreSQL 18 turns checksums on unless told not to; before 18 they were off by default.
+    expect(await pgQuery(url, 'SHOW data_checksums')).toEqual([{ data_checksums: 'off' }])
+    expect(await pgQuery(url, 'SHOW TimeZone')).toEqual([
+      { TimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone },
+    ])
+  })
+
   test('a start deletes staging files that killed runs left, and keeps the one a live run is writing', async () => {
     const dir = join(cache, 'postgres-initdb')
     mkdirSync(dir, { recursive: true })

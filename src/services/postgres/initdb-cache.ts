@@ -14,7 +14,7 @@ import type { PostgresBinaries } from './postgres-binaries.ts'
 
 const run = promisify(execFile)
 
-// Bump when the arguments or layout change, so old caches are not reused.
+// Bump when the layout changes, so old caches are not reused (the arguments are part of the key already).
 const CACHE_FORMAT = 3
 // Snapshots are per template content; a few cover switching branches without filling the disk.
 const SNAPSHOTS_KEPT = 3
@@ -35,6 +35,23 @@ const INITDB_ARGS = [
   '--no-sync',
   '--wal-segsize=1',
 ]
+// PostgreSQL 18 checksums every page it writes by default: work a throwaway test cluster has no use
+// for (no disk to distrust). initdb's own CPU barely moves with it (bench/cold-start.ts). Older
+// versions have checksums off and lack the flag.
+const INITDB_ARGS_18 = [...INITDB_ARGS, '--no-data-checksums']
+
+/** initdb's arguments for these binaries, after `-D dir`. */
+export function initdbArgs(binaries: PostgresBinaries): string[] {
+  return Number.parseInt(binaries.version, 10) >= 18 ? INITDB_ARGS_18 : INITDB_ARGS
+}
+
+/**
+ * initdb's environment: TZ names the machine's time zone, as Node resolved it, so initdb skips its
+ * search of the zone files for the one matching the machine's clock (the cluster gets the same zone).
+ */
+export function initdbEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, TZ: process.env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone }
+}
 
 /** Where a data dir goes, for whom, and for which service (messages). */
 export interface DataDirTarget {
@@ -93,7 +110,7 @@ function dropOldSnapshots(binaries: PostgresBinaries): void {
 /** The cached cluster of these binaries: one file, because writing one file is far cheaper than 1,000. */
 export function cachedCluster(binaries: PostgresBinaries): string {
   const key = createHash('sha256')
-    .update(JSON.stringify([CACHE_FORMAT, binaries.version, binaries.binDir, INITDB_ARGS]))
+    .update(JSON.stringify([CACHE_FORMAT, binaries.version, binaries.binDir, initdbArgs(binaries), initdbEnv().TZ]))
     .digest('hex')
     .slice(0, 16)
   return join(cacheDir(), 'postgres-initdb', `${binaries.version}-${key}.tar`)
@@ -102,7 +119,8 @@ export function cachedCluster(binaries: PostgresBinaries): string {
 async function initdb(binaries: PostgresBinaries, target: DataDirTarget): Promise<void> {
   makeDataDir(target)
   try {
-    await run(binaries.initdb, ['-D', target.dataDir, ...INITDB_ARGS], spawnIdentity(target.runAs))
+    const env = initdbEnv()
+    await run(binaries.initdb, ['-D', target.dataDir, ...initdbArgs(binaries)], { ...spawnIdentity(target.runAs), env })
   } catch (error) {
     const output = error as { stderr?: string; stdout?: string }
     const text = `${output.stderr ?? ''}${output.stdout ?? ''}`
@@ -114,7 +132,10 @@ async function initdb(binaries: PostgresBinaries, target: DataDirTarget): Promis
         subject: target.dataDir,
         why: 'initdb could not create the cluster; its output below says why',
         fix: 'Check that the account servers run as can write to the state dir (TESTBED_STATE_DIR) and that the disk has room',
-        details: [`command: ${binaries.initdb} -D ${target.dataDir} ${INITDB_ARGS.join(' ')}`, ...lastLines(text)],
+        details: [
+          `command: ${binaries.initdb} -D ${target.dataDir} ${initdbArgs(binaries).join(' ')}`,
+          ...lastLines(text),
+        ],
       },
       { cause: error },
     )

@@ -5,6 +5,7 @@ import { siblingFile } from '../../core/sibling-file.ts'
 import { SETTINGS_KEY } from '../provided.ts'
 import { loadSettings, type TestbedSettings } from '../settings.ts'
 import { sequenceOption } from './duration-sequencer.ts'
+import { withRunDefaults } from './run-defaults.ts'
 import { addToSuiteProjects, isPreparedProject, mergeSuiteTags, type SuiteTestConfig } from './suite-config.ts'
 import { adoptedSetupFiles, PROJECT_NAMES, type TestbedFiles, testConfig } from './test-config.ts'
 
@@ -46,7 +47,7 @@ export function testbed(options: TestbedPluginOptions = {}): Plugin {
       }
       return {
         test: {
-          ...test,
+          ...withRunDefaults(test, config.test?.maxWorkers),
           tags: mergeSuiteTags(suite, test.tags),
           ...sequenceOption(config.test?.sequence, settings.projectDir),
         },
