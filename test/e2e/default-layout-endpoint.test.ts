@@ -32,7 +32,7 @@ describe.concurrent('the default integration project serves DATABASE_URL from th
       )
       const result = await project.testbed(['test', '--integration', ...RESULTS], OUTSIDE)
       expectPassed(result)
-      expect(Object.values(project.results())).toEqual(Array(6).fill('passed'))
+      expect(Object.values(project.results())).toEqual(Array(8).fill('passed'))
     }, 180_000)
   }
 })

@@ -4,10 +4,12 @@
 // state, undone after it. The `db` fixture shares that state. Unit files load nothing of this.
 import { afterAll, aroundEach, inject, TestRunner } from 'vitest'
 import type { IsolationSetting } from '../../core/config.ts'
+import { processWide } from '../../core/process-wide.ts'
 import { redactUrl } from '../../core/redact.ts'
-import { RUN_KEY, SETTINGS_KEY } from '../provided.ts'
+import type { WorkerHarness } from '../../isolation/harness/worker-harness.ts'
+import { RUN_KEY, SETTINGS_KEY, type ServiceInfo } from '../provided.ts'
 import { reportMetaOf } from '../report-meta.ts'
-import { harnessOptions } from '../settings.ts'
+import { harnessOptions, type TestbedSettings } from '../settings.ts'
 import { isIntegrationTask, mayHoldIntegrationTests } from './integration-test.ts'
 import { isolationOf, leakCheckOf } from './isolation-choice.ts'
 
@@ -15,10 +17,9 @@ const file = TestRunner.getCurrentSuite().file
 const service = postgresService()
 
 if (mayHoldIntegrationTests(file) && service) {
-  const { createWorkerHarness } = await import('../../isolation/harness/worker-harness.ts')
   const { setCurrentHarnessTest } = await import('../../isolation/harness/current-test.ts')
   const settings = inject(SETTINGS_KEY)
-  const harness = await createWorkerHarness(await harnessOptions(service, settings))
+  const harness = await workerHarness(service, settings)
   Object.assign(process.env, harness.env)
 
   aroundEach(async (runTest, { task }) => {
@@ -41,8 +42,41 @@ if (mayHoldIntegrationTests(file) && service) {
       }
     }
   })
+}
 
+/**
+ * The worker's harness, made by its first integration file and closed when Vitest stops the worker.
+ * Files share a worker process when isolation is off (the integration project's default), and with
+ * it the module cache: a pool the app made at import from `DATABASE_URL` keeps the URL of the first
+ * file's endpoint, which must therefore live as long as the process.
+ */
+function workerHarness(service: ServiceInfo, settings: TestbedSettings): Promise<WorkerHarness> {
+  const onWorkerStop = workerCleanup()
+  if (onWorkerStop === undefined) return harnessForThisFile(service, settings)
+  return processWide('vitest.worker-harness', async () => {
+    const harness = await createHarness(service, settings)
+    onWorkerStop(() => harness.close())
+    return harness
+  })
+}
+
+// Vitest's worker-scoped fixtures are torn down through this hook of the worker state; a pool
+// without it (vmThreads, vmForks) gets a harness per file, closed after the file.
+function workerCleanup(): ((listener: () => unknown) => void) | undefined {
+  const state = (globalThis as { __vitest_worker__?: { onCleanup?: (listener: () => unknown) => void } })
+    .__vitest_worker__
+  return state?.onCleanup
+}
+
+async function harnessForThisFile(service: ServiceInfo, settings: TestbedSettings): Promise<WorkerHarness> {
+  const harness = await createHarness(service, settings)
   afterAll(() => harness.close())
+  return harness
+}
+
+async function createHarness(service: ServiceInfo, settings: TestbedSettings): Promise<WorkerHarness> {
+  const { createWorkerHarness } = await import('../../isolation/harness/worker-harness.ts')
+  return createWorkerHarness(await harnessOptions(service, settings))
 }
 
 /** The PostgreSQL service `db` binds to, when the run started one. */
