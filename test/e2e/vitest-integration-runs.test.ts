@@ -91,16 +91,16 @@ describe('the integration project’s workers', () => {
 
   // One worker, so only isolation varies.
   test.concurrent('integration files share their worker process', async () => {
-    expect(await pidsOfRun('shared-workers', ['--maxWorkers=1'])).toBe(1)
+    expect(await pidsOfRun('pids-shared-worker', ['--maxWorkers=1'])).toBe(1)
   })
 
   test.concurrent('--isolate gives each integration file a worker process of its own again', async () => {
-    expect(await pidsOfRun('isolated-workers', ['--maxWorkers=1', '--isolate'])).toBe(3)
+    expect(await pidsOfRun('pids-isolated-workers', ['--maxWorkers=1', '--isolate'])).toBe(3)
   })
 
   // Vitest alone runs cores − 1 workers: one on a 2-core machine.
   test.concurrent('three integration files run in two worker processes or more, even on 2 cores', async () => {
-    expect(await pidsOfRun('two-workers', [])).toBeGreaterThanOrEqual(2)
+    expect(await pidsOfRun('pids-two-workers', [])).toBeGreaterThanOrEqual(2)
   })
 })
 
