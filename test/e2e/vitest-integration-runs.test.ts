@@ -76,23 +76,31 @@ test('${name} runs', async ({ db }) => {
 `
 
 describe('the integration project’s workers', () => {
-  // Each file records the pid of the worker process that ran it; one worker, so only isolation varies.
+  // Each of three files records the pid of the worker process that ran it.
   const pidsOfRun = async (name: string, args: string[]) => {
     const files = {
+      'tests/integration/signup.test.ts': null,
       'tests/integration/first.test.ts': PID_FILE('first'),
       'tests/integration/second.test.ts': PID_FILE('second'),
+      'tests/integration/third.test.ts': PID_FILE('third'),
     }
     const project = vitestProject(name, files, 'guide-project')
-    expectPassed(await project.testbed(['test', '--integration', '--maxWorkers=1', ...args, 'tests/integration/']))
+    expectPassed(await project.testbed(['test', '--integration', ...args, 'tests/integration/']))
     return new Set(project.read('pids.txt').trim().split('\n')).size
   }
 
+  // One worker, so only isolation varies.
   test.concurrent('integration files share their worker process', async () => {
-    expect(await pidsOfRun('shared-workers', [])).toBe(1)
+    expect(await pidsOfRun('pids-shared-worker', ['--maxWorkers=1'])).toBe(1)
   })
 
   test.concurrent('--isolate gives each integration file a worker process of its own again', async () => {
-    expect(await pidsOfRun('isolated-workers', ['--isolate'])).toBe(2)
+    expect(await pidsOfRun('pids-isolated-workers', ['--maxWorkers=1', '--isolate'])).toBe(3)
+  })
+
+  // Vitest alone runs cores − 1 workers: one on a 2-core machine.
+  test.concurrent('three integration files run in two worker processes or more, even on 2 cores', async () => {
+    expect(await pidsOfRun('pids-two-workers', [])).toBeGreaterThanOrEqual(2)
   })
 })
 

@@ -28,9 +28,15 @@ describe('withRunDefaults', () => {
 
   test('two workers where Vitest would run one (2 cores or fewer), unless the config sets maxWorkers', () => {
     const config = testConfig(integrationOn, files)
+    // The run's and each project's: Vitest groups files by their project's own maxWorkers.
     const workers = (cores: number, configured?: number) => {
       const resolved = withRunDefaults(config, configured, cores)
-      return 'maxWorkers' in resolved ? resolved.maxWorkers : 'Vitest’s default'
+      const projects = 'projects' in resolved ? resolved.projects : []
+      const each = [resolved, ...projects.map((project) => project.test)].map((test) =>
+        'maxWorkers' in test ? test.maxWorkers : 'Vitest’s default',
+      )
+      expect(new Set(each).size, `${cores} cores`).toBe(1)
+      return each[0]
     }
     expect([workers(1), workers(2), workers(3), workers(8), workers(2, 1)]).toEqual([
       2,

@@ -23,9 +23,11 @@ const MIN_WORKERS = 2
  */
 export function withRunDefaults(config: TestConfig, configuredMaxWorkers: unknown, cores = availableParallelism()) {
   if (!('projects' in config)) return config
-  const projects = config.projects.map((project) =>
-    project.test.name === 'integration' ? { test: { ...INTEGRATION_RUN_DEFAULTS, ...project.test } } : project,
-  )
+  // Vitest groups files by their project's own maxWorkers, which a project resolves for itself.
   const workers = configuredMaxWorkers === undefined && cores - 1 < MIN_WORKERS ? { maxWorkers: MIN_WORKERS } : {}
+  const projects = config.projects.map((project) => {
+    const own = project.test.name === 'integration' ? INTEGRATION_RUN_DEFAULTS : {}
+    return { test: { ...workers, ...own, ...project.test } }
+  })
   return { ...config, ...workers, projects }
 }
