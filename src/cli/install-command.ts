@@ -1,9 +1,13 @@
+import type { ServiceDeclaration } from '../core/config.ts'
+import { formatMs } from '../core/progress.ts'
 import { cannotInstallError, missingError, stillMissingError, stuckError } from '../install/install-errors.ts'
 import { handSteps, type InstallPlan, manualLines, planInstall, whyManual } from '../install/install-plan.ts'
 import { detectMachine } from '../install/machine.ts'
 import { formatCommand, type PackageManager, packageManagerFor } from '../install/package-manager.ts'
 import { runInstallCommand } from '../install/run-install-command.ts'
 import { checkServiceNeeds, type ServiceNeed } from '../install/service-needs.ts'
+import { isServiceDefinition } from '../services/service-definition.ts'
+import { startServices } from '../services/service-set.ts'
 import { type CliContext, loadProjectServices, print } from './cli-context.ts'
 
 /** Options of `testbed install`. */
@@ -14,6 +18,7 @@ export interface InstallOptions {
   dryRun: boolean
 }
 
+type Out = (text?: string) => void
 type Missing = Extract<ServiceNeed, { state: 'missing' }>
 type Stuck = Extract<ServiceNeed, { state: 'stuck' }>
 
@@ -22,7 +27,7 @@ export async function installCommand(context: CliContext, options: InstallOption
   const project = await loadProjectServices(context)
   const machine = detectMachine()
   const platform = `${machine.platform}-${machine.arch}`
-  const out = (text = '') => print(context.stdout, text)
+  const out: Out = (text = '') => print(context.stdout, text)
   out(`testbed install — ${project.file ?? `${project.projectDir} (no testbed.config.ts: default services)`}`)
   const needs = await checkServiceNeeds(project.services, platform)
   for (const need of needs) out(`  ${describeNeed(need)}`)
@@ -30,6 +35,7 @@ export async function installCommand(context: CliContext, options: InstallOption
   const stuck = needs.filter((need): need is Stuck => need.state === 'stuck')
   if (missing.length === 0) {
     if (stuck.length > 0) throw stuckError(stuck)
+    await startOnce(project, out)
     out('Nothing to install: every configured service can start on this machine.')
     return 0
   }
@@ -45,8 +51,27 @@ export async function installCommand(context: CliContext, options: InstallOption
   if (plan.manual.length > 0) throw cannotInstallError(names, whyManual(manager, machine, plan), manualLines(plan))
   if (fixed.some((need) => need.state !== 'ready')) throw stillMissingError(fixed)
   if (stuck.length > 0) throw stuckError(stuck)
+  await startOnce(project, out)
   out('Installed: every configured service can start on this machine.')
   return 0
+}
+
+/**
+ * Starts, once, the services whose first start does work later starts reuse (PostgreSQL's initdb),
+ * and stops them: the first test run on this machine then starts warm instead of cold.
+ */
+async function startOnce(project: { projectDir: string; services: Record<string, ServiceDeclaration> }, out: Out) {
+  const warmed = Object.entries(project.services).filter(([, service]) => firstStartOf(service) !== undefined)
+  if (warmed.length === 0) return
+  const startedAt = Date.now()
+  const set = await startServices(Object.fromEntries(warmed), { projectDir: project.projectDir })
+  await set.stop()
+  const took = formatMs(Date.now() - startedAt)
+  for (const [name, service] of warmed) out(`  ✓ ${name}: started once (${took}); ${firstStartOf(service)}`)
+}
+
+function firstStartOf(service: ServiceDeclaration): string | undefined {
+  return isServiceDefinition(service) ? service.firstStart : undefined
 }
 
 async function installPackages(

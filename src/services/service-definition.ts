@@ -26,6 +26,11 @@ export interface ServiceDefinition<Options extends ServerOptions = ServerOptions
   /** What each provider needs on a machine, by provider name: `testbed install` uses it. */
   readonly install?: InstallRecipes
   /**
+   * Set when a first start on a machine does work later starts reuse: `testbed install` then starts
+   * the service once, so the first test run starts warm. Says what that work is, for its output.
+   */
+  readonly firstStart?: string
+  /**
    * Set when a suite may run without it: on a machine that cannot provide it (and no provider is
    * forced), the tests that use it are skipped with a line ending in `hint`, instead of the run failing.
    */

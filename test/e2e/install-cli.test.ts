@@ -2,12 +2,14 @@
 // from one command by binding /dev/null over it in a mount namespace of its own (root only), so the
 // "missing" paths run against the real machine without uninstalling anything.
 import { spawnSync } from 'node:child_process'
-import { chmodSync } from 'node:fs'
+import { chmodSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { findEmbeddedBinaries } from '../../src/services/postgres/postgres-binaries.ts'
 import { findRedisServer } from '../../src/services/redis/redis-binaries.ts'
 import { NOT_ROOT } from '../test-utils/other-account.ts'
 import { CLI, runTestbed, spawnProcess } from '../test-utils/run-cli.ts'
+import { tempDir } from '../test-utils/temp-dir.ts'
 import { testProject } from '../test-utils/test-project.ts'
 
 const embedded = await findEmbeddedBinaries()
@@ -35,19 +37,22 @@ function installWithoutRedis(dir: string, args: string[], user?: string) {
 const NO_CONTAINER_ENGINE = { DOCKER_HOST: 'unix:///nonexistent/docker.sock' }
 
 describe('testbed install', () => {
-  test('with everything there, says so and changes nothing', async () => {
+  test('with everything there, installs nothing and starts PostgreSQL once, so the first test run starts warm', async () => {
     await using project = testProject(SERVICES)
-    const result = await runTestbed(['install'], { cwd: project.dir })
-    expect(result.stdout).toBe(
+    const cacheDir = tempDir()
+    const result = await runTestbed(['install'], { cwd: project.dir, env: { TESTBED_CACHE_DIR: cacheDir } })
+    expect(result.stdout.replace(/started once \([^)]+\)/, 'started once (…)')).toBe(
       [
         header(project.dir),
         dbReady,
         `  ✓ cache (Redis): local — ${redis?.flavor} ${redis?.version} at ${redis?.path}`,
+        '  ✓ db: started once (…); its first start ran initdb and cached the cluster: test runs start from the cache',
         'Nothing to install: every configured service can start on this machine.',
         '',
       ].join('\n'),
     )
     expect(result.code).toBe(0)
+    expect(readdirSync(join(cacheDir, 'postgres-initdb')).filter((name) => name.endsWith('.tar'))).toHaveLength(1)
   })
 
   // The one run that may really install: on a machine without redis-server, apt-get (or Homebrew) installs it here.

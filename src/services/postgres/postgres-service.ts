@@ -31,6 +31,7 @@ export function postgres(options: PostgresOptions = {}): ServiceDefinition<Postg
     options,
     container: POSTGRES_CONTAINER,
     ci: POSTGRES_CI,
+    firstStart: 'its first start ran initdb and cached the cluster: test runs start from the cache',
     install: POSTGRES_INSTALL,
     variables: [POSTGRES_BIN_DIR],
     snapshot: snapshotPostgres,
