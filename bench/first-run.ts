@@ -17,7 +17,8 @@ import { medianRatio, printTimingsTable, runRounds } from './timings-table.ts'
 const { values } = parseArgs({ options: { samples: { type: 'string', default: '5' } } })
 const REPO = new URL('..', import.meta.url).pathname
 const CLI = join(REPO, 'dist/cli/bin.js')
-const CONFIG = "import { defineConfig, postgres } from 'testbed'\nexport default defineConfig({ services: { db: postgres() } })\n"
+const CONFIG =
+  "import { defineConfig, postgres } from 'testbed'\nexport default defineConfig({ services: { db: postgres() } })\n"
 
 async function firstQueryMs(): Promise<number> {
   const startedAt = performance.now()
@@ -57,5 +58,8 @@ async function afterInstall(): Promise<Record<string, number>> {
 
 const results = await runRounds([cold, afterInstall], Number(values.samples))
 printTimingsTable(results, 48)
-const ratio = medianRatio(results.get('first run after install') ?? [], results.get('first run, nothing prepared') ?? [])
+const ratio = medianRatio(
+  results.get('first run after install') ?? [],
+  results.get('first run, nothing prepared') ?? [],
+)
 console.log(`\nfirst run after install / first run with nothing prepared: ${ratio.toFixed(2)}× (median of rounds)`)
