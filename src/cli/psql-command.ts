@@ -39,7 +39,7 @@ export function psqlTarget(args: readonly string[]): PsqlTarget {
   const split = args.indexOf('--')
   const own = split === -1 ? [...args] : args.slice(0, split)
   const psqlArgs = split === -1 ? [] : args.slice(split + 1)
-  const serviceAt = own.findIndex((arg) => arg === '--service')
+  const serviceAt = own.indexOf('--service')
   const service = serviceAt === -1 ? undefined : own.splice(serviceAt, 2)[1]
   if (serviceAt !== -1 && service === undefined) throw missingService()
   return { service, database: own[0], psqlArgs }
