@@ -24,6 +24,9 @@ export interface WatchedContainer {
  */
 export function watchContainer(container: Dockerode.Container, watched: WatchedContainer, run: Run): void {
   const timer = setInterval(() => {
+    // A container testbed removed ends the watch whether or not anyone listened, so a stopped run's
+    // poll does not outlive it in a long-lived process.
+    if (wasContainerRemoved(container.id)) return clearInterval(timer)
     if (!isListened(run)) return
     void check(container, watched, run).then((ended) => ended && clearInterval(timer))
   }, POLL_MS)
