@@ -351,6 +351,46 @@ describe.concurrent('isolation transaction', () => {
     expect(db.pool.totalCount).toBe(0)
   })
 
+  // With no listener for the pool's client events, pool.query runs without a client object.
+  it('counts a running pool.query as a client, and pool.end() waits for it', async ({ db }) => {
+    const order: string[] = []
+    const running = db.pool.query('SELECT pg_sleep(0.05)').then(() => order.push('query'))
+    expect(db.pool.totalCount).toBe(1)
+    const ending = db.pool.end().then(() => order.push('end'))
+    await Promise.all([running, ending])
+    expect(order).toEqual(['query', 'end'])
+    expect(db.pool.totalCount).toBe(0)
+  })
+
+  it('ends an app transaction a pool.query call opened when the call ends, as releasing its client does', async ({
+    db,
+  }) => {
+    await db.pool.query("BEGIN; INSERT INTO items (name) VALUES ('never committed')")
+    const client = await db.pool.connect()
+    await client.query('BEGIN')
+    await client.query('COMMIT')
+    client.release()
+    expect(await names(db)).toEqual([])
+  })
+
+  it('begin() hands the pool out while BEGIN is on its way; the first statement runs inside the transaction', async ({
+    strategy,
+  }) => {
+    const db = await strategy.begin()
+    // now() is the time the transaction began: the same in two statements only when one transaction holds both.
+    const started = () => db.query<{ t: Date }>('SELECT now() AS t').then(({ rows }) => rows[0]?.t.toISOString())
+    const first = await started()
+    await db.query("INSERT INTO items (name) VALUES ('rolled back')")
+    const second = await started()
+    await strategy.rollback(db)
+    const next = await strategy.begin()
+    expect({ sameTransaction: first === second, names: await names(next) }).toEqual({
+      sameTransaction: true,
+      names: [],
+    })
+    await strategy.rollback(next)
+  })
+
   it('is a real pg.Pool that never opens a connection of its own, whose options name the test database', async ({
     url,
     db,

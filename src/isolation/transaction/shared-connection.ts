@@ -17,6 +17,8 @@ export type QueryOutcome = pg.QueryResult | pg.QueryResult[]
 export interface SharedConnectionOptions {
   /** How long an app transaction waits for another client's, in milliseconds. */
   readonly transactionWaitTimeout: number
+  /** The test's BEGIN, still on its way: statements wait for its answer in this queue, never in pg's. */
+  readonly opening?: Promise<unknown>
 }
 
 /**
@@ -53,6 +55,9 @@ export class SharedConnection {
       { run: async (sql) => void (await this.#send(sql)), isAborted: () => this.#aborted },
       this.#queue,
     )
+    const { opening } = options
+    // A failed BEGIN means a broken connection: the statements after it fail with pg's own error.
+    if (opening !== undefined) this.#queue.run(this, false, 'BEGIN', () => opening).catch(() => {})
   }
 
   /** Runs one `query()` call of the pool client `owner`. */

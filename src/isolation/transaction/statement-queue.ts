@@ -66,6 +66,9 @@ export class StatementQueue {
 
   /** Runs `task` when it is `owner`'s turn. */
   run<T>(owner: object, opensTransaction: boolean, text: string | (() => string), task: () => Promise<T>): Promise<T> {
+    if (this.#running === null && this.#jobs.length === 0 && this.#mayRunNow(owner, opensTransaction)) {
+      return this.#startAtOnce(owner, task)
+    }
     return new Promise<T>((resolve, reject) => {
       const start = () => task().then(resolve, reject)
       this.#jobs.push({ owner, opensTransaction, text, start, fail: reject })
@@ -88,11 +91,27 @@ export class StatementQueue {
     if (job === undefined) return
     clearTimeout(job.timer)
     this.#runningOwner = job.owner
-    this.#running = job.start().finally(() => {
-      this.#running = null
+    this.#running = job.start().then(this.#finished)
+  }
+
+  // The common case, on almost every statement: nothing runs or waits, so no job is queued for it.
+  #startAtOnce<T>(owner: object, task: () => Promise<T>): Promise<T> {
+    let result: Promise<T>
+    this.#runningOwner = owner
+    try {
+      result = task()
+    } catch (error) {
       this.#runningOwner = null
-      this.#pump()
-    })
+      return Promise.reject(error)
+    }
+    this.#running = result.then(this.#finished, this.#finished)
+    return result
+  }
+
+  readonly #finished = (): void => {
+    this.#running = null
+    this.#runningOwner = null
+    this.#pump()
   }
 
   #next(): Job | undefined {
@@ -110,8 +129,12 @@ export class StatementQueue {
   }
 
   #mayRun(job: Job): boolean {
-    if (this.#holder === null || this.#holder === job.owner) return true
-    return !job.opensTransaction && !this.#options.holderAborted()
+    return this.#mayRunNow(job.owner, job.opensTransaction)
+  }
+
+  #mayRunNow(owner: object, opensTransaction: boolean): boolean {
+    if (this.#holder === null || this.#holder === owner) return true
+    return !opensTransaction && !this.#options.holderAborted()
   }
 
   #startWaitTimer(job: Job): void {

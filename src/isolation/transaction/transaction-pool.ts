@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { assertPositiveNumber } from '../../core/options.ts'
-import { readQueryCall, settle } from './query-call.ts'
-import { SharedConnection } from './shared-connection.ts'
+import { type QueryCall, readQueryCall, settle } from './query-call.ts'
+import { type QueryOutcome, SharedConnection } from './shared-connection.ts'
 import { TransactionClient } from './transaction-client.ts'
 import { poolEndedError, testEndedError } from './transaction-errors.ts'
 
@@ -13,6 +13,8 @@ export interface TransactionPoolOptions {
    */
   transactionWaitTimeout?: number
 }
+
+const CLIENT_EVENTS = ['connect', 'acquire', 'release', 'remove'] as const
 
 type ConnectCallback = (
   error: Error | undefined,
@@ -34,19 +36,23 @@ export class TransactionPool extends pg.Pool {
   readonly #connection: SharedConnection
   readonly #client: pg.Client
   readonly #clients = new Set<TransactionClient>()
+  /** `pool.query()` calls running without a client object (see #runUnwatched). */
+  #unwatchedRunning = 0
   readonly #endWaiters: Array<() => void> = []
   #detached = false
   readonly #forwardError = (error: Error) => {
     if (this.listenerCount('error') > 0) this.emit('error', error)
   }
 
-  constructor(client: pg.Client, options: TransactionPoolOptions = {}) {
+  /** `opening`: the test's BEGIN, sent and not yet answered (see transactionStrategy). */
+  constructor(client: pg.Client, options: TransactionPoolOptions = {}, opening?: Promise<unknown>) {
     // `options` names the test's database, so code that reads it to open connections of its own
     // reaches the test server, never pg's default of localhost:5432.
     super(connectionOptionsOf(client))
     this.#client = client
     this.#connection = new SharedConnection(client, {
       transactionWaitTimeout: options.transactionWaitTimeout ?? 5000,
+      opening,
     })
     client.on('error', this.#forwardError)
   }
@@ -59,7 +65,7 @@ export class TransactionPool extends pg.Pool {
       // Clients checked out and not released yet.
       totalCount: {
         get(this: TransactionPool) {
-          return this.#clients.size
+          return this.#clients.size + this.#unwatchedRunning
         },
         configurable: true,
       },
@@ -83,6 +89,7 @@ export class TransactionPool extends pg.Pool {
     if ('submittable' in call) {
       return this.#runOnce(call.submittable.text ?? '', (client) => client.drive(call.submittable))
     }
+    if (!this.#watched()) return settle(this.#runUnwatched(call), call.callback)
     return settle(
       this.#runOnce(call.text, (client) => client.run(call)),
       call.callback,
@@ -105,7 +112,7 @@ export class TransactionPool extends pg.Pool {
     if (this.ending) return settle(Promise.reject(poolEndedError('pool.end()')), callback)
     this.ending = true
     const released =
-      this.#clients.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => this.#endWaiters.push(resolve))
+      this.totalCount === 0 ? Promise.resolve() : new Promise<void>((resolve) => this.#endWaiters.push(resolve))
     return settle(
       released.then(() => {
         this.ended = true
@@ -142,6 +149,38 @@ export class TransactionPool extends pg.Pool {
     )
   }
 
+  // Nobody can tell a checked-out client from none when no one listens for the pool's client events.
+  #watched(): boolean {
+    return CLIENT_EVENTS.some((event) => this.listenerCount(event) > 0)
+  }
+
+  /** `pool.query()` without a client object: the statement runs on behalf of a bare owner token. */
+  #runUnwatched(call: QueryCall): Promise<QueryOutcome> {
+    const refused = this.#refusal(call.text === '' ? 'pool.query()' : call.text)
+    if (refused !== undefined) return Promise.reject(refused)
+    const owner = {}
+    this.#unwatchedRunning++
+    const done = () => {
+      this.#unwatchedRunning--
+      this.#connection.abandon(owner)
+      this.#maybeEnded()
+    }
+    return this.#connection.execute(owner, call).then(
+      (result) => {
+        done()
+        return result
+      },
+      (error: Error) => {
+        done()
+        throw error
+      },
+    )
+  }
+
+  #maybeEnded(): void {
+    if (this.totalCount === 0) for (const resolve of this.#endWaiters.splice(0)) resolve()
+  }
+
   #refusal(what: string): Error | undefined {
     if (this.#detached) return testEndedError(what)
     if (this.ending) return poolEndedError(what.startsWith('pool.') ? what : 'pool.query()')
@@ -160,7 +199,7 @@ export class TransactionPool extends pg.Pool {
     this.#clients.delete(client)
     this.emit('release', error, client)
     this.emit('remove', client)
-    if (this.#clients.size === 0) for (const resolve of this.#endWaiters.splice(0)) resolve()
+    this.#maybeEnded()
   }
 }
 

@@ -5,12 +5,7 @@ import { redactUrl } from '../../core/redact.ts'
 import type { IsolatedDatabase, LaneStrategy } from '../isolated-database.ts'
 import { TEST_TRANSACTION_SETTING } from '../tracking/write-tracking.ts'
 import { strategyStateError } from './transaction-errors.ts'
-import {
-  createTransactionPool,
-  type TransactionPool,
-  type TransactionPoolOptions,
-  validatePoolOptions,
-} from './transaction-pool.ts'
+import { TransactionPool, type TransactionPoolOptions, validatePoolOptions } from './transaction-pool.ts'
 
 /** Options of {@link transactionStrategy}. */
 export interface TransactionStrategyOptions extends TransactionPoolOptions {}
@@ -43,13 +38,17 @@ class TransactionStrategy implements LaneStrategy {
   readonly name = 'transaction'
   readonly #url: string
   readonly #options: TransactionStrategyOptions
+  readonly #name: string
   #client: Promise<pg.Client> | null = null
+  /** The connection once it is open, so a test's begin and end need not wait a turn for it. */
+  #connected: pg.Client | null = null
   #current: OpenTest | null = null
   #beginning = false
   #closed = false
 
   constructor(url: string, options: TransactionStrategyOptions) {
     this.#url = url
+    this.#name = databaseName(url)
     this.#options = options
   }
 
@@ -57,10 +56,12 @@ class TransactionStrategy implements LaneStrategy {
     this.#assertCanBegin()
     this.#beginning = true
     try {
-      const client = await this.#connection()
-      await client.query('BEGIN')
-      const pool = createTransactionPool(client, this.#options)
-      this.#current = { database: isolatedDatabase(this.#url, pool), pool }
+      const client = this.#connected ?? (await this.#connection())
+      // Not awaited here: the test's own setup runs while BEGIN travels, and its statements wait
+      // for BEGIN's answer in the pool's queue. BEGIN can only fail with its connection, which then
+      // fails the test's first statement the same way.
+      const pool = new TransactionPool(client, this.#options, client.query('BEGIN'))
+      this.#current = { database: isolatedDatabase(this.#url, this.#name, pool), pool }
       return this.#current.database
     } finally {
       this.#beginning = false
@@ -83,6 +84,7 @@ class TransactionStrategy implements LaneStrategy {
     this.#current = null
     const client = this.#client
     this.#client = null
+    this.#connected = null
     await client?.then((connected) => connected.end()).catch(() => {})
   }
 
@@ -113,7 +115,7 @@ class TransactionStrategy implements LaneStrategy {
   async #end(current: OpenTest, sql: string | null): Promise<pg.QueryResultRow[]> {
     try {
       await current.pool.detach()
-      const client = await this.#connection()
+      const client = this.#connected ?? (await this.#connection())
       if (sql === null) {
         await client.query(ROLLBACK)
         return []
@@ -129,9 +131,17 @@ class TransactionStrategy implements LaneStrategy {
   #connection(): Promise<pg.Client> {
     if (this.#client === null) {
       const connecting = connect(this.#url, () => {
-        if (this.#client === connecting) this.#client = null
+        if (this.#client !== connecting) return
+        this.#client = null
+        this.#connected = null
       })
       this.#client = connecting
+      connecting.then(
+        (client) => {
+          if (this.#client === connecting) this.#connected = client
+        },
+        () => {},
+      )
     }
     return this.#client
   }
@@ -156,8 +166,8 @@ async function connect(url: string, onLost: () => void): Promise<pg.Client> {
   }
 }
 
-function isolatedDatabase(url: string, pool: TransactionPool): IsolatedDatabase {
-  return { strategy: 'transaction', url, name: databaseName(url), pool, query: pool.query.bind(pool) }
+function isolatedDatabase(url: string, name: string, pool: TransactionPool): IsolatedDatabase {
+  return { strategy: 'transaction', url, name, pool, query: pool.query.bind(pool) }
 }
 
 /** The database a connection URL names; pg accepts socket URLs (`postgresql://user@/db?host=…`) that `URL` refuses. */
