@@ -91,16 +91,22 @@ export class SharedConnection {
   }
 
   /** Refuses new statements, fails the queued ones, and waits for the one running. */
-  async detach(): Promise<void> {
+  detach(): Promise<void> {
     this.#detached = true
-    await this.#queue.drain(testEndedError)
-    this.#client.off('end', this.#onEnd)
+    return this.#queue.drain(testEndedError).then(() => {
+      this.#client.off('end', this.#onEnd)
+    })
   }
 
-  async #perform(owner: object, call: QueryCall, statements: ClassifiedStatement[]): Promise<QueryOutcome> {
+  // Not async: an async function that returns a promise settles two microtask turns after it.
+  #perform(owner: object, call: QueryCall, statements: ClassifiedStatement[]): Promise<QueryOutcome> {
     if (passesThrough(call, statements)) return this.#send(call.text, call.config, call.values)
     const [only] = statements
     if (only !== undefined && statements.length === 1) return this.#control(owner, only.kind)
+    return this.#performEach(owner, call, statements)
+  }
+
+  async #performEach(owner: object, call: QueryCall, statements: ClassifiedStatement[]): Promise<pg.QueryResult[]> {
     const results: pg.QueryResult[] = []
     for (const { text, kind } of statements) results.push(await this.#performOne(owner, call, text, kind))
     return results

@@ -77,12 +77,12 @@ export class StatementQueue {
   }
 
   /** Fails every job that has not started with `error(text)`, then waits for the running one. */
-  async drain(error: (text: string) => Error): Promise<void> {
+  drain(error: (text: string) => Error): Promise<void> {
     for (const job of this.#jobs.splice(0)) {
       clearTimeout(job.timer)
       job.fail(error(textOf(job)))
     }
-    await this.#running
+    return this.#running ?? Promise.resolve()
   }
 
   #pump(): void {

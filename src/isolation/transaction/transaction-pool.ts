@@ -122,11 +122,12 @@ export class TransactionPool extends pg.Pool {
   }
 
   /** Ends this pool's life when its test ends: fails queued and later statements, waits for the running one. */
-  async detach(): Promise<void> {
+  detach(): Promise<void> {
     this.#detached = true
     this.#client.off('error', this.#forwardError)
-    await this.#connection.detach()
-    for (const resolve of this.#endWaiters.splice(0)) resolve()
+    return this.#connection.detach().then(() => {
+      for (const resolve of this.#endWaiters.splice(0)) resolve()
+    })
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -178,7 +179,8 @@ export class TransactionPool extends pg.Pool {
   }
 
   #maybeEnded(): void {
-    if (this.totalCount === 0) for (const resolve of this.#endWaiters.splice(0)) resolve()
+    if (this.#endWaiters.length === 0 || this.totalCount > 0) return
+    for (const resolve of this.#endWaiters.splice(0)) resolve()
   }
 
   #refusal(what: string): Error | undefined {
