@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, sep } from 'node:path'
 import type { LoadedConfig } from '../core/config-loader.ts'
 import { TestbedError } from '../core/errors.ts'
 import { configuredServices } from '../services/default-services.ts'
+import { mentionsTags } from '../vitest/integration-tags.ts'
 import { DEFAULT_DIRS } from '../vitest/settings.ts'
 import { type NodeVersion, nodeVersionFor } from './node-version.ts'
 import { detectPackageManager, type PackageManager } from './package-manager.ts'
@@ -24,6 +25,13 @@ export interface CiProject {
   /** Which of the test folders exist, so that a job never runs a project with no files. */
   unitDir: string | null
   integrationDir: string | null
+  /** Test files of the unit folder tag integration tests (`{ tags: ['integration'] }`): its job needs the services. */
+  unitTagsIntegration: boolean
+  /**
+   * The suite is adopted (`integrationTests` set): no `unit` and `integration` projects, and a file
+   * may hold both kinds, so every job runs the whole suite's share of files.
+   */
+  adopted: boolean
 }
 
 interface PackageJson {
@@ -58,7 +66,22 @@ export function readCiProject(loaded: LoadedConfig): CiProject {
     ],
     unitDir: existsSync(join(projectDir, dirs.unit)) ? dirs.unit : null,
     integrationDir: existsSync(join(projectDir, dirs.integration)) ? dirs.integration : null,
+    unitTagsIntegration: tagsIntegration(join(projectDir, dirs.unit), join(projectDir, dirs.integration)),
+    adopted: config.integrationTests !== undefined,
   }
+}
+
+const TEST_FILE = /\.(?:test|spec)\.[cm]?[jt]sx?$/
+
+// The guess the endpoint makes before a file runs (integration-tags.ts), over the unit folder's files.
+function tagsIntegration(unitDir: string, integrationDir: string): boolean {
+  if (!existsSync(unitDir)) return false
+  return readdirSync(unitDir, { recursive: true, encoding: 'utf8' }).some((file) => {
+    const path = join(unitDir, file)
+    if (!TEST_FILE.test(file) || file.split(sep).includes('node_modules') || path.startsWith(`${integrationDir}${sep}`))
+      return false
+    return mentionsTags(readFileSync(path, 'utf8'), ['integration'])
+  })
 }
 
 function templateInputs(options: object): string[] {

@@ -207,6 +207,42 @@ describe.concurrent('testbed ci github: the workflow', () => {
     expect(workflow.jobs.report?.needs).toEqual(['integration'])
   })
 
+  test('an adopted suite gets one job for all its tests, in shards, each test running once', async () => {
+    const config = {
+      integrationTests: { files: 'test/db', tags: ['db'] },
+      services: { db: postgres(), cache: redis() },
+    }
+    const { workflow } = await generate({ ...NPM, 'test/db/users.test.ts': '' }, config, 3)
+    expect(Object.keys(workflow.jobs)).toEqual(['tests', 'report'])
+    const tests = workflow.jobs.tests as Job
+    expect(tests.strategy?.matrix.shard).toEqual([1, 2, 3])
+    expect(runs(tests)).toEqual([
+      'npm ci',
+      'sudo apt-get update && sudo apt-get install -y --no-install-recommends redis-server',
+      'npx testbed test --integration --shard ${{ matrix.shard }}/3 --pass-with-no-tests --reporter=default --reporter=blob --outputFile.blob=blob-reports/blob-tests-${{ matrix.shard }}.json',
+    ])
+    expect(uses(tests, 'actions/cache')).toBeDefined()
+    expect(workflow.jobs.report?.needs).toEqual(['tests'])
+  })
+
+  test('a unit folder whose files tag tests `integration` runs them in the unit job, with the services', async () => {
+    const tagged = "test('stores a user', { tags: ['integration'] }, async () => {})\n"
+    const config = { services: { cache: redis() } }
+    const { workflow } = await generate({ ...NPM, ...TEST_FOLDERS, 'tests/unit/users.test.ts': tagged }, config)
+    const unit = workflow.jobs.unit as Job
+    expect(runs(unit)).toEqual([
+      'npm ci',
+      'sudo apt-get update && sudo apt-get install -y --no-install-recommends redis-server',
+      'npx testbed test --integration --project unit --reporter=default --reporter=blob --outputFile.blob=blob-reports/blob-unit.json',
+    ])
+    // An untagged unit folder keeps its job without services.
+    const plain = await generate(
+      { ...NPM, ...TEST_FOLDERS, 'tests/unit/email.test.ts': "test('x', () => {})\n" },
+      config,
+    )
+    expect(runs(plain.workflow.jobs.unit as Job)[1]).toMatch(/^npx testbed test --project unit /)
+  })
+
   test('Firestore comes from Google’s setup action with Java, once for two services; `docker` needs the runner’s Docker only', async () => {
     const config = {
       services: { docs: firestore(), audit: firestore(), cache: redis({ provider: 'docker' }) },

@@ -22,14 +22,16 @@ const ALWAYS = expr('!cancelled()')
 
 /**
  * The workflow as data: a unit job, the integration job (a matrix of shards), and a report job
- * that merges their blob reports into one (JUnit, coverage, the duration budget enforced).
+ * that merges their blob reports into one (JUnit, coverage, the duration budget enforced). An
+ * adopted suite gets one job (a matrix of shards) for all its tests instead of the first two.
  * @example
  * stringify(githubWorkflow(readCiProject(loaded), { shards: 4 }))
  */
 export function githubWorkflow(project: CiProject, options: GithubWorkflowOptions): Record<string, unknown> {
   const jobs: Record<string, Job> = {}
-  if (project.unitDir) jobs.unit = unitJob(project)
-  if (project.integrationDir) jobs.integration = integrationJob(project, options.shards)
+  if (project.adopted) jobs.tests = suiteJob(project, options.shards)
+  if (!project.adopted && project.unitDir) jobs.unit = unitJob(project)
+  if (!project.adopted && project.integrationDir) jobs.integration = integrationJob(project, options.shards)
   jobs.report = reportJob(project, Object.keys(jobs))
   return {
     name: 'Tests',
@@ -42,37 +44,72 @@ export function githubWorkflow(project: CiProject, options: GithubWorkflowOption
   }
 }
 
+// Tests tagged `integration` in the unit folder run in the unit project, which then needs the services.
 function unitJob(project: CiProject): Job {
-  const test = `${testbed(project)} --project unit${coverage(project)} ${blobReporter('blob-unit.json')}`
+  const tagged = project.unitTagsIntegration
+  const test = `${testbed(project)}${tagged ? ' --integration' : ''} --project unit${coverage(project)} ${blobReporter('blob-unit.json')}`
+  const services = tagged ? serviceSetup(project) : { job: {}, steps: [] }
   return {
     name: 'Unit tests',
     'runs-on': 'ubuntu-latest',
-    'timeout-minutes': 15,
-    steps: [...setupSteps(project), { name: 'Unit tests', run: test }, uploadBlobs(project, 'blob-unit')],
+    'timeout-minutes': tagged ? 30 : 15,
+    ...services.job,
+    steps: [
+      ...setupSteps(project),
+      ...services.steps,
+      { name: 'Unit tests', run: test },
+      uploadBlobs(project, 'blob-unit'),
+    ],
   }
 }
 
 function integrationJob(project: CiProject, shards: number): Job {
-  const { services } = project
+  return shardedJob(project, shards, { id: 'integration', title: 'Integration tests', args: ' --project integration' })
+}
+
+// An adopted suite has no projects to split by, and a file may hold unit and integration tests:
+// each shard runs its share of the whole suite, so every test runs (and is reported) exactly once.
+function suiteJob(project: CiProject, shards: number): Job {
+  return shardedJob(project, shards, { id: 'tests', title: 'Tests', args: '' })
+}
+
+interface ShardedJob {
+  /** Names the blob reports. */
+  id: string
+  title: string
+  /** What the `testbed test --integration` line adds before the shard. */
+  args: string
+}
+
+function shardedJob(project: CiProject, shards: number, { id, title, args }: ShardedJob): Job {
   const sharded = shards > 1
   // A shard may get no file when there are more shards than files; the report job still sees none ran.
   const shard = sharded ? ` --shard ${expr('matrix.shard')}/${shards} --pass-with-no-tests` : ''
-  const blob = sharded ? `blob-integration-${expr('matrix.shard')}` : 'blob-integration'
-  const test = `${testbed(project)} --integration --project integration${shard}${coverage(project)} ${blobReporter(`${blob}.json`)}`
+  const blob = sharded ? `blob-${id}-${expr('matrix.shard')}` : `blob-${id}`
+  const test = `${testbed(project)} --integration${args}${shard}${coverage(project)} ${blobReporter(`${blob}.json`)}`
+  const services = serviceSetup(project)
   return {
-    name: sharded ? `Integration tests (${expr('matrix.shard')}/${shards})` : 'Integration tests',
+    name: sharded ? `${title} (${expr('matrix.shard')}/${shards})` : title,
     'runs-on': 'ubuntu-latest',
     'timeout-minutes': 30,
     ...(sharded && { strategy: { 'fail-fast': false, matrix: { shard: range(shards) } } }),
-    ...(Object.keys(services.containers).length > 0 && { services: services.containers }),
-    ...(Object.keys(services.env).length > 0 && { env: services.env }),
+    ...services.job,
+    steps: [...setupSteps(project), ...services.steps, { name: title, run: test }, uploadBlobs(project, blob)],
+  }
+}
+
+/** What a job that starts the services needs: service containers and env at job level, and setup steps. */
+function serviceSetup(project: CiProject): { job: Job; steps: Step[] } {
+  const { services } = project
+  return {
+    job: {
+      ...(Object.keys(services.containers).length > 0 && { services: services.containers }),
+      ...(Object.keys(services.env).length > 0 && { env: services.env }),
+    },
     steps: [
-      ...setupSteps(project),
       ...aptSteps(services.aptPackages),
       ...services.steps,
       ...(services.startsPostgres ? [cacheStep(project)] : []),
-      { name: 'Integration tests', run: test },
-      uploadBlobs(project, blob),
     ],
   }
 }

@@ -13,10 +13,11 @@ export const CI_USAGE = `Usage: testbed ci github [options]
 
 Writes ${WORKFLOW_PATH} from testbed.config.ts and package.json: a unit job, the
 integration tests (in --shards jobs, split by recorded durations), and a report job that merges
-their reports into one (JUnit, coverage, the duration budget enforced).
+their reports into one (JUnit, coverage, the duration budget enforced). A suite adopted with
+\`integrationTests\` gets one job, in --shards jobs, for all its tests instead of the first two.
 
 Options:
-  --shards <n>       Split the integration tests over n jobs (default: 1)
+  --shards <n>       Split the integration tests (an adopted suite: all tests) over n jobs (default: 1)
   --force            Replace the workflow even if it was edited by hand
   --config <file>    Use this testbed config instead of ./testbed.config.ts`
 
@@ -60,8 +61,7 @@ function summary(project: CiProject, shards: number, outcome: WriteOutcome, proj
     head,
     `  node: ${Object.values(project.node.with)[0]} (${project.node.from})`,
     `  install: ${project.packageManager.install}${project.packageManager.lockfile ? '' : ' (no lock file: npm ci and caching need one)'}`,
-    `  unit tests: ${project.unitDir ? `one job (${project.unitDir})` : 'no job: there is no unit test folder'}`,
-    `  integration tests: ${integrationLine(project, shards, projectDir)}`,
+    ...testLines(project, shards, projectDir),
     ...project.services.summary.map((line) => `  service ${line}`),
     `  coverage: ${project.coverage ? `${project.coverage}, merged in the report job` : 'off: package.json lists no @vitest/coverage-v8 (npm install --save-dev @vitest/coverage-v8, then run this again)'}`,
     '  report: one merged report (JUnit, durations) in the `test-report` artifact; --budget=strict fails it over budget',
@@ -69,18 +69,34 @@ function summary(project: CiProject, shards: number, outcome: WriteOutcome, proj
   ]
 }
 
+function testLines(project: CiProject, shards: number, projectDir: string): string[] {
+  if (project.adopted) return [`  tests: ${shardsLine('the whole suite', '', shards, projectDir)}`]
+  return [`  unit tests: ${unitLine(project)}`, `  integration tests: ${integrationLine(project, shards, projectDir)}`]
+}
+
+function unitLine(project: CiProject): string {
+  if (!project.unitDir) return 'no job: there is no unit test folder'
+  if (!project.unitTagsIntegration) return `one job (${project.unitDir})`
+  return `one job (${project.unitDir}), with integration tests on and the services: files there tag tests \`integration\``
+}
+
 function integrationLine(project: CiProject, shards: number, projectDir: string): string {
   const folder = project.integrationDir
   if (!folder) return 'no job: there is no integration test folder'
-  if (shards === 1) return `one job (${folder}); --shards N splits it over N jobs`
+  return shardsLine(folder, `${folder}/`, shards, projectDir)
+}
+
+// `prefix` picks the recorded files of what the jobs run ('' for all of them).
+function shardsLine(what: string, prefix: string, shards: number, projectDir: string): string {
+  if (shards === 1) return `one job (${what}); --shards N splits it over N jobs`
   const recorded = Object.keys(readDurations(durationsPath(projectDir)).files).filter((file) =>
-    file.startsWith(`${folder}/`),
+    file.startsWith(prefix),
   ).length
   const split =
     recorded > 0
       ? `split by the durations of ${plural(recorded, 'file')} in .testbed/durations.json (commit it)`
       : 'spread evenly: no durations recorded yet (run `testbed test --integration`, then commit .testbed/durations.json)'
-  return `${shards} jobs (${folder}), ${split}`
+  return `${shards} jobs (${what}), ${split}`
 }
 
 function parseShards(value: string | undefined): number {

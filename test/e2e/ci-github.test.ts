@@ -165,3 +165,22 @@ test('the workflow’s own commands, run as its jobs would, run every test once 
     /testbed: over budget: integration tests took .*, more than the 1 ms of `budget.integration`\. The run fails \(--budget=strict, TESTBED_BUDGET=strict\)\./,
   )
 })
+
+test('an adopted suite’s workflow runs each of its tests once, unit and integration tests of one file alike', async () => {
+  // The suite marks its database tests with its own tag, next to untagged unit tests in the same files.
+  const project = vitestProject('ci-adopted', {}, 'vitest-tagged-project')
+  expectPassed(await project.testbed(['ci', 'github', '--shards', '2']))
+  const workflow = parse(project.read(WORKFLOW)) as WorkflowJobs
+  expect(Object.keys(workflow.jobs)).toEqual(['tests', 'report'])
+  for (const shard of ['1', '2']) expectPassed(await project.testbed(testbedArgs(workflow, 'tests', 'Tests', shard)))
+  expectPassed(
+    await project.testbed(testbedArgs(workflow, 'report', 'Merge the reports and check the duration budget')),
+  )
+  const junit = project.read('test-reports/junit.xml')
+  const names = [...junit.matchAll(/<testcase classname="([^"]+)" name="([^"]+)"/g)].map(
+    ([, file, name]) => `${file} > ${name}`,
+  )
+  expect(new Set(names).size).toBe(names.length)
+  expect(junit).toMatch(/<testsuites name="vitest tests" tests="8" failures="0" errors="0"/)
+  expect(junit).not.toContain('<skipped')
+})
