@@ -10,6 +10,7 @@ import { siblingFile } from '../core/sibling-file.ts'
 import { integrationFromEnv, loadSettings, type TestbedSettings } from '../vitest/settings.ts'
 import {
   assertKnownTags,
+  narrowTag,
   parseTagExpression,
   selectsTag,
   type TagExpression,
@@ -62,7 +63,9 @@ export async function testCommand(context: CliContext, args: readonly string[]):
   const watch = parsed.vitestArgs.some((arg) => arg === '--watch' || arg === '-w')
   const vitestArgs = [
     ...(watch ? [] : ['run']),
-    ...expressions.map((expression) => `--tags-filter=${toTagsFilter(widenIntegration(expression, settings))}`),
+    ...expressions.map(
+      (expression) => `--tags-filter=${toTagsFilter(widenIntegration(narrowUnit(expression), settings))}`,
+    ),
     ...(parsed.passWithNoTests ? ['--passWithNoTests'] : []),
     ...(parsed.shard ? [`--shard=${parsed.shard}`] : []),
     ...parsed.vitestArgs,
@@ -74,6 +77,11 @@ export async function testCommand(context: CliContext, args: readonly string[]):
     ...(configFile && { [ENV.config.name]: resolve(context.cwd, configFile) }),
   }
   return runVitest(context, findVitest(context.cwd), vitestArgs, env)
+}
+
+// Tests in unit files carry `unit` (the project's or the adopted file's tag), tagged integration tests among them.
+function narrowUnit(expression: TagExpression): TagExpression {
+  return narrowTag(expression, 'unit', { type: 'tag', name: 'integration' })
 }
 
 /** `integration` in a marker expression also means the suite's own integration tags (`integrationTests.tags`). */

@@ -3,6 +3,7 @@ import {
   assertKnownTags,
   canSelectTag,
   matchesTags,
+  narrowTag,
   parseTagExpression,
   selectsTag,
   toTagsFilter,
@@ -19,6 +20,17 @@ describe('widenTag', () => {
     expect(widen('integration and not slow')).toBe('(integration || db || pg) && !slow')
     expect(widen('unit or slow')).toBe('unit || slow')
     expect(toTagsFilter(widenTag(parseTagExpression('integration'), 'integration', []))).toBe('integration')
+  })
+})
+
+describe('narrowTag', () => {
+  test('reads unit as a unit test that carries no integration tag, wherever it stands', () => {
+    const integration = parseTagExpression('integration')
+    const narrow = (text: string) => toTagsFilter(narrowTag(parseTagExpression(text), 'unit', integration))
+    expect(narrow('unit')).toBe('unit && !integration')
+    expect(narrow('not unit')).toBe('!(unit && !integration)')
+    expect(narrow('unit or slow')).toBe('unit && !integration || slow')
+    expect(narrow('integration and not slow')).toBe('integration && !slow')
   })
 })
 

@@ -55,6 +55,23 @@ export function widenTag(expression: TagExpression, name: string, alike: readonl
   return { ...expression, left: widenTag(expression.left, name, alike), right: widenTag(expression.right, name, alike) }
 }
 
+/**
+ * The expression with the tag `name` read as `name and not unless`: a test in a unit file that
+ * carries `integration` is an integration test, so `-m unit` leaves it out.
+ */
+export function narrowTag(expression: TagExpression, name: string, unless: TagExpression): TagExpression {
+  if (expression.type === 'tag') {
+    if (expression.name !== name) return expression
+    return { type: 'and', left: expression, right: { type: 'not', operand: unless } }
+  }
+  if (expression.type === 'not') return { type: 'not', operand: narrowTag(expression.operand, name, unless) }
+  return {
+    ...expression,
+    left: narrowTag(expression.left, name, unless),
+    right: narrowTag(expression.right, name, unless),
+  }
+}
+
 /** The tag names and patterns an expression mentions, in order of appearance. */
 export function tagNames(expression: TagExpression): string[] {
   if (expression.type === 'tag') return [expression.name]

@@ -49,7 +49,7 @@ describe.concurrent('a Vitest suite whose integration tests carry its own tag', 
     expect(result.stdout).toMatch(/Tests\s+5 passed \| 3 skipped \(8\)/)
   }, 180_000)
 
-  test('-m integration means the tagged tests too, and -m "not integration" leaves them out', async () => {
+  test('-m integration means the tagged tests too; -m "not integration" and -m unit leave them out', async () => {
     const project = vitestProject('tagged-integration-marker', {}, 'vitest-tagged-project')
     const integration = await project.testbed(['test', '-m', 'integration'])
     expectPassed(integration)
@@ -57,6 +57,10 @@ describe.concurrent('a Vitest suite whose integration tests carry its own tag', 
     const others = await project.testbed(['test', '-m', 'not integration'])
     expectPassed(others)
     expect(others.stdout).toMatch(/Tests\s+3 passed \| 5 skipped \(8\)/)
+    // Tagged tests in files outside `files` carry the file's `unit` too; with integration tests on, -m unit still means the others.
+    const unit = await project.testbed(['test', '--integration', '-m', 'unit'])
+    expectPassed(unit)
+    expect(unit.stdout).toMatch(/Tests\s+3 passed \| 5 skipped \(8\)/)
   }, 180_000)
 
   test('a tagged test is kept off the network; an untagged one in the same file is not guarded', async () => {
