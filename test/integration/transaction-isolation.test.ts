@@ -450,6 +450,18 @@ describe.concurrent('isolation transaction', () => {
     expect(heldElsewhere).toBe(true)
   })
 
+  it('after a test whose connection was cut, the next test begins on a new one', async ({ strategy }) => {
+    const db = await strategy.begin()
+    const { rows } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')
+    await withClient(serverUrl(), (admin) => admin.query('SELECT pg_terminate_backend($1)', [rows[0]?.pid]))
+    await expect(db.query('SELECT 1')).rejects.toThrow()
+    await strategy.rollback(db).catch(() => {})
+    const next = await strategy.begin()
+    const after = await next.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')
+    expect(after.rows[0]?.pid).not.toBe(rows[0]?.pid)
+    await strategy.rollback(next)
+  })
+
   it('close() ends the connection, and is what Symbol.asyncDispose does', async ({ url }) => {
     const activity = () =>
       withClient(serverUrl(), async (client) => {
