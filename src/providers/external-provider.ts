@@ -15,11 +15,19 @@ export interface ExternalProviderOptions {
   /** The variable to set to use this provider, for messages. */
   envName: string
   probe(url: string): Promise<ProbeResult>
-  /** How long to keep retrying a refused connection: CI service containers may still be starting. */
+  /** How long to keep retrying a refused or unanswered probe: CI service containers may still be starting. */
   waitMs: number
 }
 
 const RETRY_MS = 250
+
+/**
+ * A probe's "no answer in time": retried like a refused connection, since a server that is still
+ * starting (an emulator's first request warms its JVM) may answer the next one.
+ */
+export function noAnswerError(timeoutMs: number): Error {
+  return Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })
+}
 
 /** A server someone else runs (a CI service container, a shared dev database), reached by URL. */
 export function externalProvider(options: ExternalProviderOptions): Provider {
@@ -54,16 +62,16 @@ async function attach(options: ExternalProviderOptions, context: StartContext): 
       )
       return { url, version: result.version, handle: null }
     }
-    if (!isRefused(result.error) || Date.now() - started > options.waitMs) {
+    if (!isTransient(result.error) || Date.now() - started > options.waitMs) {
       throw unreachable(options.label, context.serviceName, url, from, result.error, Date.now() - started)
     }
     await sleep(RETRY_MS)
   }
 }
 
-function isRefused(error: Error): boolean {
+function isTransient(error: Error): boolean {
   const code = (error as NodeJS.ErrnoException).code
-  return code === 'ECONNREFUSED' || code === '57P03' || code === 'ECONNRESET'
+  return code === 'ECONNREFUSED' || code === '57P03' || code === 'ECONNRESET' || code === 'ETIMEDOUT'
 }
 
 function unreachable(

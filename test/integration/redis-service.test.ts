@@ -94,3 +94,21 @@ describe('probeRedis', () => {
     expect(await probeRedis(`redis://:right@127.0.0.1:${port}`)).toMatchObject({ ok: true })
   })
 })
+
+// Not concurrent: it sets TESTBED_REDIS_URL for the whole process.
+test('an external server that answers late (stopped for 2.5 s, past the 2 s probe) is waited for, not refused', async () => {
+  await using own = await startServices({ cache: redis() }, { projectDir: tempDir() })
+  const url = own.services[0]?.url ?? ''
+  const { pid } = processOf(own.services[0]) ?? { pid: 0 }
+  process.kill(pid, 'SIGSTOP')
+  const resume = setTimeout(() => process.kill(pid, 'SIGCONT'), 2500)
+  process.env.TESTBED_REDIS_URL = url
+  try {
+    await using set = await startServices({ other: redis() }, { projectDir: tempDir() })
+    expect(set.services[0]).toMatchObject({ provider: 'external', url })
+  } finally {
+    clearTimeout(resume)
+    process.kill(pid, 'SIGCONT')
+    delete process.env.TESTBED_REDIS_URL
+  }
+})

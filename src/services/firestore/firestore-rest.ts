@@ -1,4 +1,4 @@
-import type { ProbeResult } from '../../providers/external-provider.ts'
+import { noAnswerError, type ProbeResult } from '../../providers/external-provider.ts'
 
 /** A value in the Firestore REST API's form: `{ stringValue: 'a' }`, `{ timestampValue: '…' }`. */
 export type RestValue = Record<string, unknown>
@@ -85,7 +85,7 @@ async function expectOk(pending: Promise<Response>): Promise<Response> {
 
 function withTimeout<T>(ms: number, work: () => Promise<T>): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
+    const timer = setTimeout(() => reject(noAnswerError(ms)), ms)
     work()
       .then(resolve, reject)
       .finally(() => clearTimeout(timer))

@@ -1,6 +1,6 @@
 import { connect as connectTcp, type Socket } from 'node:net'
 import { connect as connectTls } from 'node:tls'
-import type { ProbeResult } from '../../providers/external-provider.ts'
+import { noAnswerError, type ProbeResult } from '../../providers/external-provider.ts'
 
 /**
  * Sends `AUTH` (when the URL has credentials) and `INFO server` over RESP and reads the version:
@@ -16,7 +16,7 @@ export function probeRedis(url: string, timeoutMs = 2000): Promise<ProbeResult> 
       socket.destroy()
       resolve(result)
     }
-    socket.setTimeout(timeoutMs, () => finish({ ok: false, error: new Error(`no answer within ${timeoutMs} ms`) }))
+    socket.setTimeout(timeoutMs, () => finish({ ok: false, error: noAnswerError(timeoutMs) }))
     socket.on('error', (error) => finish({ ok: false, error }))
     socket.on('connect', () => socket.write(commands.map(encode).join('')))
     socket.on('secureConnect', () => socket.write(commands.map(encode).join('')))
