@@ -1,4 +1,5 @@
-import type { Socket } from 'node:net'
+import { connect as netConnect, type Socket } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
 import { parse as parseUrl } from 'pg-connection-string'
 import { serialize } from 'pg-protocol'
 import { decodeBackendMessage, type TransactionStatus } from '../wire/backend-messages.ts'
@@ -6,12 +7,12 @@ import { writeQuery } from '../wire/frontend-messages.ts'
 import { MessageReader, type MessageVisitor } from '../wire/message-reader.ts'
 import { AppliedSettings } from './applied-settings.ts'
 import { type Credentials, type SessionStart, startSessionOn } from './backend-handshake.ts'
-import { firstRow, forgetLocalSocket, localSocketOf, type ServerAddress } from './local-socket.ts'
-import { type ChunkReader, openPlainSocket, openServerSocket } from './server-socket.ts'
+import { firstRow, forgetLocalSocket, localSocketOf, type ServerAddress, socketPath } from './local-socket.ts'
 import { ServerStatements } from './server-statements.ts'
 import { SocketInbox } from './socket-inbox.ts'
 
 const TERMINATE = serialize.end()
+const SSL_REQUEST = serialize.requestSsl()
 
 /**
  * One real session on the PostgreSQL server, spoken to in raw protocol messages: what the endpoint
@@ -39,18 +40,18 @@ export class BackendConnection {
   readonly #lostListeners = new Set<(error: Error) => void>()
   #lost: Error | null = null
 
-  private constructor(url: string, { socket, reader }: Opened, start: SessionStart, address: ServerAddress) {
+  private constructor(url: string, socket: Socket, start: SessionStart, address: ServerAddress) {
     this.url = url
     this.#socket = socket
     this.processId = start.processId
     this.secretKey = start.secretKey
     this.parameters = start.parameters
     this.#address = address
-    const messages = new MessageReader()
-    reader.onChunk = (chunk) => {
-      messages.scan(chunk, this.receiver)
+    const reader = new MessageReader()
+    socket.on('data', (chunk: Buffer) => {
+      reader.scan(chunk, this.receiver)
       this.afterChunk()
-    }
+    })
     socket.once('close', () => this.#lose(new Error('the connection to PostgreSQL closed')))
     socket.on('error', (error) => this.#lose(error))
   }
@@ -82,9 +83,9 @@ export class BackendConnection {
   }
 
   static async #openOn(url: string, address: ServerAddress, credentials: Credentials, ssl: boolean) {
-    const { socket, reader, start, inbox } = await startOn(address, credentials, ssl)
+    const { socket, start, inbox } = await startOn(address, credentials, ssl)
     inbox.dispose()
-    return new BackendConnection(url, { socket, reader }, start, address)
+    return new BackendConnection(url, socket, start, address)
   }
 
   /** The error the connection was lost with, once it is lost. */
@@ -128,22 +129,16 @@ export class BackendConnection {
   }
 }
 
-/** A connected socket to the server and the reader of its chunks. */
-interface Opened {
-  readonly socket: Socket
-  readonly reader: ChunkReader
-}
-
 /** A session started on `address`, its socket still read through `inbox`. */
 async function startOn(
   address: ServerAddress,
   credentials: Credentials,
   ssl: boolean,
-): Promise<Opened & { start: SessionStart; inbox: SocketInbox }> {
-  const { socket, reader } = await openServerSocket(address, ssl)
-  const inbox = new SocketInbox(socket, reader)
+): Promise<{ socket: Socket; start: SessionStart; inbox: SocketInbox }> {
+  const socket = await openSocket(address, ssl)
+  const inbox = new SocketInbox(socket)
   try {
-    return { socket, reader, start: await startSessionOn(inbox, credentials), inbox }
+    return { socket, start: await startSessionOn(inbox, credentials), inbox }
   } catch (error) {
     inbox.dispose()
     socket.destroy()
@@ -160,4 +155,32 @@ async function probe(address: ServerAddress, credentials: Credentials, query: st
     inbox.dispose()
     socket.end(TERMINATE)
   }
+}
+
+function openPlainSocket(address: ServerAddress): Socket {
+  // pg's rule: a host that starts with `/` is the directory of the server's Unix socket.
+  const socket = address.host.startsWith('/') ? netConnect(socketPath(address)) : netConnect(address.port, address.host)
+  socket.setNoDelay(true)
+  return socket
+}
+
+async function openSocket(address: ServerAddress, ssl: boolean): Promise<Socket> {
+  const socket = openPlainSocket(address)
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve).once('error', reject)
+  })
+  if (!ssl) return socket
+  return upgradeToTls(socket, address.host)
+}
+
+/** SSLRequest, then TLS if the server agrees (a URL with `sslmode=require` or `ssl=true`). */
+async function upgradeToTls(socket: Socket, host: string): Promise<Socket> {
+  socket.write(SSL_REQUEST)
+  const answer = await new Promise<Buffer>((resolve) => socket.once('data', resolve))
+  if (answer.toString('latin1', 0, 1) !== 'S') throw new Error('the server refused SSL, which the URL asks for')
+  const secure = tlsConnect({ socket, servername: host, rejectUnauthorized: false })
+  await new Promise<void>((resolve, reject) => {
+    secure.once('secureConnect', resolve).once('error', reject)
+  })
+  return secure
 }

@@ -1,7 +1,6 @@
 import type { Socket } from 'node:net'
 import { MessageReader } from '../wire/message-reader.ts'
 import type { HandshakeChannel } from './backend-handshake.ts'
-import type { ChunkReader } from './server-socket.ts'
 
 /**
  * A socket read one whole message at a time, for the startup exchange before the connection
@@ -13,10 +12,8 @@ export class SocketInbox implements HandshakeChannel {
   readonly #arrived: Buffer[] = []
   #waiting: { resolve: (message: Buffer) => void; reject: (error: Error) => void } | null = null
   #failure: Error | null = null
-  readonly #chunks: ChunkReader
   readonly #onData = (chunk: Buffer) => {
-    // The chunk is the socket's read buffer, overwritten by the next read: the messages kept are copies.
-    this.#arrived.push(...this.#reader.read(Buffer.from(chunk)))
+    this.#arrived.push(...this.#reader.read(chunk))
     this.#deliver()
   }
   readonly #onEnd = (error?: Error) => {
@@ -26,11 +23,9 @@ export class SocketInbox implements HandshakeChannel {
   }
   readonly #onClose = () => this.#onEnd()
 
-  constructor(socket: Socket, chunks: ChunkReader) {
+  constructor(socket: Socket) {
     this.#socket = socket
-    this.#chunks = chunks
-    chunks.onChunk = this.#onData
-    socket.on('close', this.#onClose).on('error', this.#onEnd)
+    socket.on('data', this.#onData).on('close', this.#onClose).on('error', this.#onEnd)
   }
 
   send(message: Buffer): void {
@@ -47,8 +42,7 @@ export class SocketInbox implements HandshakeChannel {
   }
 
   dispose(): void {
-    if (this.#chunks.onChunk === this.#onData) this.#chunks.onChunk = () => {}
-    this.#socket.off('close', this.#onClose).off('error', this.#onEnd)
+    this.#socket.off('data', this.#onData).off('close', this.#onClose).off('error', this.#onEnd)
   }
 
   #deliver(): void {

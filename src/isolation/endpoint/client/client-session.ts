@@ -145,11 +145,6 @@ export class ClientSession implements MessageSink {
     this.#socket.write(out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out))
   }
 
-  /** Takes the run of a chunk queued last out of the chunk, a read buffer that the next read overwrites. */
-  keep(): void {
-    this.#endPart()
-  }
-
   #scheduleFlush(): void {
     // An Immediate per query costs more than the rest of the send path (measured): only outside units.
     if (this.#flushScheduled || this.dispatching) return
@@ -157,10 +152,9 @@ export class ClientSession implements MessageSink {
     setImmediate(() => this.flush())
   }
 
-  // A copy, not a view: the run may wait for the rest of the unit while the next read overwrites its chunk.
   #endPart(): void {
     if (this.#partData === null) return
-    this.#out.push(Buffer.from(this.#partData.subarray(this.#partStart, this.#partEnd)))
+    this.#out.push(this.#partData.subarray(this.#partStart, this.#partEnd))
     this.#partData = null
   }
 

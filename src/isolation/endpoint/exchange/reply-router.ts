@@ -50,13 +50,11 @@ class Pending {
 
 /**
  * Where forwarded replies go: a client connection, which writes what it was sent at `flush()`.
- * `sendPart` passes on a message as it lies in a chunk read from the server; `keep()` copies what
- * it holds of that chunk, which the next read overwrites.
+ * `sendPart` passes on a message as it lies in a chunk read from the server.
  */
 export interface MessageSink {
   send(message: Buffer): void
   sendPart(data: Buffer, start: number, end: number): void
-  keep(): void
   flush(): void
 }
 
@@ -70,7 +68,7 @@ export interface RoutedBackend {
 }
 
 const drop = () => {}
-const NOWHERE: MessageSink = { send: drop, sendPart: drop, keep: drop, flush: drop }
+const NOWHERE: MessageSink = { send: drop, sendPart: drop, flush: drop }
 
 /**
  * Routes the server's replies: each goes to the client or is swallowed, according to the
@@ -124,7 +122,7 @@ export class ReplyRouter {
     const code = data[start] as number
     const head = this.#head()
     if (head === undefined) this.idleSink.sendPart(data, start, end)
-    else if (code === Backend.ErrorMessage) this.#fail(head, Buffer.from(data.subarray(start, end)))
+    else if (code === Backend.ErrorMessage) this.#fail(head, data.subarray(start, end))
     else if (code === Backend.ReadyForQuery) this.#ready(readStatus(data, start))
     else this.#reply(head, code, data, start, end)
   }
@@ -184,11 +182,10 @@ export class ReplyRouter {
   /**
    * A chunk from the server was routed. Replies of an exchange still under way are written now
    * (a COPY's data, a Flush's answers); those of one that just ended are written by whoever ends
-   * it, together with its ReadyForQuery, in one write (copied from the chunk first).
+   * it, together with its ReadyForQuery, in one write.
    */
   #afterChunk(): void {
     if (this.#head() !== undefined) this.sink.flush()
-    else this.sink.keep()
     this.idleSink.flush()
   }
 

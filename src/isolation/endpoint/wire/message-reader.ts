@@ -25,8 +25,7 @@ export class MessageReader {
   /**
    * Calls `visit` for each whole message that `chunk` completes, in order, with where it lies
    * instead of a view of it: the server's replies are mostly passed on in runs, and a view per
-   * message cost more than the routing itself (measured, bench/endpoint-overhead.ts). What
-   * `visit` keeps of `data` past the call may be overwritten by the next chunk: it copies it.
+   * message cost more than the routing itself (measured, bench/endpoint-overhead.ts).
    */
   scan(chunk: Buffer, visit: MessageVisitor): void {
     const data = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk])
@@ -37,8 +36,6 @@ export class MessageReader {
       visit(data, offset, end)
       offset = end
     }
-    // A copy when the chunk is a read buffer the next read overwrites (backend/server-socket.ts).
-    this.#pending =
-      offset === data.length ? EMPTY : data === chunk ? Buffer.from(data.subarray(offset)) : data.subarray(offset)
+    this.#pending = offset === data.length ? EMPTY : data.subarray(offset)
   }
 }
