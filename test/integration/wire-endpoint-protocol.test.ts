@@ -228,4 +228,22 @@ describe.concurrent('wire endpoint protocol', () => {
     expect(names(await client.send([serialize.query('')]))).toEqual(['emptyQuery', 'readyForQuery'])
     await client.close()
   })
+
+  // The endpoint reads the server into one buffer that each read overwrites (backend/server-socket.ts).
+  test('passes on replies and errors larger than one read of the server, byte for byte', async ({
+    begun: _begun,
+    pool,
+  }) => {
+    const big = 'SELECT i, repeat(chr(65 + i), $1::int) AS text FROM generate_series(1, 4) AS i'
+    const { rows } = await pool.query<{ text: string }>(big, [100_000])
+    expect(rows.map(({ text }) => [text.length, text[0], text.at(-1)])).toEqual(
+      ['B', 'C', 'D', 'E'].map((letter) => [100_000, letter, letter]),
+    )
+    const error = await pool.query("SELECT repeat('y', $1::int)::int", [70_000]).catch((caught: Error) => caught)
+    expect(error).toMatchObject({
+      code: '22P02',
+      message: `invalid input syntax for type integer: "${'y'.repeat(70_000)}"`,
+    })
+    expect((await pool.query('SELECT $1::int AS n', [7])).rows).toEqual([{ n: 7 }])
+  })
 })

@@ -44,6 +44,20 @@ describe.concurrent("wire endpoint under isolation 'transaction'", () => {
     expect(await itemNames(pool)).toEqual(['unique', 'after'])
   })
 
+  // pg sends a query with parameters as Parse, Bind, Describe, Execute, Sync: the endpoint's plain-unit path.
+  test('a statement with parameters that fails, at any of its messages, does not abort the test either', async ({
+    begun: _begun,
+    pool,
+  }) => {
+    const insert = 'INSERT INTO items (name) VALUES ($1)'
+    await pool.query(insert, ['unique'])
+    await expect(pool.query(insert, ['unique'])).rejects.toMatchObject({ code: '23505' })
+    await expect(pool.query('SELEC $1::text', ['parse'])).rejects.toMatchObject({ code: '42601' })
+    await expect(pool.query('SELECT $1::int', ['bind'])).rejects.toMatchObject({ code: '22P02' })
+    await pool.query(insert, ['after'])
+    expect(await itemNames(pool)).toEqual(['unique', 'after'])
+  })
+
   test('a failure inside the app transaction aborts it, as on PostgreSQL, until its ROLLBACK', async ({
     begun: _begun,
     pool,

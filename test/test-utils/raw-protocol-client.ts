@@ -18,8 +18,8 @@ export class RawProtocolClient {
 
   private constructor(connection: BackendConnection) {
     this.#connection = connection
-    connection.receiver = (message) => {
-      this.#replies.push(decodeBackendMessage(message) as unknown as Reply)
+    connection.receiver = (data, start, end) => {
+      this.#replies.push(decodeBackendMessage(data.subarray(start, end)) as unknown as Reply)
       this.#wake?.()
     }
   }

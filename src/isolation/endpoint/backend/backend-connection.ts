@@ -4,7 +4,7 @@ import { parse as parseUrl } from 'pg-connection-string'
 import { serialize } from 'pg-protocol'
 import { decodeBackendMessage, type TransactionStatus } from '../wire/backend-messages.ts'
 import { writeQuery } from '../wire/frontend-messages.ts'
-import { MessageReader } from '../wire/message-reader.ts'
+import { MessageReader, type MessageVisitor } from '../wire/message-reader.ts'
 import { AppliedSettings } from './applied-settings.ts'
 import { type Credentials, type SessionStart, startSessionOn } from './backend-handshake.ts'
 import { firstRow, forgetLocalSocket, localSocketOf, type ServerAddress, socketPath } from './local-socket.ts'
@@ -31,7 +31,8 @@ export class BackendConnection {
   readonly settings = new AppliedSettings()
   /** The transaction status of the last ReadyForQuery. */
   status: TransactionStatus = 'I'
-  receiver: (message: Buffer) => void = () => {}
+  /** Called for each message from the server, with where it lies in the chunk read. */
+  receiver: MessageVisitor = () => {}
   /** Called after the messages of each chunk read from the server went to `receiver`. */
   afterChunk: () => void = () => {}
   readonly #socket: Socket
@@ -48,7 +49,7 @@ export class BackendConnection {
     this.#address = address
     const reader = new MessageReader()
     socket.on('data', (chunk: Buffer) => {
-      for (const message of reader.read(chunk)) this.receiver(message)
+      reader.scan(chunk, this.receiver)
       this.afterChunk()
     })
     socket.once('close', () => this.#lose(new Error('the connection to PostgreSQL closed')))

@@ -50,6 +50,10 @@ export class ClientSession implements MessageSink {
   #current: Buffer[] = []
   #waiting: ((unit: ClientUnit | null) => void) | null = null
   #out: Buffer[] = []
+  /** Server messages queued as one run of a chunk, not yet cut from it. */
+  #partData: Buffer | null = null
+  #partStart = 0
+  #partEnd = 0
   #flushScheduled = false
   #closed = false
 
@@ -112,20 +116,46 @@ export class ClientSession implements MessageSink {
    */
   send(message: Buffer): void {
     if (this.#closed) return
+    this.#endPart()
     this.#out.push(message)
+    this.#scheduleFlush()
+  }
+
+  /** Queues the message at `start` to `end` of `data`, joined to the one queued before when they are adjacent there. */
+  sendPart(data: Buffer, start: number, end: number): void {
+    if (this.#closed) return
+    if (this.#partData === data && this.#partEnd === start) {
+      this.#partEnd = end
+      return
+    }
+    this.#endPart()
+    this.#partData = data
+    this.#partStart = start
+    this.#partEnd = end
+    this.#scheduleFlush()
+  }
+
+  /** Writes every queued message now, in one write. */
+  flush(): void {
+    this.#flushScheduled = false
+    this.#endPart()
+    if (this.#out.length === 0 || this.#closed) return
+    const out = this.#out
+    this.#out = []
+    this.#socket.write(out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out))
+  }
+
+  #scheduleFlush(): void {
     // An Immediate per query costs more than the rest of the send path (measured): only outside units.
     if (this.#flushScheduled || this.dispatching) return
     this.#flushScheduled = true
     setImmediate(() => this.flush())
   }
 
-  /** Writes every queued message now, in one write. */
-  flush(): void {
-    this.#flushScheduled = false
-    if (this.#out.length === 0 || this.#closed) return
-    const out = this.#out
-    this.#out = []
-    this.#socket.write(out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out))
+  #endPart(): void {
+    if (this.#partData === null) return
+    this.#out.push(this.#partData.subarray(this.#partStart, this.#partEnd))
+    this.#partData = null
   }
 
   /** Sends what is queued, then closes the connection. */

@@ -2,6 +2,7 @@ import { readyForQuery } from '../wire/backend-messages.ts'
 import { Frontend } from '../wire/frontend-messages.ts'
 import { sendGroup } from './batch-group.ts'
 import type { Exchange } from './exchange.ts'
+import { plainUnitSpec, runPlainUnit } from './plain-unit.ts'
 import { translateMessage } from './statement-translation.ts'
 
 /**
@@ -14,6 +15,8 @@ export async function runExtended(
   messages: readonly Buffer[],
   end: 'sync' | 'flush',
 ): Promise<void> {
+  const plain = exchange.client.batch === null ? plainUnitSpec(messages, end) : null
+  if (plain !== null) return runPlainUnit(exchange, messages, plain)
   const batch = exchange.client.batch ?? { wrapped: false, failed: false, unsynced: false, outgoing: [] }
   exchange.client.batch = batch
   for (const message of messages) {

@@ -1,4 +1,5 @@
 import { Backend, readStatus, type TransactionStatus } from '../wire/backend-messages.ts'
+import type { MessageVisitor } from '../wire/message-reader.ts'
 
 /**
  * What the endpoint awaits from the server for one message it sent, or what it answers itself
@@ -20,36 +21,54 @@ export interface Expectation {
   readonly drop?: number
   /** Replies the endpoint makes itself, written to the client when this expectation's turn comes. */
   readonly synthetic?: readonly Buffer[]
-  /** Called with the message that completed it. */
-  readonly onDone?: (last: Buffer) => void
+  /** Called once it is done (not when it failed). */
+  readonly onDone?: () => void
   /** Called when the server refused it, or skipped it after an earlier error (so it never took effect). */
   readonly onFail?: () => void
 }
 
-interface Pending {
-  readonly expectation: Expectation
+/** An expectation being served: its fields copied into one shape, so the router's reads stay monomorphic. */
+class Pending {
+  readonly until: Expectation['until']
+  readonly forward: Expectation['forward']
+  readonly drop: number
+  readonly synthetic: readonly Buffer[] | undefined
+  readonly onDone: (() => void) | undefined
+  readonly onFail: (() => void) | undefined
   remaining: number
+
+  constructor({ until, forward, drop = -1, synthetic, onDone, onFail }: Expectation) {
+    this.until = until
+    this.forward = forward
+    this.drop = drop
+    this.synthetic = synthetic
+    this.onDone = onDone
+    this.onFail = onFail
+    this.remaining = typeof until === 'number' ? until : 0
+  }
 }
 
-/** Where forwarded replies go: a client connection, which writes what it was sent at `flush()`. */
+/**
+ * Where forwarded replies go: a client connection, which writes what it was sent at `flush()`.
+ * `sendPart` passes on a message as it lies in a chunk read from the server.
+ */
 export interface MessageSink {
   send(message: Buffer): void
+  sendPart(data: Buffer, start: number, end: number): void
   flush(): void
 }
 
 /** The server session as the router sees it: where it receives, how it fails, the status it reports. */
 export interface RoutedBackend {
-  receiver: (message: Buffer) => void
+  receiver: MessageVisitor
   afterChunk: () => void
   status: TransactionStatus
   readonly lost: Error | null
   onLost(listener: (error: Error) => void): unknown
 }
 
-const ASYNC = new Set<number>([Backend.NoticeMessage, Backend.ParameterStatus, Backend.NotificationResponse])
-const EXECUTE_ENDS = new Set<number>([Backend.CommandComplete, Backend.EmptyQuery, Backend.PortalSuspended])
 const drop = () => {}
-const NOWHERE: MessageSink = { send: drop, flush: drop }
+const NOWHERE: MessageSink = { send: drop, sendPart: drop, flush: drop }
 
 /**
  * Routes the server's replies: each goes to the client or is swallowed, according to the
@@ -66,21 +85,23 @@ export class ReplyRouter {
   /** Called when the server starts COPY FROM STDIN: the client's CopyData must now reach it. */
   onCopyIn: () => void = drop
   readonly #backend: RoutedBackend
-  readonly #queue: Pending[] = []
+  // A queue read from `#first` on: Array#shift per reply was a measurable part of routing.
+  #queue: Pending[] = []
+  #first = 0
   #error: Buffer | null = null
   #settled: { resolve: (error: Buffer | null) => void; reject: (error: Error) => void } | null = null
 
   constructor(backend: RoutedBackend) {
     this.#backend = backend
-    backend.receiver = (message) => this.accept(message)
+    backend.receiver = (data, start, end) => this.accept(data, start, end)
     backend.afterChunk = () => this.#afterChunk()
     backend.onLost((error) => this.#abort(error))
   }
 
   /** Queues what the next message sent to the server will produce. */
   expect(expectation: Expectation): void {
-    this.#queue.push({ expectation, remaining: typeof expectation.until === 'number' ? expectation.until : 0 })
-    if (this.#queue.length === 1) this.#emitSynthetic()
+    this.#queue.push(new Pending(expectation))
+    if (this.#queue.length - this.#first === 1) this.#emitSynthetic()
   }
 
   /**
@@ -88,7 +109,7 @@ export class ReplyRouter {
    * since the last call (or null); rejects if the connection is lost.
    */
   settled(): Promise<Buffer | null> {
-    if (this.#queue.length === 0) return Promise.resolve(this.#takeError())
+    if (this.#head() === undefined) return Promise.resolve(this.#takeError())
     const lost = this.#backend.lost
     if (lost !== null) return Promise.reject(lost)
     return new Promise((resolve, reject) => {
@@ -96,50 +117,66 @@ export class ReplyRouter {
     })
   }
 
-  /** One message from the server. */
-  accept(message: Buffer): void {
-    const code = message[0] as number
-    const head = this.#queue[0]
-    if (head === undefined) this.idleSink.send(message)
-    else if (code === Backend.ErrorMessage) this.#fail(head, message)
-    else if (code === Backend.ReadyForQuery) this.#ready(message)
-    else this.#reply(head, code, message)
+  /** One message from the server: `data` from `start` to `end`. */
+  accept(data: Buffer, start: number, end: number): void {
+    const code = data[start] as number
+    const head = this.#head()
+    if (head === undefined) this.idleSink.sendPart(data, start, end)
+    else if (code === Backend.ErrorMessage) this.#fail(head, data.subarray(start, end))
+    else if (code === Backend.ReadyForQuery) this.#ready(readStatus(data, start))
+    else this.#reply(head, code, data, start, end)
   }
 
-  #reply(head: Pending, code: number, message: Buffer): void {
-    if (head.expectation.forward === 'all' && code !== head.expectation.drop) this.sink.send(message)
+  #head(): Pending | undefined {
+    return this.#queue[this.#first]
+  }
+
+  #shift(): Pending | undefined {
+    const head = this.#queue[this.#first]
+    if (head === undefined) return undefined
+    this.#first++
+    if (this.#first === this.#queue.length) {
+      this.#queue = []
+      this.#first = 0
+    }
+    return head
+  }
+
+  #reply(head: Pending, code: number, data: Buffer, start: number, end: number): void {
+    if (head.forward === 'all' && code !== head.drop) this.sink.sendPart(data, start, end)
     if (code === Backend.CopyIn) this.onCopyIn()
-    if (ASYNC.has(code) || !counts(code)) return
-    if (this.#completes(head, code)) this.#done(message)
+    if (isAsync(code) || !counts(code)) return
+    if (this.#completes(head, code)) this.#done()
   }
 
   #completes(head: Pending, code: number): boolean {
-    const { until } = head.expectation
+    const { until } = head
     if (until === 'ready') return false
-    if (until === 'execute') return EXECUTE_ENDS.has(code)
+    if (until === 'execute') return endsExecute(code)
     head.remaining--
     return head.remaining === 0
   }
 
   #fail(head: Pending, error: Buffer): void {
-    if (head.expectation.forward !== 'none') this.sink.send(this.translateError(error))
+    if (head.forward !== 'none') this.sink.send(this.translateError(error))
     this.#error ??= error
     // The server skips every message up to the next Sync; the Sync's ReadyForQuery still comes.
-    while (this.#queue[0] !== undefined && this.#queue[0].expectation.until !== 'ready') {
-      this.#queue.shift()?.expectation.onFail?.()
+    for (let next = this.#head(); next !== undefined && next.until !== 'ready'; next = this.#head()) {
+      this.#shift()
+      next.onFail?.()
     }
-    if (this.#queue.length === 0) this.#settle()
+    if (this.#head() === undefined) this.#settle()
   }
 
-  #ready(message: Buffer): void {
-    this.#backend.status = readStatus(message)
-    this.#done(message)
+  #ready(status: TransactionStatus): void {
+    this.#backend.status = status
+    this.#done()
   }
 
-  #done(last: Buffer): void {
-    this.#queue.shift()?.expectation.onDone?.(last)
+  #done(): void {
+    this.#shift()?.onDone?.()
     this.#emitSynthetic()
-    if (this.#queue.length === 0) this.#settle()
+    if (this.#head() === undefined) this.#settle()
   }
 
   /**
@@ -148,7 +185,7 @@ export class ReplyRouter {
    * it, together with its ReadyForQuery, in one write.
    */
   #afterChunk(): void {
-    if (this.#queue.length > 0) this.sink.flush()
+    if (this.#head() !== undefined) this.sink.flush()
     this.idleSink.flush()
   }
 
@@ -160,11 +197,9 @@ export class ReplyRouter {
   }
 
   #emitSynthetic(): void {
-    let head = this.#queue[0]
-    while (head?.expectation.synthetic !== undefined) {
-      for (const message of head.expectation.synthetic) this.sink.send(message)
-      this.#queue.shift()
-      head = this.#queue[0]
+    for (let head = this.#head(); head?.synthetic !== undefined; head = this.#head()) {
+      for (const message of head.synthetic) this.sink.send(message)
+      this.#shift()
     }
   }
 
@@ -175,10 +210,19 @@ export class ReplyRouter {
   }
 
   #abort(error: Error): void {
-    for (const pending of this.#queue.splice(0)) pending.expectation.onFail?.()
+    for (let pending = this.#shift(); pending !== undefined; pending = this.#shift()) pending.onFail?.()
     this.#settled?.reject(error)
     this.#settled = null
   }
+}
+
+// Notices, parameter statuses and notifications may come at any time, and answer nothing.
+function isAsync(code: number): boolean {
+  return code === Backend.NoticeMessage || code === Backend.ParameterStatus || code === Backend.NotificationResponse
+}
+
+function endsExecute(code: number): boolean {
+  return code === Backend.CommandComplete || code === Backend.EmptyQuery || code === Backend.PortalSuspended
 }
 
 // CopyData, CopyDone and the copy responses belong to the Execute or Query that started the copy.

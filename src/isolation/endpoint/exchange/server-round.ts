@@ -14,8 +14,9 @@ const PREPARE = [
   serialize.parse({ name: 'testbed_savepoint', text: `SAVEPOINT ${SAVEPOINT}` }),
   serialize.parse({ name: 'testbed_release', text: `RELEASE SAVEPOINT ${SAVEPOINT}` }),
 ]
-const OPEN = [serialize.bind({ statement: 'testbed_savepoint' }), serialize.execute({})]
-const RELEASE_IN_BATCH = [serialize.bind({ statement: 'testbed_release' }), serialize.execute({})]
+// Each a Bind and an Execute in one buffer, awaited as one Execute (its BindComplete is not counted).
+const OPEN = Buffer.concat([serialize.bind({ statement: 'testbed_savepoint' }), serialize.execute({})])
+const RELEASE_IN_BATCH = Buffer.concat([serialize.bind({ statement: 'testbed_release' }), serialize.execute({})])
 const RELEASE = writeQuery(`RELEASE SAVEPOINT ${SAVEPOINT}`)
 const UNDO = writeQuery(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`)
 /** A simple Query of the endpoint's own: nothing of it reaches the client. */
@@ -38,8 +39,7 @@ export function queueSavepoint({ backend, router }: Exchange, outgoing: Buffer[]
     for (const _ of PREPARE) router.expect(OWN_REPLY)
     backend.statements.ownPrepared = true
   }
-  outgoing.push(...OPEN)
-  router.expect(OWN_REPLY)
+  outgoing.push(OPEN)
   router.expect(OWN_EXECUTE)
 }
 
@@ -49,8 +49,7 @@ export function queueSavepoint({ backend, router }: Exchange, outgoing: Buffer[]
  * outside a transaction block anyway.
  */
 export function queueRelease({ backend, router }: Exchange, outgoing: Buffer[]): void {
-  outgoing.push(...RELEASE_IN_BATCH)
-  router.expect(OWN_REPLY)
+  outgoing.push(RELEASE_IN_BATCH)
   router.expect(OWN_EXECUTE)
   backend.statements.unnamedPortalOwner = null
 }

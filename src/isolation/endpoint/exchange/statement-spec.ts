@@ -1,5 +1,5 @@
 import { type ParseMessage, parseText, readParse } from '../wire/frontend-messages.ts'
-import { type IntendedStatement, intentsOf } from './statement-intent.ts'
+import { type IntendedStatement, intentsOf, startsCopyIn } from './statement-intent.ts'
 
 /** A prepared statement as a client made it: what it Parsed, and what the statement means. */
 export interface StatementSpec {
@@ -8,6 +8,8 @@ export interface StatementSpec {
   /** `tail` as a string, the key under which server sessions keep the statement. */
   readonly key: string
   readonly statement: IntendedStatement
+  /** The statement may start COPY FROM STDIN. */
+  readonly copiesIn: boolean
 }
 
 const MAX_CACHED = 2000
@@ -39,7 +41,8 @@ export function specOf(parse: ParseMessage): StatementSpec {
   const key = parse.tail.toString('latin1')
   const cached = cache.get(key)
   if (cached !== undefined) return cached
-  const spec = { tail: Buffer.from(parse.tail), key, statement: soleStatement(parseText(parse.tail)) }
+  const text = parseText(parse.tail)
+  const spec = { tail: Buffer.from(parse.tail), key, statement: soleStatement(text), copiesIn: startsCopyIn(text) }
   if (cache.size >= MAX_CACHED) cache.clear()
   cache.set(key, spec)
   return spec

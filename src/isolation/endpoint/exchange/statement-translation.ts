@@ -17,7 +17,6 @@ import { answerHere, failHere, queueMessage, queueReplies } from './batch-group.
 import type { Exchange } from './exchange.ts'
 import { missingPortal, missingStatement, statementExists } from './protocol-errors.ts'
 import { recordSessionEffects } from './session-effects.ts'
-import { startsCopyIn } from './statement-intent.ts'
 import { parsed, type StatementSpec } from './statement-spec.ts'
 
 type Step = Promise<void> | undefined
@@ -105,7 +104,7 @@ function execute(exchange: Exchange, batch: OpenBatch, message: Buffer): Step {
   if (spec === undefined) return failHere(exchange, batch, missingPortal(portal))
   const { statement } = spec
   if (exchange.policy.answers(statement.intent)) return answerHere(exchange, batch, statement)
-  if (startsCopyIn(statement.text)) batch.copies = true
+  if (spec.copiesIn) batch.copies = true
   const values = exchange.client.portalValues.get(portal)
   const onDone =
     statement.intent.kind === 'plain' ? undefined : () => recordSessionEffects(exchange, statement.intent, values)

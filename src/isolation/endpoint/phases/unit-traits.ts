@@ -1,5 +1,6 @@
 import type { ClientSession } from '../client/client-session.ts'
 import type { ClientUnit } from '../client/client-unit.ts'
+import { plainUnitSpec } from '../exchange/plain-unit.ts'
 import { queryStatements } from '../exchange/simple-query.ts'
 import type { StatementIntent } from '../exchange/statement-intent.ts'
 import { parsed } from '../exchange/statement-spec.ts'
@@ -13,12 +14,15 @@ export interface UnitTraits {
   readonly opensTransaction: boolean
 }
 
+const PLAIN: UnitTraits = { locksOnly: false, opensTransaction: false }
+
 /** The unit's traits, reading each of its messages once (this runs for every unit of every client). */
 export function unitTraits(client: ClientSession, unit: ClientUnit): UnitTraits {
   if (unit.kind === 'query') {
     const intents = queryStatements(unit.message).statements.map(({ intent }) => intent)
     return { locksOnly: intents.length > 0 && intents.every(isLock), opensTransaction: intents.some(begins) }
   }
+  if (plainUnitSpec(unit.messages, unit.end) !== null) return PLAIN
   let [executes, locksOnly, opensTransaction] = [0, true, false]
   for (const message of unit.messages) {
     const code = message[0]

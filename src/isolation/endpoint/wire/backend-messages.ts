@@ -59,9 +59,9 @@ export function errorResponse({ severity = 'ERROR', ...fields }: ErrorFields): B
   return Buffer.from(BackendError.create({ severity, ...fields }).flush())
 }
 
-/** The status byte of a ReadyForQuery message. */
-export function readStatus(readyMessage: Buffer): TransactionStatus {
-  return String.fromCharCode(readyMessage[5] ?? 73) as TransactionStatus
+/** The status byte of the ReadyForQuery message at `start` of `data`. */
+export function readStatus(data: Buffer, start = 0): TransactionStatus {
+  return String.fromCharCode(data[start + 5] ?? 73) as TransactionStatus
 }
 
 /** The command tag of a CommandComplete message: `INSERT 0 1`, `SELECT 3`, `BEGIN`. */

@@ -36,6 +36,8 @@ export const FLUSH = serialize.flush()
 
 /** Reads a C string at `offset`: its text and the offset just past its NUL. */
 function cstring(message: Buffer, offset: number): [string, number] {
+  // Names are nearly always empty (the unnamed statement and portal): no search, no decoding.
+  if (message[offset] === 0) return ['', offset + 1]
   const end = message.indexOf(0, offset)
   return [message.toString('utf8', offset, end), end + 1]
 }
