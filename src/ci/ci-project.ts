@@ -75,12 +75,21 @@ const TEST_FILE = /\.(?:test|spec)\.[cm]?[jt]sx?$/
 
 // The guess the endpoint makes before a file runs (integration-tags.ts), over the unit folder's files.
 function tagsIntegration(unitDir: string, integrationDir: string): boolean {
-  if (!existsSync(unitDir)) return false
-  return readdirSync(unitDir, { recursive: true, encoding: 'utf8' }).some((file) => {
-    const path = join(unitDir, file)
-    if (!TEST_FILE.test(file) || file.split(sep).includes('node_modules') || path.startsWith(`${integrationDir}${sep}`))
-      return false
-    return mentionsTags(readFileSync(path, 'utf8'), ['integration'])
+  return (
+    existsSync(unitDir) &&
+    testFiles(unitDir, integrationDir).some((file) => mentionsTags(readFileSync(file, 'utf8'), ['integration']))
+  )
+}
+
+// The unit folder may be the project itself: node_modules, hidden folders and the integration folder are not walked.
+function testFiles(dir: string, integrationDir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) {
+      const skipped = entry.name === 'node_modules' || entry.name.startsWith('.') || path === integrationDir
+      return skipped ? [] : testFiles(path, integrationDir)
+    }
+    return entry.isFile() && TEST_FILE.test(entry.name) ? [path] : []
   })
 }
 

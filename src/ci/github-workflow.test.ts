@@ -235,6 +235,13 @@ describe.concurrent('testbed ci github: the workflow', () => {
       'sudo apt-get update && sudo apt-get install -y --no-install-recommends redis-server',
       'npx testbed test --integration --project unit --reporter=default --reporter=blob --outputFile.blob=blob-reports/blob-unit.json',
     ])
+    // node_modules and the integration folder inside a unit folder that is the project itself are not read.
+    const inside = { 'node_modules/lib/lib.test.ts': tagged, 'tests/integration/users.test.ts': tagged }
+    const root = await generate(
+      { ...NPM, ...inside },
+      { ...config, dirs: { unit: '.', integration: 'tests/integration' } },
+    )
+    expect(runs(root.workflow.jobs.unit as Job)[1]).toMatch(/^npx testbed test --project unit /)
     // An untagged unit folder keeps its job without services.
     const plain = await generate(
       { ...NPM, ...TEST_FOLDERS, 'tests/unit/email.test.ts': "test('x', () => {})\n" },
